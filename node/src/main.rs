@@ -1,0 +1,18 @@
+//! # GridShard node
+//!
+//! The proof-of-work node of every GridShard chain: `gridshard-node --dev` starts a one-node
+//! chain that mines at once and serves RPC on `127.0.0.1:9944`.
+
+#![warn(missing_docs)]
+
+mod chain_spec;
+mod cli;
+mod command;
+mod miner;
+mod pow;
+mod rpc;
+mod service;
+
+fn main() -> sc_cli::Result<()> {
+	command::run()
+}

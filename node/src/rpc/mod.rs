@@ -1,0 +1,56 @@
+//! The node's RPC: Substrate's standard methods plus GridShard's own.
+//!
+//! `sc-service` already serves `system_*`, `chain_*`, `state_*` and `author_*`; this module adds
+//! `system_accountNextIndex` (`substrate-frame-rpc-system`), `payment_*`
+//! (`pallet-transaction-payment-rpc`) and `mining_status` ([`mining`]).
+
+pub mod mining;
+
+use gridshard_primitives::{AccountId, Balance, Nonce};
+use gridshard_runtime::opaque::Block;
+use jsonrpsee::RpcModule;
+use sc_transaction_pool_api::TransactionPool;
+use sp_api::ProvideRuntimeApi;
+use sp_block_builder::BlockBuilder;
+use sp_blockchain::{Error as BlockChainError, HeaderBackend, HeaderMetadata};
+use sp_core::U256;
+use std::sync::Arc;
+
+/// What the RPC methods need.
+pub struct FullDeps<C, P> {
+	/// The client.
+	pub client: Arc<C>,
+	/// The transaction pool.
+	pub pool: Arc<P>,
+	/// This node's mining, for `mining_status`.
+	pub mining: mining::MiningInfo,
+}
+
+/// All of GridShard's RPC methods beyond the ones `sc-service` serves.
+pub fn create_full<C, P>(
+	deps: FullDeps<C, P>,
+) -> Result<RpcModule<()>, Box<dyn std::error::Error + Send + Sync>>
+where
+	C: ProvideRuntimeApi<Block>
+		+ HeaderBackend<Block>
+		+ HeaderMetadata<Block, Error = BlockChainError>
+		+ Send
+		+ Sync
+		+ 'static,
+	C::Api: substrate_frame_rpc_system::AccountNonceApi<Block, AccountId, Nonce>
+		+ pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>
+		+ sp_consensus_pow::DifficultyApi<Block, U256>
+		+ BlockBuilder<Block>,
+	P: TransactionPool + 'static,
+{
+	use mining::{Mining, MiningApiServer};
+	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
+	use substrate_frame_rpc_system::{System, SystemApiServer};
+
+	let mut module = RpcModule::new(());
+	let FullDeps { client, pool, mining } = deps;
+	module.merge(System::new(client.clone(), pool).into_rpc())?;
+	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
+	module.merge(Mining::new(client, mining).into_rpc())?;
+	Ok(module)
+}

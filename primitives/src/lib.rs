@@ -1,0 +1,60 @@
+//! # GridShard primitives
+//!
+//! `no_std` types and consensus rules shared by GridShard's pallets, its runtime, its node and
+//! its tools:
+//!
+//! - the chain's basic types ([`AccountId`], [`Balance`], [`BlockNumber`], ...);
+//! - the market's units ([`Energy`] in watt-hours, [`Price`] in token units per kWh, ...);
+//! - the proof-of-work puzzle ([`pow`]): the seal format, the hash, the difficulty test.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+#![warn(missing_docs)]
+
+pub mod pow;
+
+use sp_runtime::{
+	traits::{IdentifyAccount, Verify},
+	MultiSignature,
+};
+
+/// Balance of an account, in the smallest token unit (`10^-12` GRID).
+pub type Balance = u128;
+
+/// Block number.
+pub type BlockNumber = u32;
+
+/// Signature type of extrinsics.
+pub type Signature = MultiSignature;
+
+/// An account on chain: the 32-byte public key behind a [`Signature`].
+pub type AccountId = <<Signature as Verify>::Signer as IdentifyAccount>::AccountId;
+
+/// Transaction index of an account.
+pub type Nonce = u32;
+
+/// Block and state hashes.
+pub type Hash = sp_core::H256;
+
+/// Milliseconds since the Unix epoch, as the timestamp pallet keeps them.
+pub type Moment = u64;
+
+/// The chain's proof-of-work difficulty: the expected number of hashes per block.
+pub type Difficulty = sp_core::U256;
+
+/// An amount of electric energy in watt-hours (Wh).
+pub type Energy = u64;
+
+/// A price in token units per kilowatt-hour (kWh).
+pub type Price = Balance;
+
+/// Identifier of a grid region; each region runs its own shard chain.
+pub type RegionId = u16;
+
+/// Index of a trading period.
+pub type PeriodIndex = u32;
+
+/// One GRID, the native token: `10^12` of the smallest unit.
+pub const GRID: Balance = 1_000_000_000_000;
+
+/// One thousandth of a GRID.
+pub const MILLI_GRID: Balance = GRID / 1_000;
