@@ -46,8 +46,8 @@ impl MiningStats {
 		let now = Instant::now();
 		let mut samples = self.samples.lock();
 		samples.push_back((now, self.hashes.load(Ordering::Relaxed)));
-		while samples.len() > 2 &&
-			samples.front().is_some_and(|(at, _)| now.duration_since(*at) > HASHRATE_WINDOW)
+		while samples.len() > 2
+			&& samples.front().is_some_and(|(at, _)| now.duration_since(*at) > HASHRATE_WINDOW)
 		{
 			samples.pop_front();
 		}
@@ -60,7 +60,7 @@ impl MiningStats {
 			(Some((t0, h0)), Some((t1, h1))) if t1 > t0 => {
 				let seconds = t1.duration_since(*t0).as_secs_f64();
 				((h1 - h0) as f64 / seconds) as u64
-			},
+			}
 			_ => 0,
 		}
 	}
@@ -107,8 +107,12 @@ where
 	Ok(())
 }
 
-fn mine<B, A, L>(handle: MiningHandle<B, A, L>, thread: usize, stats: &MiningStats, stop: &AtomicBool)
-where
+fn mine<B, A, L>(
+	handle: MiningHandle<B, A, L>,
+	thread: usize,
+	stats: &MiningStats,
+	stop: &AtomicBool,
+) where
 	B: BlockT<Hash = H256>,
 	A: PowAlgorithm<B, Difficulty = U256>,
 	L: sc_consensus::JustificationSyncLink<B>,
@@ -117,7 +121,7 @@ where
 		let version = handle.version();
 		let Some(metadata) = handle.metadata() else {
 			std::thread::sleep(Duration::from_millis(100));
-			continue
+			continue;
 		};
 		let mut nonce = random_start(thread);
 		let found = loop {
@@ -125,13 +129,13 @@ where
 			stats.hashes.fetch_add(NONCES_PER_BATCH, Ordering::Relaxed);
 			nonce = nonce.wrapping_add(NONCES_PER_BATCH);
 			if found.is_some() || handle.version() != version || stop.load(Ordering::Relaxed) {
-				break found
+				break found;
 			}
 		};
 		let Some(nonce) = found else { continue };
 		// Submitting work that went stale meanwhile would only be refused.
 		if handle.version() != version {
-			continue
+			continue;
 		}
 		// `submit` holds a lock across an await, so it runs on this thread, not on tokio.
 		if block_on(handle.submit(Seal::V1 { nonce }.encode())) {

@@ -51,11 +51,12 @@ where
 
 	fn difficulty(&self, parent: Hash) -> Result<U256, Error<B>> {
 		if let Some((_, difficulty)) = self.cache.lock().iter().find(|(hash, _)| *hash == parent) {
-			return Ok(*difficulty)
+			return Ok(*difficulty);
 		}
-		let difficulty = self.client.runtime_api().difficulty(parent).map_err(|e| {
-			Error::Environment(format!("reading the difficulty at {parent}: {e}"))
-		})?;
+		let difficulty =
+			self.client.runtime_api().difficulty(parent).map_err(|e| {
+				Error::Environment(format!("reading the difficulty at {parent}: {e}"))
+			})?;
 		let mut cache = self.cache.lock();
 		if cache.len() == DIFFICULTY_CACHE_SIZE {
 			cache.pop_front();

@@ -24,8 +24,11 @@ use std::{
 };
 
 /// The client of a full node.
-pub type FullClient =
-	sc_service::TFullClient<Block, RuntimeApi, sc_executor::WasmExecutor<sp_io::SubstrateHostFunctions>>;
+pub type FullClient = sc_service::TFullClient<
+	Block,
+	RuntimeApi,
+	sc_executor::WasmExecutor<sp_io::SubstrateHostFunctions>,
+>;
 type FullBackend = sc_service::TFullBackend<Block>;
 type FullSelectChain = sc_consensus::LongestChain<FullBackend, Block>;
 
@@ -114,7 +117,7 @@ fn mining_setup(
 	params: &MiningParams,
 ) -> Result<Option<(AccountId, usize)>, ServiceError> {
 	if !config.role.is_authority() || params.mining_threads == 0 {
-		return Ok(None)
+		return Ok(None);
 	}
 	let author = match (&params.author, config.chain_spec.chain_type()) {
 		(Some(author), _) => author.clone(),
@@ -125,7 +128,7 @@ fn mining_setup(
 				 (or run without `--validator`, or with `--mining-threads 0`)"
 					.into(),
 			))
-		},
+		}
 	};
 	Ok(Some((author, params.mining_threads)))
 }
@@ -265,7 +268,11 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, Hash>>(
 			REBUILD_TIMEOUT,
 			BUILD_TIME,
 		);
-		task_manager.spawn_essential_handle().spawn_blocking("pow-mining-worker", Some("pow"), worker);
+		task_manager.spawn_essential_handle().spawn_blocking(
+			"pow-mining-worker",
+			Some("pow"),
+			worker,
+		);
 
 		let stop = Arc::new(AtomicBool::new(false));
 		miner::spawn(handle, threads, stats.clone(), stop.clone())

@@ -20,12 +20,16 @@ include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
 
 extern crate alloc;
 
+use alloc::vec::Vec;
+
 mod apis;
 pub use apis::RuntimeApi;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarks;
 pub mod configs;
 pub mod genesis_config_presets;
+#[cfg(test)]
+mod tests;
 
 pub use gridshard_primitives::{
 	AccountId, Balance, BlockNumber, Hash, Moment, Nonce, Signature, GRID, MILLI_GRID,

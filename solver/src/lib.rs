@@ -1,1 +1,67 @@
+//! # GridShard's assignment solver
+//!
+//! Exact branch-and-bound for the generalised assignment problem (GAP), in the form GridShard's
+//! market needs (paper eq. 5, Algorithm 1): requests to providers, each request to at most one
+//! provider, providers' capacities respected, every request served when the capacities allow
+//! and otherwise the most energy served, and among those the largest total matching degree.
+//!
+//! `no_std`, no FRAME: the matching pallet's off-chain worker runs it inside the runtime, and
+//! `gridshard-solve` runs it on files. All arithmetic is integer, every tie is broken by index,
+//! and the budget is a node count: the same input gives the same answer on every machine.
+//!
+//! Reading order, like a textbook chapter:
+//!
+//! 1. [`problem`]: the internal form every objective reduces to;
+//! 2. [`objective`]: the market and the plain GAP objectives, and back;
+//! 3. [`check`]: feasibility and score in linear time (what the chain re-checks);
+//! 4. [`heuristic`]: the first incumbent;
+//! 5. [`lagrangian`]: the upper bound;
+//! 6. [`search`]: branch-and-bound, variable fixing and the budget;
+//! 7. [`orlib`]: the OR-Library file format.
+
 #![cfg_attr(not(feature = "std"), no_std)]
+#![warn(missing_docs)]
+
+extern crate alloc;
+
+pub mod check;
+pub mod heuristic;
+pub mod lagrangian;
+pub mod objective;
+pub mod orlib;
+pub mod problem;
+pub mod search;
+
+pub use objective::{Market, Model, Sense, Value};
+pub use problem::{Assignment, Pair, Problem, ProblemError};
+pub use search::Outcome;
+
+/// The solver's answer in the model's own terms.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Solution {
+	/// The search's answer in internal profits.
+	pub outcome: Outcome,
+	/// The value of the assignment found.
+	pub value: Value,
+	/// The proven bound in the model's terms (see [`Model::bound`]); `None` when it proves that
+	/// no complete assignment exists.
+	pub bound: Option<i128>,
+}
+
+/// Solves a model within `max_nodes` branch-and-bound nodes (`u64::MAX` for no limit).
+pub fn solve(model: &Model, max_nodes: u64) -> Solution {
+	solve_until(model, max_nodes, &mut || false)
+}
+
+/// Solves a model within `max_nodes` nodes, stopping early when `should_stop` returns true (it
+/// is asked every few hundred nodes; tools pass a clock, the chain never does).
+pub fn solve_until(
+	model: &Model,
+	max_nodes: u64,
+	should_stop: &mut dyn FnMut() -> bool,
+) -> Solution {
+	let outcome = search::solve(&model.problem, max_nodes, should_stop);
+	let value = model.value(&outcome.assignment, outcome.profit);
+	let bound = model.bound(outcome.bound);
+	Solution { outcome, value, bound }
+}

@@ -26,7 +26,6 @@ mod tests;
 pub use pallet::*;
 
 use codec::Decode;
-use sp_runtime::Saturating;
 use frame_support::{
 	pallet_prelude::*,
 	traits::{
@@ -35,6 +34,7 @@ use frame_support::{
 	},
 };
 use gridshard_primitives::pow::POW_ENGINE_ID;
+use sp_runtime::Saturating;
 
 /// The logging target of this pallet.
 pub const LOG_TARGET: &str = "runtime::block-reward";
@@ -139,7 +139,7 @@ impl<T: Config> Pallet<T> {
 			Ok(minted) => {
 				TotalRewarded::<T>::mutate(|total| *total = total.saturating_add(minted));
 				Self::deposit_event(Event::BlockRewarded { miner, amount: minted });
-			},
+			}
 			Err(error) => log::warn!(target: LOG_TARGET, "reward not paid: {error:?}"),
 		}
 	}

@@ -66,14 +66,10 @@ pub fn clamp(timespan: u128, expected: u128, clamp_factor: u32) -> u128 {
 ///
 /// With fewer than two entries there is no solve time yet, and `current` is returned (kept
 /// within the bounds).
-pub fn next_difficulty(
-	window: &[(u64, U256)],
-	current: U256,
-	params: &AdjustmentParams,
-) -> U256 {
+pub fn next_difficulty(window: &[(u64, U256)], current: U256, params: &AdjustmentParams) -> U256 {
 	let bounded = |d: U256| d.clamp(params.min_difficulty, params.max_difficulty);
 	if window.len() < 2 {
-		return bounded(current)
+		return bounded(current);
 	}
 	let gaps = window.len() as u128 - 1;
 	let timespan: u128 = window
@@ -81,7 +77,8 @@ pub fn next_difficulty(
 		.map(|pair| clamp_solve_time(pair[0].0, pair[1].0, params))
 		.fold(0u128, |sum, solve| sum.saturating_add(solve));
 	let expected = gaps.saturating_mul(params.target_block_time.max(1) as u128);
-	let adjusted = clamp(damp(timespan, expected, params.damp_factor), expected, params.clamp_factor);
+	let adjusted =
+		clamp(damp(timespan, expected, params.damp_factor), expected, params.clamp_factor);
 
 	// The mean difficulty of the blocks whose solve times were measured (all but the oldest).
 	let total = window[1..].iter().fold(U256::zero(), |sum, (_, d)| sum.saturating_add(*d));
@@ -193,10 +190,7 @@ mod tests {
 		let d = U256::from(1_000_000u64);
 		let backwards: Vec<_> = (0..30u64).map(|i| (100_000 - i * 1_000, d)).collect();
 		let equal: Vec<_> = (0..30u64).map(|_| (100_000, d)).collect();
-		assert_eq!(
-			next_difficulty(&backwards, d, &params),
-			next_difficulty(&equal, d, &params)
-		);
+		assert_eq!(next_difficulty(&backwards, d, &params), next_difficulty(&equal, d, &params));
 	}
 
 	#[test]

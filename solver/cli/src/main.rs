@@ -1,1 +1,144 @@
-fn main(){}
+//! `gridshard-solve`: solves one assignment instance and prints one JSON line.
+//!
+//! ```text
+//! gridshard-solve --orlib FILE --instance K --sense max|min [--time-limit-ms N] [--max-nodes N]
+//! gridshard-solve --market FILE.json [--time-limit-ms N] [--max-nodes N]
+//! ```
+//!
+//! The line is `{"objective":..,"bound":..,"optimal":..,"nodes":..,"millis":..,"assignment":[..]}`:
+//! for each job or request in input order, the 0-based agent or provider, or `null`. For a
+//! market, `objective` and `bound` are in the solver's lexicographic units
+//! (`energy * (W + 1) + weight`), and `energy` and `weight` are given too. For an OR-Library
+//! problem with no feasible complete assignment, `objective` is `null`.
+
+use gridshard_solver::{orlib, solve_until, Market, Model, Value};
+use serde::Deserialize;
+use serde_json::json;
+use std::{process::ExitCode, time::Instant};
+
+const USAGE: &str = "usage:
+  gridshard-solve --orlib FILE --instance K --sense max|min [--time-limit-ms N] [--max-nodes N]
+  gridshard-solve --market FILE.json [--time-limit-ms N] [--max-nodes N]
+
+A market file is JSON: {\"requests\": [Wh, ...], \"capacities\": [Wh, ...],
+\"pairs\": [[request, provider, weight], ...]}";
+
+/// The market snapshot file: the fields of [`Market`].
+#[derive(Deserialize)]
+struct MarketFile {
+	requests: Vec<u64>,
+	capacities: Vec<u64>,
+	pairs: Vec<(u32, u32, u32)>,
+}
+
+struct Args {
+	orlib: Option<String>,
+	instance: usize,
+	maximise: bool,
+	market: Option<String>,
+	time_limit_ms: Option<u64>,
+	max_nodes: u64,
+}
+
+fn parse_args() -> Result<Args, String> {
+	let mut args = Args {
+		orlib: None,
+		instance: 1,
+		maximise: true,
+		market: None,
+		time_limit_ms: None,
+		max_nodes: u64::MAX,
+	};
+	let mut it = std::env::args().skip(1);
+	while let Some(flag) = it.next() {
+		let mut value = || it.next().ok_or(format!("{flag} needs a value"));
+		match flag.as_str() {
+			"--orlib" => args.orlib = Some(value()?),
+			"--instance" => args.instance = value()?.parse().map_err(|_| "bad --instance")?,
+			"--sense" => {
+				args.maximise = match value()?.as_str() {
+					"max" => true,
+					"min" => false,
+					other => return Err(format!("--sense is max or min, not {other}")),
+				}
+			}
+			"--market" => args.market = Some(value()?),
+			"--time-limit-ms" => {
+				args.time_limit_ms = Some(value()?.parse().map_err(|_| "bad --time-limit-ms")?)
+			}
+			"--max-nodes" => args.max_nodes = value()?.parse().map_err(|_| "bad --max-nodes")?,
+			"-h" | "--help" => return Err(String::new()),
+			other => return Err(format!("unknown argument {other}")),
+		}
+	}
+	if args.orlib.is_some() == args.market.is_some() {
+		return Err("give exactly one of --orlib and --market".into());
+	}
+	Ok(args)
+}
+
+fn load(args: &Args) -> Result<Model, String> {
+	if let Some(path) = &args.orlib {
+		let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+		let instances = orlib::parse(&text).map_err(|e| format!("{path}: {e:?}"))?;
+		let instance = args
+			.instance
+			.checked_sub(1)
+			.and_then(|k| instances.get(k))
+			.ok_or(format!("{path} has {} problems; --instance is 1-based", instances.len()))?;
+		return instance.model(args.maximise).map_err(|e| format!("{path}: {e:?}"));
+	}
+	let path = args.market.as_ref().expect("one of the two is given; qed");
+	let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+	let file: MarketFile = serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))?;
+	let market = Market { requests: file.requests, capacities: file.capacities, pairs: file.pairs };
+	Model::market(&market).map_err(|e| format!("{path}: {e:?}"))
+}
+
+fn main() -> ExitCode {
+	let args = match parse_args() {
+		Ok(args) => args,
+		Err(error) => {
+			if !error.is_empty() {
+				eprintln!("error: {error}");
+			}
+			eprintln!("{USAGE}");
+			return ExitCode::from(2);
+		}
+	};
+	let model = match load(&args) {
+		Ok(model) => model,
+		Err(error) => {
+			eprintln!("error: {error}");
+			return ExitCode::from(1);
+		}
+	};
+	let start = Instant::now();
+	let deadline = args.time_limit_ms.map(|ms| start + std::time::Duration::from_millis(ms));
+	let mut should_stop = || deadline.is_some_and(|d| Instant::now() >= d);
+	let solution = solve_until(&model, args.max_nodes, &mut should_stop);
+	let millis = start.elapsed().as_millis() as u64;
+
+	let mut line = json!({
+		"objective": null,
+		"bound": solution.bound.map(|b| b.to_string()),
+		"optimal": solution.outcome.optimal,
+		"nodes": solution.outcome.nodes,
+		"millis": millis,
+		"assignment": solution.outcome.assignment,
+	});
+	match solution.value {
+		Value::Total(total) => line["objective"] = json!(total),
+		Value::Market { energy, weight } => {
+			line["objective"] = json!(solution.outcome.profit.to_string());
+			line["energy"] = json!(energy as u64);
+			line["weight"] = json!(weight as u64);
+		}
+		Value::Incomplete => {}
+	}
+	if let (Value::Total(_), Some(bound)) = (solution.value, solution.bound) {
+		line["bound"] = json!(bound);
+	}
+	println!("{line}");
+	ExitCode::SUCCESS
+}

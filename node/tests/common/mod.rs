@@ -1,0 +1,141 @@
+//! Starting a `gridshard-node` for a test, and talking JSON-RPC to it over plain HTTP.
+
+#![allow(dead_code)]
+
+use serde_json::{json, Value};
+use std::{
+	io::{BufRead, BufReader, Read, Write},
+	net::{TcpListener, TcpStream},
+	process::{Child, Command, Stdio},
+	time::{Duration, Instant},
+};
+
+/// A free TCP port on localhost (the OS picks it; the race until the node binds it is benign).
+pub fn free_port() -> u16 {
+	TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A node process, killed when dropped; its log is kept in a temporary file.
+pub struct Node {
+	child: Child,
+	/// The RPC port on 127.0.0.1.
+	pub rpc_port: u16,
+	log_path: std::path::PathBuf,
+}
+
+impl Node {
+	/// Starts the test's `gridshard-node` binary with `args` plus free RPC, p2p and Prometheus
+	/// ports, and waits until its RPC answers.
+	pub fn start(name: &str, args: &[&str]) -> Node {
+		let rpc_port = free_port();
+		let log_path = std::env::temp_dir().join(format!("gridshard-{name}-{rpc_port}.log"));
+		let log = std::fs::File::create(&log_path).unwrap();
+		let child = Command::new(env!("CARGO_BIN_EXE_gridshard-node"))
+			.args(args)
+			.args(["--rpc-port", &rpc_port.to_string()])
+			.args(["--port", &free_port().to_string()])
+			.args(["--prometheus-port", &free_port().to_string()])
+			.args(["--no-mdns", "--no-telemetry"])
+			.stdout(Stdio::null())
+			.stderr(log)
+			.spawn()
+			.expect("the node binary starts");
+		let node = Node { child, rpc_port, log_path };
+		node.wait_for("RPC to answer", Duration::from_secs(60), || {
+			node.try_rpc("system_health", json!([])).ok()
+		});
+		node
+	}
+
+	/// The node's log so far.
+	pub fn log(&self) -> String {
+		std::fs::read_to_string(&self.log_path).unwrap_or_default()
+	}
+
+	/// Calls an RPC method; `Err` on transport failure or an RPC error.
+	pub fn try_rpc(&self, method: &str, params: Value) -> Result<Value, String> {
+		let body =
+			json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).to_string();
+		let mut stream =
+			TcpStream::connect(("127.0.0.1", self.rpc_port)).map_err(|e| e.to_string())?;
+		stream.set_read_timeout(Some(Duration::from_secs(30))).map_err(|e| e.to_string())?;
+		write!(
+			stream,
+			"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+			 Content-Length: {}\r\nConnection: close\r\n\r\n{}",
+			body.len(),
+			body
+		)
+		.map_err(|e| e.to_string())?;
+		let mut reader = BufReader::new(stream);
+		let mut length = 0usize;
+		loop {
+			let mut line = String::new();
+			reader.read_line(&mut line).map_err(|e| e.to_string())?;
+			let line = line.trim_end();
+			if line.is_empty() {
+				break;
+			}
+			if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+				length = value.trim().parse().map_err(|_| "bad content-length".to_string())?;
+			}
+		}
+		let mut response = vec![0u8; length];
+		reader.read_exact(&mut response).map_err(|e| e.to_string())?;
+		let response: Value = serde_json::from_slice(&response).map_err(|e| e.to_string())?;
+		match response.get("error") {
+			Some(error) => Err(error.to_string()),
+			None => Ok(response["result"].clone()),
+		}
+	}
+
+	/// Calls an RPC method that must succeed.
+	pub fn rpc(&self, method: &str, params: Value) -> Value {
+		self.try_rpc(method, params).unwrap_or_else(|e| panic!("{method} failed: {e}"))
+	}
+
+	/// The best block's number.
+	pub fn best_number(&self) -> u64 {
+		let header = self.rpc("chain_getHeader", json!([]));
+		let number = header["number"].as_str().expect("a hex number");
+		u64::from_str_radix(number.trim_start_matches("0x"), 16).unwrap()
+	}
+
+	/// Polls `check` every 250 ms until it returns `Some`, or panics with the node's log after
+	/// `timeout`.
+	pub fn wait_for<T>(
+		&self,
+		what: &str,
+		timeout: Duration,
+		mut check: impl FnMut() -> Option<T>,
+	) -> T {
+		let start = Instant::now();
+		loop {
+			if let Some(value) = check() {
+				return value;
+			}
+			if start.elapsed() > timeout {
+				panic!("timed out after {timeout:?} waiting for {what}; node log:\n{}", self.log())
+			}
+			std::thread::sleep(Duration::from_millis(250));
+		}
+	}
+}
+
+impl Drop for Node {
+	fn drop(&mut self) {
+		let _ = self.child.kill();
+		let _ = self.child.wait();
+	}
+}
+
+/// `0x`-prefixed hex of bytes.
+pub fn hex(bytes: &[u8]) -> String {
+	format!("0x{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
+}
+
+/// Bytes of `0x`-prefixed hex.
+pub fn unhex(s: &str) -> Vec<u8> {
+	let s = s.trim_start_matches("0x");
+	(0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+}

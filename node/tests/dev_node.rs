@@ -1,0 +1,114 @@
+//! End to end: a `--dev --tmp` node mines, serves RPC, and includes a signed transfer.
+
+mod common;
+
+use codec::{Decode, Encode};
+use common::{hex, unhex, Node};
+use gridshard_primitives::{AccountId, Balance, Hash, Nonce, GRID};
+use gridshard_runtime::{
+	BalancesCall, RuntimeCall, SignedPayload, TxExtension, UncheckedExtrinsic, VERSION,
+};
+use serde_json::json;
+use sp_keyring::Sr25519Keyring;
+use sp_runtime::{generic::Era, MultiAddress, MultiSignature};
+use std::time::Duration;
+
+type AccountInfo = frame_system::AccountInfo<Nonce, pallet_balances::AccountData<Balance>>;
+
+fn free_balance(node: &Node, who: &AccountId) -> Balance {
+	let key = frame_system::Account::<gridshard_runtime::Runtime>::hashed_key_for(who);
+	match node.rpc("state_getStorage", json!([hex(&key)])).as_str() {
+		Some(data) => AccountInfo::decode(&mut &unhex(data)[..]).unwrap().data.free,
+		None => 0,
+	}
+}
+
+fn signed_transfer(
+	from: Sr25519Keyring,
+	to: AccountId,
+	amount: Balance,
+	nonce: Nonce,
+	genesis: Hash,
+) -> UncheckedExtrinsic {
+	let call = RuntimeCall::Balances(BalancesCall::transfer_keep_alive {
+		dest: MultiAddress::Id(to),
+		value: amount,
+	});
+	let extension: TxExtension = (
+		frame_system::CheckNonZeroSender::new(),
+		frame_system::CheckSpecVersion::new(),
+		frame_system::CheckTxVersion::new(),
+		frame_system::CheckGenesis::new(),
+		frame_system::CheckEra::from(Era::Immortal),
+		frame_system::CheckNonce::from(nonce),
+		frame_system::CheckWeight::new(),
+		pallet_transaction_payment::ChargeTransactionPayment::from(0),
+		frame_system::WeightReclaim::new(),
+	);
+	let implicit =
+		((), VERSION.spec_version, VERSION.transaction_version, genesis, genesis, (), (), (), ());
+	let payload = SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
+	let signature = payload.using_encoded(|bytes| from.sign(bytes));
+	UncheckedExtrinsic::new_signed(
+		call,
+		MultiAddress::Id(from.to_account_id()),
+		MultiSignature::Sr25519(signature),
+		extension,
+	)
+}
+
+#[test]
+fn dev_node_mines_and_includes_a_signed_transfer() {
+	let node = Node::start("dev", &["--dev", "--tmp"]);
+
+	let height = node.wait_for("three blocks", Duration::from_secs(120), || {
+		let best = node.best_number();
+		(best >= 3).then_some(best)
+	});
+	println!("dev node: mined to #{height}");
+
+	let status = node.rpc("mining_status", json!([]));
+	assert_eq!(status["mining"], json!(true), "{status}");
+	assert!(status["blocksMined"].as_u64().unwrap() >= 3, "{status}");
+
+	let alice = Sr25519Keyring::Alice;
+	let dave = Sr25519Keyring::Dave.to_account_id();
+	let genesis =
+		Hash::from_slice(&unhex(node.rpc("chain_getBlockHash", json!([0])).as_str().unwrap()));
+	let nonce = node.rpc("system_accountNextIndex", json!([alice.to_account_id().to_string()]));
+	let nonce = nonce.as_u64().expect("a nonce") as Nonce;
+	let dave_before = free_balance(&node, &dave);
+
+	let amount = 42 * GRID;
+	let transfer = signed_transfer(alice, dave.clone(), amount, nonce, genesis);
+	let encoded = hex(&transfer.encode());
+	let tx_hash = node.rpc("author_submitExtrinsic", json!([encoded]));
+	println!("dev node: transfer submitted as {tx_hash}");
+
+	let included_in = node.wait_for("the transfer in a block", Duration::from_secs(120), || {
+		let best = node.best_number();
+		(best.saturating_sub(5)..=best).find_map(|n| {
+			let hash = node.rpc("chain_getBlockHash", json!([n]));
+			let block = node.rpc("chain_getBlock", json!([hash]));
+			let extrinsics = block["block"]["extrinsics"].as_array()?;
+			extrinsics.iter().any(|x| x.as_str() == Some(encoded.as_str())).then_some(n)
+		})
+	});
+	println!("dev node: transfer included in #{included_in}");
+
+	// The balance read at the best block shows the transfer.
+	let dave_after = node.wait_for("Dave's balance to change", Duration::from_secs(30), || {
+		let balance = free_balance(&node, &dave);
+		(balance != dave_before).then_some(balance)
+	});
+	assert_eq!(dave_after, dave_before + amount);
+}
+
+#[test]
+fn mining_status_is_refused_on_a_public_interface() {
+	// `--rpc-external` with the default `--rpc-methods auto` serves only safe methods.
+	let node = Node::start("public", &["--dev", "--tmp", "--rpc-external"]);
+	let refused = node.try_rpc("mining_status", json!([]));
+	assert!(refused.is_err(), "{refused:?}");
+	assert!(node.try_rpc("chain_getHeader", json!([])).is_ok());
+}

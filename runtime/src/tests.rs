@@ -1,0 +1,133 @@
+//! Runtime tests: the named presets build, and blocks run the way the node builds them (a
+//! timestamp inherent and the miner's pre-runtime digest).
+
+use crate::{
+	genesis_config_presets::{self, ENDOWMENT},
+	AllPalletsWithSystem, Balances, BlockReward, Difficulty, Executive, Header, Runtime,
+	RuntimeCall, RuntimeGenesisConfig, System, Timestamp, TimestampCall, UncheckedExtrinsic,
+	BLOCK_REWARD, TARGET_BLOCK_TIME_MS,
+};
+use codec::Encode;
+use frame_support::traits::{fungible::Inspect, IntegrityTest};
+use gridshard_primitives::pow::POW_ENGINE_ID;
+use sp_core::U256;
+use sp_keyring::Sr25519Keyring;
+use sp_runtime::{traits::Header as _, BuildStorage, Digest, DigestItem};
+
+/// Externalities with the genesis of a named preset.
+fn preset_ext(preset: &str) -> sp_io::TestExternalities {
+	let patch = genesis_config_presets::get_preset(&preset.into()).expect("the preset exists");
+	let mut config: serde_json::Value =
+		serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
+	json_merge(&mut config, serde_json::from_slice(&patch).unwrap());
+	let config: RuntimeGenesisConfig = serde_json::from_value(config).unwrap();
+	config.build_storage().unwrap().into()
+}
+
+fn json_merge(base: &mut serde_json::Value, patch: serde_json::Value) {
+	match (base, patch) {
+		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) =>
+			for (key, value) in patch {
+				json_merge(base.entry(key).or_insert(serde_json::Value::Null), value);
+			},
+		(base, patch) => *base = patch,
+	}
+}
+
+/// Runs block `n` as a miner would build it: the miner's account in the pre-runtime digest
+/// and a timestamp inherent `TARGET_BLOCK_TIME_MS * n`.
+fn run_block(n: u32, miner: &sp_runtime::AccountId32) {
+	let mut digest = Digest::default();
+	digest.push(DigestItem::PreRuntime(POW_ENGINE_ID, miner.encode()));
+	let header = Header::new(n, Default::default(), Default::default(), System::parent_hash(), digest);
+	Executive::initialize_block(&header);
+	let now = TARGET_BLOCK_TIME_MS * n as u64;
+	let inherent = UncheckedExtrinsic::new_bare(RuntimeCall::Timestamp(TimestampCall::set { now }));
+	Executive::apply_extrinsic(inherent).unwrap().unwrap();
+	Executive::finalize_block();
+}
+
+fn check_invariants() {
+	Difficulty::do_try_state().unwrap();
+	BlockReward::do_try_state().unwrap();
+}
+
+#[test]
+fn pallets_pass_their_integrity_tests() {
+	sp_io::TestExternalities::default().execute_with(|| {
+		AllPalletsWithSystem::integrity_test();
+	});
+}
+
+#[test]
+fn both_presets_build_and_fund_their_accounts() {
+	preset_ext(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		assert_eq!(Balances::balance(&Sr25519Keyring::Ferdie.to_account_id()), ENDOWMENT);
+		assert_eq!(
+			Difficulty::difficulty(),
+			U256::from(genesis_config_presets::DEV_INITIAL_DIFFICULTY)
+		);
+		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(Sr25519Keyring::Alice.to_account_id()));
+		check_invariants();
+	});
+	preset_ext(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+		for (_, account) in genesis_config_presets::main_service_nodes() {
+			assert_eq!(Balances::balance(&account), ENDOWMENT);
+		}
+		assert_eq!(
+			Difficulty::difficulty(),
+			U256::from(genesis_config_presets::LOCAL_INITIAL_DIFFICULTY)
+		);
+		check_invariants();
+	});
+	assert_eq!(genesis_config_presets::preset_names().len(), 2);
+	assert!(genesis_config_presets::get_preset(&"mainnet".into()).is_none());
+}
+
+#[test]
+fn each_block_pays_its_miner_and_issuance_grows_by_exactly_the_rewards() {
+	preset_ext(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		let issuance = Balances::total_issuance();
+		let bob = Sr25519Keyring::Bob.to_account_id();
+		let fresh = Sr25519Keyring::One.to_account_id();
+		let bob_before = Balances::balance(&bob);
+		for n in 1..=6 {
+			run_block(n, if n % 2 == 0 { &bob } else { &fresh });
+			check_invariants();
+		}
+		assert_eq!(Balances::total_issuance(), issuance + 6 * BLOCK_REWARD);
+		assert_eq!(Balances::balance(&bob), bob_before + 3 * BLOCK_REWARD);
+		assert_eq!(Balances::balance(&fresh), 3 * BLOCK_REWARD);
+		assert_eq!(System::block_number(), 6);
+		assert_eq!(Timestamp::now(), 6 * TARGET_BLOCK_TIME_MS);
+	});
+}
+
+#[test]
+fn blocks_on_target_keep_the_difficulty_and_fast_ones_raise_it() {
+	preset_ext(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+		let start = Difficulty::difficulty();
+		let miner = Sr25519Keyring::Alice.to_account_id();
+		for n in 1..=5 {
+			run_block(n, &miner);
+		}
+		assert_eq!(Difficulty::difficulty(), start);
+	});
+	preset_ext(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+		let start = Difficulty::difficulty();
+		let miner = Sr25519Keyring::Alice.to_account_id();
+		// Blocks one millisecond apart.
+		for n in 1..=3u32 {
+			let mut digest = Digest::default();
+			digest.push(DigestItem::PreRuntime(POW_ENGINE_ID, miner.encode()));
+			let header =
+				Header::new(n, Default::default(), Default::default(), System::parent_hash(), digest);
+			Executive::initialize_block(&header);
+			let set = RuntimeCall::Timestamp(TimestampCall::set { now: 1_000 + n as u64 });
+			Executive::apply_extrinsic(UncheckedExtrinsic::new_bare(set)).unwrap().unwrap();
+			Executive::finalize_block();
+		}
+		assert!(Difficulty::difficulty() > start);
+		check_invariants();
+	});
+}

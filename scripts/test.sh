@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what is missing, runs every crate's tests in the release
+# profile (the same build the dev node uses, so nothing compiles twice), then the zombienet
+# multi-node scenarios.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+bash scripts/setup.sh
+source scripts/env.sh
+
+start=$(date +%s)
+# Build the node binary first: the zombienet scenarios run it.
+cargo build --release --locked -p gridshard-node
+cargo test --release --locked --workspace
+echo "[test] cargo tests done in $(($(date +%s) - start)) s" >&2
+
+failed=0
+for scenario in local-4; do
+	bash scripts/zombienet.sh "$scenario" || failed=1
+done
+echo "[test] suite done in $(($(date +%s) - start)) s" >&2
+exit $failed

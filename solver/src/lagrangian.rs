@@ -1,0 +1,142 @@
+//! The upper bound: a Lagrangian relaxation of the capacity constraints.
+//!
+//! Pricing each agent's capacity at `λ_j >= 0` per unit of load and dropping the capacity
+//! constraints leaves a problem that splits by item:
+//!
+//! ```text
+//! L(λ) = sum_j λ_j b_j + sum_i max(0, max_j (q_ij - λ_j a_ij))
+//! ```
+//!
+//! Every feasible assignment is worth at most `L(λ)`, for every `λ >= 0` (the capacity terms it
+//! leaves unused are non-negative). The best `λ` gives the value of the linear relaxation (the
+//! relaxed problem has the integrality property), the bound of Ross and Soland. It is found by
+//! subgradient optimisation ([`optimise`]): `b_j - load_j` of the relaxed solution is a
+//! subgradient, and Polyak steps towards the incumbent's value shrink the bound.
+//!
+//! Everything is integer: `λ` and reduced profits are scaled by [`SCALE`] and kept in `i128`,
+//! so every node computes the same bound from the same problem. A reduced profit too negative to
+//! represent is treated as minus infinity, which changes nothing (the pair is never the item's
+//! best); the `λ b` terms saturate upwards, which only loosens the bound.
+
+use crate::problem::{Pair, Problem};
+use alloc::{vec, vec::Vec};
+
+/// Fixed-point scale of prices and reduced profits.
+pub const SCALE: i128 = 1 << 16;
+
+/// Subgradient iterations at the root.
+pub const ITERATIONS: usize = 300;
+
+/// The reduced profit `SCALE q - λ_j a` of a pair, `None` if below the representable range.
+pub fn reduced(pair: &Pair, lambda: &[i128]) -> Option<i128> {
+	let price = lambda[pair.agent as usize].checked_mul(pair.load as i128)?;
+	(SCALE * pair.profit as i128).checked_sub(price)
+}
+
+/// The best reduced profit of an item among its pairs, and 0 for leaving it unassigned.
+pub fn best_reduced(pairs: &[Pair], lambda: &[i128]) -> i128 {
+	pairs.iter().filter_map(|p| reduced(p, lambda)).fold(0, i128::max)
+}
+
+/// `sum_j λ_j r_j` for residual capacities `r`, saturating upwards.
+pub fn capacity_value(lambda: &[i128], residual: &[u64]) -> i128 {
+	lambda
+		.iter()
+		.zip(residual)
+		.fold(0i128, |sum, (l, r)| sum.saturating_add(l.saturating_mul(*r as i128)))
+}
+
+/// `L(λ)`, scaled by [`SCALE`]; fills `choice` with each item's best agent in the relaxation.
+pub fn evaluate(problem: &Problem, lambda: &[i128], choice: &mut [Option<u32>]) -> i128 {
+	let mut bound = capacity_value(lambda, problem.capacities());
+	for (item, slot) in choice.iter_mut().enumerate() {
+		let mut best = (0i128, None);
+		for pair in problem.pairs_of(item) {
+			if let Some(r) = reduced(pair, lambda) {
+				if r > best.0 {
+					best = (r, Some(pair.agent));
+				}
+			}
+		}
+		bound = bound.saturating_add(best.0);
+		*slot = best.1;
+	}
+	bound
+}
+
+/// The result of the subgradient optimisation.
+pub struct Relaxation {
+	/// The best prices found, scaled by [`SCALE`].
+	pub lambda: Vec<i128>,
+	/// `L(lambda)`, scaled.
+	pub bound: i128,
+}
+
+/// Minimises `L(λ)` by subgradient optimisation, starting from `λ = 0`, with Polyak steps
+/// towards `lower_bound` (the incumbent's internal value). `on_relaxed` sees each relaxed
+/// solution, for a Lagrangian heuristic to repair into a feasible one; it returns a new lower
+/// bound if it found a better incumbent. Stops after [`ITERATIONS`], or when the bound meets the
+/// lower bound (then the incumbent is optimal).
+pub fn optimise(
+	problem: &Problem,
+	mut lower_bound: u128,
+	mut on_relaxed: impl FnMut(&[i128], usize) -> Option<u128>,
+) -> Relaxation {
+	let m = problem.agents();
+	let mut lambda = vec![0i128; m];
+	let mut choice = vec![None; problem.items()];
+	let mut best = Relaxation { lambda: lambda.clone(), bound: i128::MAX };
+	// The step size factor is `mu / 64`; it halves after 15 iterations without improvement.
+	let mut mu: i128 = 128;
+	let mut stalled = 0;
+	for iteration in 0..ITERATIONS {
+		let bound = evaluate(problem, &lambda, &mut choice);
+		if bound < best.bound {
+			best = Relaxation { lambda: lambda.clone(), bound };
+			stalled = 0;
+		} else {
+			stalled += 1;
+			if stalled >= 15 {
+				mu /= 2;
+				stalled = 0;
+			}
+		}
+		if let Some(better) = on_relaxed(&lambda, iteration) {
+			lower_bound = lower_bound.max(better);
+		}
+		let target = SCALE.saturating_mul(lower_bound as i128);
+		if best.bound / SCALE <= lower_bound as i128 || mu == 0 {
+			break;
+		}
+		// Subgradient: unused capacity of each agent in the relaxed solution.
+		let mut load = vec![0i128; m];
+		for (item, agent) in choice.iter().enumerate() {
+			if let Some(agent) = agent {
+				let pair = problem.pairs_of(item).iter().find(|p| p.agent == *agent);
+				load[*agent as usize] += pair.map_or(0, |p| p.load as i128);
+			}
+		}
+		let g: Vec<i128> =
+			problem.capacities().iter().zip(&load).map(|(b, l)| *b as i128 - l).collect();
+		// A zero subgradient component for an agent with λ = 0 and spare capacity is no
+		// direction: the projected subgradient drops it.
+		let g: Vec<i128> =
+			g.iter().zip(&lambda).map(|(g, l)| if *g > 0 && *l == 0 { 0 } else { *g }).collect();
+		let mut norm: i128 = g.iter().fold(0i128, |s, g| s.saturating_add(g.saturating_mul(*g)));
+		if norm == 0 {
+			break;
+		}
+		let mut gap = bound.saturating_sub(target).max(0);
+		while norm > (1 << 62) {
+			norm >>= 1;
+			gap >>= 1;
+		}
+		let (whole, rest) = (gap / norm, gap % norm);
+		for (l, g) in lambda.iter_mut().zip(&g) {
+			let step = whole.saturating_mul(*g).saturating_add(rest.saturating_mul(*g) / norm);
+			let step = step.saturating_mul(mu) / 64;
+			*l = l.saturating_sub(step).max(0);
+		}
+	}
+	best
+}

@@ -1,0 +1,166 @@
+//! From a market or a plain GAP to the internal form of [`crate::problem`], and back.
+//!
+//! - **Market** ([`Market`]): serve as much energy as the capacities allow, and among the
+//!   assignments that do, maximise the total weight. Lexicographic, made one objective by
+//!   `q_ij = R_i * (W + 1) + w_ij`, where `W` bounds any assignment's total weight: one more Wh
+//!   served is worth more than all the weight there is. Requests may stay unserved.
+//! - **GAP, maximise** with every job assigned: `q_ij = p_ij + K`, `K` larger than any total
+//!   profit, so that assigning one more job always pays; the optimum assigns every job when that
+//!   is feasible, and among those maximises `sum p`.
+//! - **GAP, minimise** cost with every job assigned: `q_ij = K - c_ij` in the same way.
+
+use crate::problem::{AgentIndex, Assignment, Pair, Problem, ProblemError, MAX_LOAD};
+use alloc::{vec, vec::Vec};
+
+/// A market snapshot as the matching pallet sees it: requests with their energy, providers
+/// with their capacity, and for each allowed (request, provider) pair its weight (the matching
+/// degree `M` of the paper, in fixed point).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "codec", derive(codec::Encode, codec::Decode, scale_info::TypeInfo))]
+pub struct Market {
+	/// Energy asked by each request, in Wh (non-zero).
+	pub requests: Vec<u64>,
+	/// Capacity of each provider, in Wh.
+	pub capacities: Vec<u64>,
+	/// Allowed pairs: `(request, provider, weight)`.
+	pub pairs: Vec<(u32, u32, u32)>,
+}
+
+/// Which objective a [`Model`] optimises, with what it needs to translate values back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sense {
+	/// The market's lexicographic objective; `scale = W + 1`.
+	Market {
+		/// One Wh served is worth this much internal profit.
+		scale: u128,
+	},
+	/// Maximise profit, every item assigned.
+	MaxAllAssigned {
+		/// The constant added to every profit.
+		k: u128,
+	},
+	/// Minimise cost, every item assigned.
+	MinAllAssigned {
+		/// The constant costs are subtracted from.
+		k: u128,
+	},
+}
+
+/// A problem in internal form together with its original objective.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Model {
+	/// The internal problem the search solves.
+	pub problem: Problem,
+	/// The original objective.
+	pub sense: Sense,
+}
+
+/// A value of the original objective.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Value {
+	/// Market: energy served (Wh) and total weight.
+	Market {
+		/// Energy served, in Wh.
+		energy: u128,
+		/// Total weight of the served pairs.
+		weight: u128,
+	},
+	/// Total profit or cost of a complete assignment.
+	Total(i128),
+	/// Not every item is assigned (in the all-assigned objectives): no feasible complete
+	/// assignment is represented by this value.
+	Incomplete,
+}
+
+impl Model {
+	/// The market model.
+	pub fn market(market: &Market) -> Result<Self, ProblemError> {
+		let n = market.requests.len();
+		if market.requests.iter().any(|r| *r == 0 || *r > MAX_LOAD) {
+			return Err(ProblemError::Malformed);
+		}
+		let mut best_weight = vec![0u128; n];
+		for (request, _, weight) in &market.pairs {
+			let slot =
+				best_weight.get_mut(*request as usize).ok_or(ProblemError::IndexOutOfRange)?;
+			*slot = (*slot).max(*weight as u128);
+		}
+		let scale = best_weight.iter().sum::<u128>() + 1;
+		let mut pairs = vec![Vec::new(); n];
+		for (request, provider, weight) in &market.pairs {
+			let energy = market.requests[*request as usize];
+			pairs[*request as usize].push(Pair {
+				agent: *provider,
+				load: energy,
+				profit: energy as u128 * scale + *weight as u128,
+			});
+		}
+		Ok(Self {
+			problem: Problem::new(market.capacities.clone(), pairs)?,
+			sense: Sense::Market { scale },
+		})
+	}
+
+	/// A plain GAP: `values[j][i]` and `loads[j][i]` of job `i` on agent `j` (the OR-Library
+	/// layout), every job to be assigned, maximising (`maximise = true`) or minimising the
+	/// total value.
+	pub fn gap(
+		values: &[Vec<u64>],
+		loads: &[Vec<u64>],
+		capacities: Vec<u64>,
+		maximise: bool,
+	) -> Result<Self, ProblemError> {
+		let m = capacities.len();
+		if values.len() != m || loads.len() != m {
+			return Err(ProblemError::Malformed);
+		}
+		let n = values.first().map_or(0, |row| row.len());
+		if values.iter().chain(loads).any(|row| row.len() != n) {
+			return Err(ProblemError::Malformed);
+		}
+		let per_job_max = |i: usize| values.iter().map(|row| row[i] as u128).max().unwrap_or(0);
+		let k = (0..n).map(per_job_max).sum::<u128>() + 1;
+		let mut pairs = vec![Vec::with_capacity(m); n];
+		for (i, item) in pairs.iter_mut().enumerate() {
+			for j in 0..m {
+				let value = values[j][i] as u128;
+				let profit = if maximise { k + value } else { k - value };
+				item.push(Pair { agent: j as AgentIndex, load: loads[j][i], profit });
+			}
+		}
+		let sense =
+			if maximise { Sense::MaxAllAssigned { k } } else { Sense::MinAllAssigned { k } };
+		Ok(Self { problem: Problem::new(capacities, pairs)?, sense })
+	}
+
+	/// The original value of an internal profit reached by `assignment`.
+	pub fn value(&self, assignment: &Assignment, internal: u128) -> Value {
+		let n = assignment.len() as u128;
+		let complete = assignment.iter().all(Option::is_some);
+		match self.sense {
+			Sense::Market { scale } => {
+				Value::Market { energy: internal / scale, weight: internal % scale }
+			}
+			Sense::MaxAllAssigned { k } if complete => Value::Total((internal - n * k) as i128),
+			Sense::MinAllAssigned { k } if complete => Value::Total((n * k - internal) as i128),
+			_ => Value::Incomplete,
+		}
+	}
+
+	/// The original bound implied by an internal upper bound: for the all-assigned objectives,
+	/// a bound on complete assignments (an upper bound when maximising, a lower one when
+	/// minimising), `None` if the internal bound proves that no complete assignment exists.
+	pub fn bound(&self, internal_bound: u128) -> Option<i128> {
+		let n = self.problem.items() as u128;
+		match self.sense {
+			Sense::Market { .. } => Some(internal_bound as i128),
+			Sense::MaxAllAssigned { k } => internal_bound.checked_sub(n * k).map(|b| b as i128),
+			// A complete assignment's internal value is `n k - cost` with `0 <= cost < k`; an
+			// incomplete one's is at most `(n - 1) k`.
+			Sense::MinAllAssigned { k } if internal_bound + k > n * k => {
+				Some((n * k).saturating_sub(internal_bound) as i128)
+			}
+			Sense::MinAllAssigned { .. } => None,
+		}
+	}
+}

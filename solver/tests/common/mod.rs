@@ -1,0 +1,75 @@
+//! A small deterministic generator of instances, shared by the tests.
+
+#![allow(dead_code)]
+
+use gridshard_solver::{Market, Pair, Problem};
+
+/// SplitMix64: a tiny, well-mixed, seedable generator.
+pub struct Rng(pub u64);
+
+impl Rng {
+	pub fn next(&mut self) -> u64 {
+		self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+		let mut z = self.0;
+		z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+		z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+		z ^ (z >> 31)
+	}
+
+	/// Uniform in `low..=high`.
+	pub fn range(&mut self, low: u64, high: u64) -> u64 {
+		low + self.next() % (high - low + 1)
+	}
+
+	pub fn chance(&mut self, percent: u64) -> bool {
+		self.next() % 100 < percent
+	}
+}
+
+/// A random internal problem with `n` items and `m` agents.
+pub fn random_problem(rng: &mut Rng, n: usize, m: usize) -> Problem {
+	let capacities = (0..m).map(|_| rng.range(0, 30)).collect();
+	let mut pairs = Vec::with_capacity(n);
+	for _ in 0..n {
+		let mut item = Vec::new();
+		for agent in 0..m as u32 {
+			if rng.chance(75) {
+				item.push(Pair { agent, load: rng.range(0, 15), profit: rng.range(1, 40) as u128 });
+			}
+		}
+		pairs.push(item);
+	}
+	Problem::new(capacities, pairs).unwrap()
+}
+
+/// A random market with `n` requests and `m` providers; `tightness` is total capacity as a
+/// percentage of total demand.
+pub fn random_market(rng: &mut Rng, n: usize, m: usize, tightness: u64, density: u64) -> Market {
+	let requests: Vec<u64> = (0..n).map(|_| rng.range(500, 20_000)).collect();
+	let total: u64 = requests.iter().sum();
+	let per_provider = total * tightness / 100 / m as u64;
+	let capacities = (0..m).map(|_| rng.range(per_provider / 2, per_provider * 3 / 2)).collect();
+	let mut pairs = Vec::new();
+	for i in 0..n as u32 {
+		for j in 0..m as u32 {
+			if rng.chance(density) {
+				pairs.push((i, j, rng.range(1, 10_000) as u32));
+			}
+		}
+	}
+	Market { requests, capacities, pairs }
+}
+
+/// Every assignment of `n` items to `m` agents or none, as base-`(m + 1)` counters.
+pub fn all_assignments(n: usize, m: usize) -> impl Iterator<Item = Vec<Option<u32>>> {
+	let total = (m as u64 + 1).pow(n as u32);
+	(0..total).map(move |mut code| {
+		(0..n)
+			.map(|_| {
+				let digit = code % (m as u64 + 1);
+				code /= m as u64 + 1;
+				(digit < m as u64).then_some(digit as u32)
+			})
+			.collect()
+	})
+}

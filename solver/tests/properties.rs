@@ -1,0 +1,138 @@
+//! Property tests against brute force: on thousands of random small instances the solver's
+//! optimum equals the best of all assignments, every returned assignment is feasible, the
+//! same input gives the same output, and a budget-limited answer has a valid bound.
+
+mod common;
+
+use common::{all_assignments, random_market, random_problem, Rng};
+use gridshard_solver::{check, solve, Model, Value};
+
+const INSTANCES: u64 = 3_000;
+
+fn brute_force(problem: &gridshard_solver::Problem) -> u128 {
+	all_assignments(problem.items(), problem.agents())
+		.filter_map(|a| check::score(problem, &a).ok())
+		.max()
+		.unwrap_or(0)
+}
+
+#[test]
+fn internal_optimum_equals_brute_force() {
+	let mut rng = Rng(1);
+	for instance in 0..INSTANCES {
+		let n = rng.range(1, 7) as usize;
+		let m = rng.range(1, 3) as usize;
+		let problem = random_problem(&mut rng, n, m);
+		let outcome = gridshard_solver::search::solve(&problem, u64::MAX, &mut || false);
+		let score = check::score(&problem, &outcome.assignment);
+		assert_eq!(score, Ok(outcome.profit), "instance {instance}: infeasible or misscored");
+		assert!(outcome.optimal);
+		assert_eq!(outcome.profit, brute_force(&problem), "instance {instance}: {problem:?}");
+		assert_eq!(outcome.bound, outcome.profit);
+	}
+}
+
+#[test]
+fn market_optimum_is_lexicographic_energy_then_weight() {
+	let mut rng = Rng(2);
+	for instance in 0..INSTANCES {
+		let n = rng.range(1, 6) as usize;
+		let m = rng.range(1, 3) as usize;
+		let tightness = rng.range(30, 130);
+		let market = random_market(&mut rng, n, m, tightness, 70);
+		let model = Model::market(&market).unwrap();
+		let solution = solve(&model, u64::MAX);
+		// Brute force over the original objective: most energy, then most weight.
+		let best = all_assignments(n, m)
+			.filter(|a| check::score(&model.problem, a).is_ok())
+			.map(|a| {
+				let mut energy = 0u128;
+				let mut weight = 0u128;
+				for (i, agent) in a.iter().enumerate() {
+					if let Some(j) = agent {
+						energy += market.requests[i] as u128;
+						weight += market
+							.pairs
+							.iter()
+							.find(|(r, p, _)| *r as usize == i && p == j)
+							.map(|(_, _, w)| *w as u128)
+							.unwrap();
+					}
+				}
+				(energy, weight)
+			})
+			.max()
+			.unwrap();
+		assert_eq!(
+			solution.value,
+			Value::Market { energy: best.0, weight: best.1 },
+			"instance {instance}: {market:?}"
+		);
+	}
+}
+
+#[test]
+fn gap_objectives_match_brute_force_over_complete_assignments() {
+	let mut rng = Rng(3);
+	for instance in 0..INSTANCES {
+		let n = rng.range(1, 6) as usize;
+		let m = rng.range(1, 3) as usize;
+		let values: Vec<Vec<u64>> =
+			(0..m).map(|_| (0..n).map(|_| rng.range(1, 50)).collect()).collect();
+		let loads: Vec<Vec<u64>> =
+			(0..m).map(|_| (0..n).map(|_| rng.range(1, 20)).collect()).collect();
+		let capacities: Vec<u64> = (0..m).map(|_| rng.range(5, 40)).collect();
+		for maximise in [true, false] {
+			let model = Model::gap(&values, &loads, capacities.clone(), maximise).unwrap();
+			let solution = solve(&model, u64::MAX);
+			let totals = all_assignments(n, m)
+				.filter(|a| a.iter().all(Option::is_some))
+				.filter(|a| check::score(&model.problem, a).is_ok())
+				.map(|a| {
+					a.iter()
+						.enumerate()
+						.map(|(i, j)| values[j.unwrap() as usize][i] as i128)
+						.sum::<i128>()
+				});
+			let best = if maximise { totals.max() } else { totals.min() };
+			match best {
+				Some(best) => {
+					assert_eq!(solution.value, Value::Total(best), "instance {instance}");
+					assert_eq!(solution.bound, Some(best), "instance {instance}");
+				}
+				None => {
+					assert_eq!(solution.value, Value::Incomplete, "instance {instance}");
+					assert_eq!(solution.bound, None, "instance {instance}");
+				}
+			}
+		}
+	}
+}
+
+#[test]
+fn same_input_same_output() {
+	let mut rng = Rng(4);
+	for _ in 0..200 {
+		let market = random_market(&mut rng, 40, 5, 80, 60);
+		let model = Model::market(&market).unwrap();
+		assert_eq!(solve(&model, 2_000), solve(&model, 2_000));
+	}
+}
+
+#[test]
+fn a_budget_limited_answer_is_feasible_and_its_bound_holds() {
+	let mut rng = Rng(5);
+	for instance in 0..300 {
+		let n = rng.range(5, 8) as usize;
+		let m = rng.range(2, 3) as usize;
+		let problem = random_problem(&mut rng, n, m);
+		let optimum = brute_force(&problem);
+		for budget in [1, 2, 5, 20] {
+			let outcome = gridshard_solver::search::solve(&problem, budget, &mut || false);
+			assert_eq!(check::score(&problem, &outcome.assignment), Ok(outcome.profit));
+			assert!(outcome.profit <= optimum);
+			assert!(outcome.bound >= optimum, "instance {instance} budget {budget}");
+			assert!(outcome.nodes <= budget);
+		}
+	}
+}
