@@ -8,7 +8,9 @@
 //!   and the trading centre (Dave). The keys are the public development keys: this network is
 //!   for testing on one machine, never for value.
 
-use crate::{AccountId, Balance, BalancesConfig, DifficultyConfig, RuntimeGenesisConfig, SudoConfig, GRID};
+use crate::{
+	AccountId, Balance, BalancesConfig, DifficultyConfig, RuntimeGenesisConfig, SudoConfig, GRID,
+};
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
 use serde_json::Value;

@@ -26,10 +26,11 @@ fn preset_ext(preset: &str) -> sp_io::TestExternalities {
 
 fn json_merge(base: &mut serde_json::Value, patch: serde_json::Value) {
 	match (base, patch) {
-		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) =>
+		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) => {
 			for (key, value) in patch {
 				json_merge(base.entry(key).or_insert(serde_json::Value::Null), value);
-			},
+			}
+		}
 		(base, patch) => *base = patch,
 	}
 }
@@ -39,7 +40,8 @@ fn json_merge(base: &mut serde_json::Value, patch: serde_json::Value) {
 fn run_block(n: u32, miner: &sp_runtime::AccountId32) {
 	let mut digest = Digest::default();
 	digest.push(DigestItem::PreRuntime(POW_ENGINE_ID, miner.encode()));
-	let header = Header::new(n, Default::default(), Default::default(), System::parent_hash(), digest);
+	let header =
+		Header::new(n, Default::default(), Default::default(), System::parent_hash(), digest);
 	Executive::initialize_block(&header);
 	let now = TARGET_BLOCK_TIME_MS * n as u64;
 	let inherent = UncheckedExtrinsic::new_bare(RuntimeCall::Timestamp(TimestampCall::set { now }));
@@ -120,8 +122,13 @@ fn blocks_on_target_keep_the_difficulty_and_fast_ones_raise_it() {
 		for n in 1..=3u32 {
 			let mut digest = Digest::default();
 			digest.push(DigestItem::PreRuntime(POW_ENGINE_ID, miner.encode()));
-			let header =
-				Header::new(n, Default::default(), Default::default(), System::parent_hash(), digest);
+			let header = Header::new(
+				n,
+				Default::default(),
+				Default::default(),
+				System::parent_hash(),
+				digest,
+			);
 			Executive::initialize_block(&header);
 			let set = RuntimeCall::Timestamp(TimestampCall::set { now: 1_000 + n as u64 });
 			Executive::apply_extrinsic(UncheckedExtrinsic::new_bare(set)).unwrap().unwrap();

@@ -1,0 +1,10 @@
+//! The pallets `gridshard-node benchmark pallet` measures (needs the `runtime-benchmarks`
+//! feature).
+
+frame_benchmarking::define_benchmarks!(
+	[frame_benchmarking, BaselineBench::<Runtime>]
+	[frame_system, SystemBench::<Runtime>]
+	[pallet_balances, Balances]
+	[pallet_timestamp, Timestamp]
+	[pallet_sudo, Sudo]
+);
