@@ -36,7 +36,8 @@ apt_ensure() {
 }
 
 # 1. System packages that every route needs.
-apt_ensure protobuf-compiler clang libclang-dev build-essential pkg-config
+# coinor-libcbc-dev: the independent MILP solver (CBC) the solver benchmark compares against.
+apt_ensure protobuf-compiler clang libclang-dev build-essential pkg-config coinor-libcbc-dev
 
 # 2. A toolchain that knows the wasm target and has the library sources.
 wasm_ready() {

@@ -4,8 +4,8 @@
 use crate::{
 	genesis_config_presets::{self, ENDOWMENT},
 	AllPalletsWithSystem, Balances, BlockReward, Difficulty, Executive, Header, Runtime,
-	RuntimeCall, RuntimeGenesisConfig, System, Timestamp, TimestampCall, UncheckedExtrinsic,
-	BLOCK_REWARD, TARGET_BLOCK_TIME_MS,
+	RuntimeCall, RuntimeGenesisConfig, System, TimestampCall, UncheckedExtrinsic, BLOCK_REWARD,
+	TARGET_BLOCK_TIME_MS,
 };
 use codec::Encode;
 use frame_support::traits::{fungible::Inspect, IntegrityTest};
@@ -101,7 +101,7 @@ fn each_block_pays_its_miner_and_issuance_grows_by_exactly_the_rewards() {
 		assert_eq!(Balances::balance(&bob), bob_before + 3 * BLOCK_REWARD);
 		assert_eq!(Balances::balance(&fresh), 3 * BLOCK_REWARD);
 		assert_eq!(System::block_number(), 6);
-		assert_eq!(Timestamp::now(), 6 * TARGET_BLOCK_TIME_MS);
+		assert_eq!(pallet_timestamp::Now::<Runtime>::get(), 6 * TARGET_BLOCK_TIME_MS);
 	});
 }
 

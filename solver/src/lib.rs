@@ -17,7 +17,8 @@
 //! 4. [`heuristic`]: the first incumbent;
 //! 5. [`lagrangian`]: the upper bound;
 //! 6. [`search`]: branch-and-bound, variable fixing and the budget;
-//! 7. [`orlib`]: the OR-Library file format.
+//! 7. [`orlib`]: the OR-Library file format;
+//! 8. [`generate`]: generated market instances for benchmarks and tests.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![warn(missing_docs)]
@@ -25,6 +26,7 @@
 extern crate alloc;
 
 pub mod check;
+pub mod generate;
 pub mod heuristic;
 pub mod lagrangian;
 pub mod objective;
