@@ -1,51 +1,71 @@
-// Checks of the zombienet scenarios, run by zombienet's `js-script` with one argument
-// "<check>,<n>"; each returns 1 when the check holds and 0 when it does not (yet).
+// Checks of the zombienet scenarios, run by zombienet's `js-script` with the arguments
+// "<check>,<n>" (zombienet splits them at the comma). Each check polls until it holds, and
+// returns 1, or returns 0 when it still does not hold after WAIT_MS (zombienet's "within"
+// only bounds the script's run time, it does not retry it).
 //
 // - peers,N:  this node has at least N peers;
-// - agree,D:  every node of the network has the same block hash at D blocks below the lowest
-//             best block (PoW has short forks near the tip; D blocks deep they are settled);
+// - agree,D:  every node of the network has the same block hash D blocks below the lowest best
+//             block (PoW has short forks near the tip; D blocks deep they are settled);
 // - mining,B: this node's `mining_status` says mining = B (1 or 0).
+
+const WAIT_MS = 100 * 1000;
+const POLL_MS = 2000;
 
 async function connect(node, networkInfo) {
   const { wsUri, userDefinedTypes } = networkInfo.nodesByName[node];
   return zombie.connect(wsUri, userDefinedTypes);
 }
 
+async function poll(label, check) {
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    const [ok, detail] = await check();
+    if (ok || Date.now() > deadline) {
+      console.log(`${label}: ${ok ? "holds" : "does not hold"}: ${detail}`);
+      return ok ? 1 : 0;
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
 async function run(nodeName, networkInfo, args) {
-  const [check, value] = args[0].split(",");
+  const [check, value] = args;
   const n = parseInt(value, 10);
-  const api = await connect(nodeName, networkInfo);
 
   if (check === "peers") {
-    const health = await api.rpc.system.health();
-    const peers = health.peers.toNumber();
-    console.log(`${nodeName}: ${peers} peers`);
-    return peers >= n ? 1 : 0;
+    const api = await connect(nodeName, networkInfo);
+    return poll(`${nodeName} has ${n} peers`, async () => {
+      const peers = (await api.rpc.system.health()).peers.toNumber();
+      return [peers >= n, `${peers} peers`];
+    });
   }
 
   if (check === "mining") {
-    const status = await api.provider.send("mining_status", []);
-    console.log(`${nodeName}: mining_status ${JSON.stringify(status)}`);
-    return (status.mining ? 1 : 0) === n ? 1 : 0;
+    const provider = new zombie.WsProvider(networkInfo.nodesByName[nodeName].wsUri);
+    await provider.isReady;
+    return poll(`${nodeName} mining = ${n === 1}`, async () => {
+      const status = await provider.send("mining_status", []);
+      return [(status.mining ? 1 : 0) === n, JSON.stringify(status)];
+    });
   }
 
   if (check === "agree") {
     const names = Object.keys(networkInfo.nodesByName);
     const apis = await Promise.all(names.map((name) => connect(name, networkInfo)));
-    const bests = await Promise.all(
-      apis.map(async (a) => (await a.rpc.chain.getHeader()).number.toNumber()),
-    );
-    const depth = Math.min(...bests) - n;
-    if (depth < 1) {
-      console.log(`best blocks ${bests}: not yet ${n} deep`);
-      return 0;
-    }
-    const hashes = await Promise.all(
-      apis.map(async (a) => (await a.rpc.chain.getBlockHash(depth)).toHex()),
-    );
-    const agree = hashes.every((h) => h === hashes[0]);
-    console.log(`best blocks ${bests}; at #${depth}: ${agree ? "all agree on " + hashes[0] : hashes}`);
-    return agree ? 1 : 0;
+    return poll(`all ${names.length} nodes agree ${n} blocks deep`, async () => {
+      const bests = await Promise.all(
+        apis.map(async (api) => (await api.rpc.chain.getHeader()).number.toNumber()),
+      );
+      const depth = Math.min(...bests) - n;
+      if (depth < 1) {
+        return [false, `best blocks ${bests}`];
+      }
+      const hashes = await Promise.all(
+        apis.map(async (api) => (await api.rpc.chain.getBlockHash(depth)).toHex()),
+      );
+      const agree = hashes.every((hash) => hash === hashes[0]);
+      return [agree, `best blocks ${bests}; at #${depth}: ${agree ? hashes[0] : hashes}`];
+    });
   }
 
   throw new Error(`unknown check ${check}`);
