@@ -290,7 +290,7 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, Hash>>(
 				tokio::time::sleep(Duration::from_secs(1)).await;
 				stats.sample();
 				ticks += 1;
-				if ticks % PROGRESS_INTERVAL.as_secs() == 0 {
+				if ticks.is_multiple_of(PROGRESS_INTERVAL.as_secs()) {
 					log::info!(
 						target: "pow",
 						"⛏  {} H/s, {} blocks mined",

@@ -64,6 +64,37 @@ pub fn evaluate(problem: &Problem, lambda: &[i128], choice: &mut [Option<u32>]) 
 	bound
 }
 
+/// Starting prices: an agent whose candidate pairs' loads exceed its capacity gets the lowest
+/// profit per unit of load among its pairs, the price at which it would still take every item
+/// it can; an agent with room for all its candidates gets 0. For the market this is close to the
+/// optimum (a Wh of capacity is worth about `W + 1`), and it saves the subgradient most of its
+/// way.
+pub fn initial_prices(problem: &Problem) -> Vec<i128> {
+	let m = problem.agents();
+	let mut demand = vec![0u128; m];
+	let mut lowest_ratio = vec![i128::MAX; m];
+	for item in 0..problem.items() {
+		for pair in problem.pairs_of(item) {
+			let agent = pair.agent as usize;
+			demand[agent] += pair.load as u128;
+			if pair.load > 0 {
+				let ratio = SCALE.saturating_mul(pair.profit as i128) / pair.load as i128;
+				lowest_ratio[agent] = lowest_ratio[agent].min(ratio);
+			}
+		}
+	}
+	(0..m)
+		.map(|j| {
+			let tight = demand[j] > problem.capacities()[j] as u128;
+			if tight && lowest_ratio[j] != i128::MAX {
+				lowest_ratio[j]
+			} else {
+				0
+			}
+		})
+		.collect()
+}
+
 /// The result of the subgradient optimisation.
 pub struct Relaxation {
 	/// The best prices found, scaled by [`SCALE`].
@@ -83,7 +114,7 @@ pub fn optimise(
 	mut on_relaxed: impl FnMut(&[i128], usize) -> Option<u128>,
 ) -> Relaxation {
 	let m = problem.agents();
-	let mut lambda = vec![0i128; m];
+	let mut lambda = initial_prices(problem);
 	let mut choice = vec![None; problem.items()];
 	let mut best = Relaxation { lambda: lambda.clone(), bound: i128::MAX };
 	// The step size factor is `mu / 64`; it halves after 15 iterations without improvement.

@@ -138,7 +138,8 @@ pub fn solve(problem: &Problem, max_nodes: u64, should_stop: &mut dyn FnMut() ->
 				best = current.clone();
 			}
 			let node = examine(&current, &decided, &options, &lambda);
-			let stop = nodes >= max_nodes || (nodes % STOP_CHECK_INTERVAL == 0 && should_stop());
+			let stop =
+				nodes >= max_nodes || (nodes.is_multiple_of(STOP_CHECK_INTERVAL) && should_stop());
 			if stop {
 				let open = open_bound(&stack).max(node.bound);
 				return stopped(best, open, nodes);

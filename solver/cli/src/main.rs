@@ -3,7 +3,10 @@
 //! ```text
 //! gridshard-solve --orlib FILE --instance K --sense max|min [--time-limit-ms N] [--max-nodes N]
 //! gridshard-solve --market FILE.json [--time-limit-ms N] [--max-nodes N]
+//! gridshard-solve --generate REQUESTS,PROVIDERS,TIGHTNESS%,DENSITY%,SEED [--time-limit-ms N]
 //! ```
+//!
+//! `--generate` builds the market of `gridshard_solver::generate::market` (the benchmark's).
 //!
 //! The line is `{"objective":..,"bound":..,"optimal":..,"nodes":..,"millis":..,"assignment":[..]}`:
 //! for each job or request in input order, the 0-based agent or provider, or `null`. For a
@@ -19,6 +22,7 @@ use std::{process::ExitCode, time::Instant};
 const USAGE: &str = "usage:
   gridshard-solve --orlib FILE --instance K --sense max|min [--time-limit-ms N] [--max-nodes N]
   gridshard-solve --market FILE.json [--time-limit-ms N] [--max-nodes N]
+  gridshard-solve --generate REQUESTS,PROVIDERS,TIGHTNESS%,DENSITY%,SEED [--time-limit-ms N]
 
 A market file is JSON: {\"requests\": [Wh, ...], \"capacities\": [Wh, ...],
 \"pairs\": [[request, provider, weight], ...]}";
@@ -36,6 +40,7 @@ struct Args {
 	instance: usize,
 	maximise: bool,
 	market: Option<String>,
+	generate: Option<(usize, usize, u64, u64, u64)>,
 	time_limit_ms: Option<u64>,
 	max_nodes: u64,
 }
@@ -46,6 +51,7 @@ fn parse_args() -> Result<Args, String> {
 		instance: 1,
 		maximise: true,
 		market: None,
+		generate: None,
 		time_limit_ms: None,
 		max_nodes: u64::MAX,
 	};
@@ -63,6 +69,19 @@ fn parse_args() -> Result<Args, String> {
 				}
 			}
 			"--market" => args.market = Some(value()?),
+			"--generate" => {
+				let spec = value()?;
+				let numbers: Vec<u64> =
+					spec.split(',').map(str::parse).collect::<Result<_, _>>().map_err(|_| {
+						format!(
+							"--generate takes requests,providers,tightness,density,seed: {spec}"
+						)
+					})?;
+				let [n, m, tightness, density, seed] = numbers[..] else {
+					return Err(format!("--generate takes five numbers: {spec}"));
+				};
+				args.generate = Some((n as usize, m as usize, tightness, density, seed));
+			}
 			"--time-limit-ms" => {
 				args.time_limit_ms = Some(value()?.parse().map_err(|_| "bad --time-limit-ms")?)
 			}
@@ -71,8 +90,9 @@ fn parse_args() -> Result<Args, String> {
 			other => return Err(format!("unknown argument {other}")),
 		}
 	}
-	if args.orlib.is_some() == args.market.is_some() {
-		return Err("give exactly one of --orlib and --market".into());
+	let sources = [args.orlib.is_some(), args.market.is_some(), args.generate.is_some()];
+	if sources.iter().filter(|given| **given).count() != 1 {
+		return Err("give exactly one of --orlib, --market and --generate".into());
 	}
 	Ok(args)
 }
@@ -88,7 +108,11 @@ fn load(args: &Args) -> Result<Model, String> {
 			.ok_or(format!("{path} has {} problems; --instance is 1-based", instances.len()))?;
 		return instance.model(args.maximise).map_err(|e| format!("{path}: {e:?}"));
 	}
-	let path = args.market.as_ref().expect("one of the two is given; qed");
+	if let Some((n, m, tightness, density, seed)) = args.generate {
+		let market = gridshard_solver::generate::market(seed, n, m, tightness, density);
+		return Model::market(&market).map_err(|e| format!("generated market: {e:?}"));
+	}
+	let path = args.market.as_ref().expect("one of the three is given; qed");
 	let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
 	let file: MarketFile = serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))?;
 	let market = Market { requests: file.requests, capacities: file.capacities, pairs: file.pairs };
