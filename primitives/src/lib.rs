@@ -5,12 +5,14 @@
 //!
 //! - the chain's basic types ([`AccountId`], [`Balance`], [`BlockNumber`], ...);
 //! - the market's units ([`Energy`] in watt-hours, [`Price`] in token units per kWh, ...);
-//! - the proof-of-work puzzle ([`pow`]): the seal format, the hash, the difficulty test.
+//! - the proof-of-work puzzle ([`pow`]): the seal format, the hash, the difficulty test;
+//! - the glue traits through which the pallets ask each other ([`traits`]).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![warn(missing_docs)]
 
 pub mod pow;
+pub mod traits;
 
 use sp_runtime::{
 	traits::{IdentifyAccount, Verify},
@@ -52,6 +54,12 @@ pub type RegionId = u16;
 
 /// Index of a trading period.
 pub type PeriodIndex = u32;
+
+/// The public key of a meter: its readings are signed with the matching sr25519 secret key.
+pub type MeterKey = sp_core::sr25519::Public;
+
+/// A signature of a meter.
+pub type MeterSignature = sp_core::sr25519::Signature;
 
 /// One GRID, the native token: `10^12` of the smallest unit.
 pub const GRID: Balance = 1_000_000_000_000;

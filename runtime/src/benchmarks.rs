@@ -7,6 +7,8 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_balances, Balances]
 	[pallet_timestamp, Timestamp]
 	[pallet_sudo, Sudo]
+	[pallet_difficulty, Difficulty]
+	[pallet_block_reward, BlockReward]
 );
 
 impl frame_system_benchmarking::Config for crate::Runtime {}

@@ -18,12 +18,18 @@
 #![cfg_attr(not(feature = "std"), no_std)]
 #![warn(missing_docs)]
 
+extern crate alloc;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
 mod tests;
+pub mod weights;
 
 pub use pallet::*;
+pub use weights::WeightInfo;
 
 use codec::Decode;
 use frame_support::{
@@ -83,6 +89,9 @@ pub mod pallet {
 		/// create the miner's account.
 		#[pallet::constant]
 		type Reward: Get<BalanceOf<Self>>;
+
+		/// Weight of the reward hook, from `benchmarking.rs`.
+		type WeightInfo: WeightInfo;
 	}
 
 	/// Total amount minted as block rewards since genesis.
@@ -105,8 +114,7 @@ pub mod pallet {
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(_n: BlockNumberFor<T>) -> Weight {
-			// Digest read, mint (account and issuance: two reads and two writes), counter.
-			let weight = T::DbWeight::get().reads_writes(4, 3);
+			let weight = T::WeightInfo::on_initialize();
 			let digest = frame_system::Pallet::<T>::digest();
 			let pre_runtime = digest.logs.iter().filter_map(|item| item.as_pre_runtime());
 			match T::FindAuthor::find_author(pre_runtime) {

@@ -33,6 +33,7 @@ impl pallet_block_reward::Config for Test {
 	type Currency = Balances;
 	type FindAuthor = crate::PowAuthor<u64>;
 	type Reward = ConstU64<REWARD>;
+	type WeightInfo = ();
 }
 
 /// Externalities with account 1 holding 1000, checking the pallet's invariants after the test.
@@ -56,4 +57,10 @@ impl TestExternalities {
 			result
 		})
 	}
+}
+
+/// Plain externalities, for the benchmark test suite.
+#[cfg(feature = "runtime-benchmarks")]
+pub fn new_bench_ext() -> sp_io::TestExternalities {
+	new_test_ext().0
 }

@@ -26,7 +26,12 @@
 #![cfg_attr(not(feature = "std"), no_std)]
 #![warn(missing_docs)]
 
+extern crate alloc;
+
 pub mod adjustment;
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+pub mod weights;
 
 #[cfg(test)]
 mod mock;
@@ -35,6 +40,7 @@ mod tests;
 
 pub use adjustment::AdjustmentParams;
 pub use pallet::*;
+pub use weights::WeightInfo;
 
 use frame_support::{pallet_prelude::*, traits::OnTimestampSet};
 use sp_core::U256;
@@ -85,6 +91,9 @@ pub mod pallet {
 		/// The largest difficulty.
 		#[pallet::constant]
 		type MaxDifficulty: Get<U256>;
+
+		/// Weight of the adjustment hook, from `benchmarking.rs`.
+		type WeightInfo: WeightInfo;
 	}
 
 	/// The difficulty of the next block: the expected number of hashes to mine it.
@@ -188,9 +197,9 @@ impl<T: Config> Pallet<T> {
 
 impl<T: Config, Moment: UniqueSaturatedInto<u64>> OnTimestampSet<Moment> for Pallet<T> {
 	fn on_timestamp_set(now: Moment) {
-		// Two reads and two writes, paid by the block as mandatory weight.
+		// Paid by the block as mandatory weight.
 		frame_system::Pallet::<T>::register_extra_weight_unchecked(
-			T::DbWeight::get().reads_writes(2, 2),
+			T::WeightInfo::on_timestamp_set(),
 			DispatchClass::Mandatory,
 		);
 		Self::note_block(now.unique_saturated_into());

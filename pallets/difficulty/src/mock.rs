@@ -43,6 +43,7 @@ impl pallet_difficulty::Config for Test {
 	type MaxSolveFactor = frame_support::traits::ConstU32<6>;
 	type MinDifficulty = MinDifficulty;
 	type MaxDifficulty = MaxDifficulty;
+	type WeightInfo = ();
 }
 
 /// Builds test externalities with the given initial difficulty, and checks the pallet's
@@ -67,4 +68,10 @@ impl TestExternalities {
 			result
 		})
 	}
+}
+
+/// Plain externalities with an initial difficulty, for the benchmark test suite.
+#[cfg(feature = "runtime-benchmarks")]
+pub fn new_bench_ext() -> sp_io::TestExternalities {
+	new_test_ext(60_000).0
 }

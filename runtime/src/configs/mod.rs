@@ -90,12 +90,14 @@ impl pallet_difficulty::Config for Runtime {
 	type MaxSolveFactor = ConstU32<6>;
 	type MinDifficulty = MinDifficulty;
 	type MaxDifficulty = MaxDifficulty;
+	type WeightInfo = pallet_difficulty::weights::SubstrateWeight<Runtime>;
 }
 
 impl pallet_block_reward::Config for Runtime {
 	type Currency = Balances;
 	type FindAuthor = pallet_block_reward::PowAuthor<AccountId>;
 	type Reward = ConstU128<BLOCK_REWARD>;
+	type WeightInfo = pallet_block_reward::weights::SubstrateWeight<Runtime>;
 }
 
 impl pallet_balances::Config for Runtime {
