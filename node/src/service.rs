@@ -63,6 +63,23 @@ async fn inherent_data_providers(
 	Ok(sp_timestamp::InherentDataProvider::from_system_time())
 }
 
+/// The proof-of-work block import over the client: checks seals and inherents, and picks the
+/// best chain by total difficulty. The import queue and the mining worker each get one.
+fn pow_block_import(
+	client: &Arc<FullClient>,
+	algorithm: &GridShardPow<FullClient>,
+	select_chain: &FullSelectChain,
+) -> sc_consensus::BoxBlockImport<Block> {
+	Box::new(PowBlockImport::new(
+		client.clone(),
+		client.clone(),
+		algorithm.clone(),
+		CHECK_INHERENTS_AFTER,
+		select_chain.clone(),
+		inherent_data_providers,
+	))
+}
+
 /// Builds the client, the transaction pool and the proof-of-work import queue.
 pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 	let executor = sc_service::new_wasm_executor::<sp_io::SubstrateHostFunctions>(&config.executor);
@@ -83,16 +100,8 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 	);
 
 	let algorithm = GridShardPow::new(client.clone());
-	let block_import = PowBlockImport::new(
-		client.clone(),
-		client.clone(),
-		algorithm.clone(),
-		CHECK_INHERENTS_AFTER,
-		select_chain.clone(),
-		inherent_data_providers,
-	);
 	let import_queue = sc_consensus_pow::import_queue(
-		Box::new(block_import),
+		pow_block_import(&client, &algorithm, &select_chain),
 		None,
 		algorithm.clone(),
 		&task_manager.spawn_essential_handle(),
@@ -247,16 +256,8 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, Hash>>(
 			prometheus_registry.as_ref(),
 			None,
 		);
-		let block_import = PowBlockImport::new(
-			client.clone(),
-			client.clone(),
-			algorithm.clone(),
-			CHECK_INHERENTS_AFTER,
-			select_chain.clone(),
-			inherent_data_providers,
-		);
 		let (handle, worker) = sc_consensus_pow::start_mining_worker(
-			Box::new(block_import),
+			pow_block_import(&client, &algorithm, &select_chain),
 			client,
 			select_chain,
 			algorithm,

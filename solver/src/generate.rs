@@ -28,6 +28,11 @@ impl SplitMix {
 	pub fn range(&mut self, low: u64, high: u64) -> u64 {
 		low + self.next_u64() % (high - low + 1)
 	}
+
+	/// `true` with probability `percent` / 100.
+	pub fn chance(&mut self, percent: u64) -> bool {
+		self.next_u64() % 100 < percent
+	}
 }
 
 /// A market of `requests` x `providers`; see the module docs.

@@ -4,27 +4,7 @@
 
 use gridshard_solver::{Market, Pair, Problem};
 
-/// SplitMix64: a tiny, well-mixed, seedable generator.
-pub struct Rng(pub u64);
-
-impl Rng {
-	pub fn next(&mut self) -> u64 {
-		self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-		let mut z = self.0;
-		z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-		z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-		z ^ (z >> 31)
-	}
-
-	/// Uniform in `low..=high`.
-	pub fn range(&mut self, low: u64, high: u64) -> u64 {
-		low + self.next() % (high - low + 1)
-	}
-
-	pub fn chance(&mut self, percent: u64) -> bool {
-		self.next() % 100 < percent
-	}
-}
+pub use gridshard_solver::generate::SplitMix as Rng;
 
 /// A random internal problem with `n` items and `m` agents.
 pub fn random_problem(rng: &mut Rng, n: usize, m: usize) -> Problem {
