@@ -7,8 +7,8 @@
 //!
 //! **Improvement** ([`improve`]): first-improvement local search until no move helps (at most
 //! [`MAX_PASSES`] passes): put an unassigned item where it fits, move an item to an agent where
-//! it is worth more and fits, or swap two items between their agents when both fit and the
-//! total rises.
+//! it is worth more and fits, replace an assigned item by a more profitable unassigned one that
+//! fits in its place, or swap two items between their agents when both fit and the total rises.
 
 use crate::problem::{Assignment, Pair, Problem};
 use alloc::{vec, vec::Vec};
@@ -103,12 +103,34 @@ pub fn improve(problem: &Problem, solution: &mut Solution) {
 			}
 		}
 		if problem.items() <= SWAP_LIMIT {
+			improved |= replace_pass(problem, solution);
 			improved |= swap_pass(problem, solution);
 		}
 		if !improved {
 			break;
 		}
 	}
+}
+
+/// One pass of replacements: an assigned item makes room for an unassigned one that is worth
+/// more on the same agent and fits once the first has left.
+fn replace_pass(problem: &Problem, solution: &mut Solution) -> bool {
+	let mut improved = false;
+	for out in 0..problem.items() {
+		let Some(current) = solution.pair(problem, out).copied() else { continue };
+		let room = solution.residual[current.agent as usize] + current.load;
+		let best = (0..problem.items())
+			.filter(|k| solution.assignment[*k].is_none())
+			.filter_map(|k| problem.pair(k, current.agent).map(|p| (k, *p)))
+			.filter(|(_, p)| p.profit > current.profit && p.load <= room)
+			.max_by(|(a, pa), (b, pb)| pa.profit.cmp(&pb.profit).then(b.cmp(a)));
+		if let Some((incoming, pair)) = best {
+			solution.take(out, &current);
+			solution.put(incoming, &pair);
+			improved = true;
+		}
+	}
+	improved
 }
 
 /// One pass of swaps between pairs of assigned items on different agents.
