@@ -22,6 +22,7 @@ use std::{
 	},
 	time::Duration,
 };
+use substrate_prometheus_endpoint::{register, Gauge, PrometheusError, Registry, U64};
 
 /// The client of a full node.
 pub type FullClient = sc_service::TFullClient<
@@ -140,6 +141,33 @@ fn mining_setup(
 		}
 	};
 	Ok(Some((author, params.mining_threads)))
+}
+
+/// The miner's Prometheus gauges (the node's registry labels them with the chain's id).
+struct MiningMetrics {
+	hashrate: Gauge<U64>,
+	blocks_mined: Gauge<U64>,
+}
+
+impl MiningMetrics {
+	fn register(registry: &Registry) -> Result<Self, PrometheusError> {
+		Ok(Self {
+			hashrate: register(
+				Gauge::new(
+					"gridshard_mining_hashrate",
+					"Hashes per second of this node's miner, over the last ten seconds",
+				)?,
+				registry,
+			)?,
+			blocks_mined: register(
+				Gauge::new(
+					"gridshard_mining_blocks_mined",
+					"Blocks this node mined since it started",
+				)?,
+				registry,
+			)?,
+		})
+	}
 }
 
 /// Sets a flag when dropped: stops the miner threads when the node's tasks end.
@@ -284,12 +312,24 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, Hash>>(
 			sp_core::crypto::Ss58Codec::to_ss58check(&author)
 		);
 
+		let metrics = match prometheus_registry.as_ref().map(MiningMetrics::register) {
+			Some(Ok(metrics)) => Some(metrics),
+			Some(Err(e)) => {
+				log::warn!(target: "pow", "mining metrics not registered: {e}");
+				None
+			}
+			None => None,
+		};
 		task_manager.spawn_handle().spawn("mining-stats", Some("pow"), async move {
 			let _stop_miners = StopOnDrop(stop);
 			let mut ticks = 0u64;
 			loop {
 				tokio::time::sleep(Duration::from_secs(1)).await;
 				stats.sample();
+				if let Some(metrics) = &metrics {
+					metrics.hashrate.set(stats.hashrate());
+					metrics.blocks_mined.set(stats.blocks_mined.load(Ordering::Relaxed));
+				}
 				ticks += 1;
 				if ticks.is_multiple_of(PROGRESS_INTERVAL.as_secs()) {
 					log::info!(

@@ -70,6 +70,10 @@ fn dev_node_mines_and_includes_a_signed_transfer() {
 	let status = node.rpc("mining_status", json!([]));
 	assert_eq!(status["mining"], json!(true), "{status}");
 	assert!(status["blocksMined"].as_u64().unwrap() >= 3, "{status}");
+	let mined = node.wait_for("the mining metrics", Duration::from_secs(30), || {
+		node.metric("gridshard_mining_blocks_mined").filter(|mined| *mined >= 3.0)
+	});
+	println!("dev node: Prometheus reports {mined} blocks mined");
 
 	let alice = Sr25519Keyring::Alice;
 	let dave = Sr25519Keyring::Dave.to_account_id();

@@ -20,6 +20,8 @@ pub struct Node {
 	child: Child,
 	/// The RPC port on 127.0.0.1.
 	pub rpc_port: u16,
+	/// The Prometheus port on 127.0.0.1.
+	pub prometheus_port: u16,
 	log_path: std::path::PathBuf,
 }
 
@@ -28,19 +30,20 @@ impl Node {
 	/// ports, and waits until its RPC answers.
 	pub fn start(name: &str, args: &[&str]) -> Node {
 		let rpc_port = free_port();
+		let prometheus_port = free_port();
 		let log_path = std::env::temp_dir().join(format!("gridshard-{name}-{rpc_port}.log"));
 		let log = std::fs::File::create(&log_path).unwrap();
 		let child = Command::new(env!("CARGO_BIN_EXE_gridshard-node"))
 			.args(args)
 			.args(["--rpc-port", &rpc_port.to_string()])
 			.args(["--port", &free_port().to_string()])
-			.args(["--prometheus-port", &free_port().to_string()])
+			.args(["--prometheus-port", &prometheus_port.to_string()])
 			.args(["--no-mdns", "--no-telemetry"])
 			.stdout(Stdio::null())
 			.stderr(log)
 			.spawn()
 			.expect("the node binary starts");
-		let node = Node { child, rpc_port, log_path };
+		let node = Node { child, rpc_port, prometheus_port, log_path };
 		node.wait_for("RPC to answer", Duration::from_secs(60), || {
 			node.try_rpc("system_health", json!([])).ok()
 		});
@@ -87,6 +90,27 @@ impl Node {
 			Some(error) => Err(error.to_string()),
 			None => Ok(response["result"].clone()),
 		}
+	}
+
+	/// The node's Prometheus metrics, as text.
+	pub fn metrics(&self) -> String {
+		let mut stream = TcpStream::connect(("127.0.0.1", self.prometheus_port)).unwrap();
+		stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+		write!(stream, "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+			.unwrap();
+		let mut response = String::new();
+		stream.read_to_string(&mut response).unwrap();
+		response
+	}
+
+	/// The value of a metric (the first series of that name, whatever its labels), if the node
+	/// reports it.
+	pub fn metric(&self, name: &str) -> Option<f64> {
+		self.metrics().lines().find_map(|line| {
+			let (key, value) = line.rsplit_once(' ')?;
+			let series = key.split('{').next()?;
+			(series == name).then(|| value.trim().parse().ok()).flatten()
+		})
 	}
 
 	/// Calls an RPC method that must succeed.
