@@ -44,13 +44,15 @@ impl Solution {
 		self.assignment[item].and_then(|agent| problem.pair(item, agent))
 	}
 
-	fn put(&mut self, item: usize, pair: &Pair) {
+	/// Assigns `item` through `pair` (which must fit).
+	pub(crate) fn put(&mut self, item: usize, pair: &Pair) {
 		self.assignment[item] = Some(pair.agent);
 		self.residual[pair.agent as usize] -= pair.load;
 		self.profit += pair.profit;
 	}
 
-	fn take(&mut self, item: usize, pair: &Pair) {
+	/// Takes `item` off the agent of `pair`, through which it is assigned.
+	pub(crate) fn take(&mut self, item: usize, pair: &Pair) {
 		self.assignment[item] = None;
 		self.residual[pair.agent as usize] += pair.load;
 		self.profit -= pair.profit;

@@ -147,12 +147,22 @@ pub fn optimise(
 				load[*agent as usize] += pair.map_or(0, |p| p.load as i128);
 			}
 		}
-		let g: Vec<i128> =
-			problem.capacities().iter().zip(&load).map(|(b, l)| *b as i128 - l).collect();
-		// A zero subgradient component for an agent with λ = 0 and spare capacity is no
-		// direction: the projected subgradient drops it.
-		let g: Vec<i128> =
-			g.iter().zip(&lambda).map(|(g, l)| if *g > 0 && *l == 0 { 0 } else { *g }).collect();
+		// An agent with λ = 0 and spare capacity gives no direction (λ cannot go below 0): the
+		// projected subgradient drops its component.
+		let g: Vec<i128> = problem
+			.capacities()
+			.iter()
+			.zip(&load)
+			.zip(&lambda)
+			.map(|((b, l), price)| {
+				let spare = *b as i128 - l;
+				if spare > 0 && *price == 0 {
+					0
+				} else {
+					spare
+				}
+			})
+			.collect();
 		let mut norm: i128 = g.iter().fold(0i128, |s, g| s.saturating_add(g.saturating_mul(*g)));
 		if norm == 0 {
 			break;

@@ -174,9 +174,7 @@ pub fn solve(problem: &Problem, max_nodes: u64, should_stop: &mut dyn FnMut() ->
 				let choice = frame.choices[frame.next + offset];
 				frame.next += offset + 1;
 				if let Some(pair) = choice.pair {
-					current.assignment[frame.item] = Some(pair.agent);
-					current.residual[pair.agent as usize] -= pair.load;
-					current.profit += pair.profit;
+					current.put(frame.item, &pair);
 				}
 				entering = true;
 			}
@@ -242,10 +240,9 @@ fn agent_key(choice: &Choice) -> u64 {
 
 /// Takes item `item` off its agent in `current`, if assigned.
 fn undo(problem: &Problem, current: &mut Solution, item: usize) {
-	if let Some(agent) = current.assignment[item].take() {
+	if let Some(agent) = current.assignment[item] {
 		let pair = problem.pair(item, agent).expect("assigned through an allowed pair; qed");
-		current.residual[agent as usize] += pair.load;
-		current.profit -= pair.profit;
+		current.take(item, pair);
 	}
 }
 
