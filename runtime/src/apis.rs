@@ -15,8 +15,8 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Balance, Block, Difficulty, Executive, InherentDataExt, Nonce, Runtime, RuntimeCall,
-	RuntimeGenesisConfig, System, TransactionPayment, VERSION,
+	AccountId, Balance, Block, Difficulty, Executive, InherentDataExt, Nonce, Registration,
+	Runtime, RuntimeCall, RuntimeGenesisConfig, System, TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {
@@ -102,6 +102,23 @@ impl_runtime_apis! {
 	impl sp_consensus_pow::DifficultyApi<Block, U256> for Runtime {
 		fn difficulty() -> U256 {
 			Difficulty::difficulty()
+		}
+	}
+
+	impl pallet_registration_runtime_api::RegistrationApi<
+		Block,
+		AccountId,
+		pallet_registration::ParticipantOf<Runtime>,
+	> for Runtime {
+		fn participant(who: AccountId) -> Option<pallet_registration::ParticipantOf<Runtime>> {
+			Registration::participant(&who)
+		}
+
+		fn pending_applications(
+			start_after: Option<AccountId>,
+			limit: u32,
+		) -> Vec<(AccountId, pallet_registration::ParticipantOf<Runtime>)> {
+			Registration::pending_applications(start_after, limit)
 		}
 	}
 

@@ -9,6 +9,8 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_sudo, Sudo]
 	[pallet_difficulty, Difficulty]
 	[pallet_block_reward, BlockReward]
+	[pallet_collective, QualificationCouncil]
+	[pallet_registration, Registration]
 );
 
 impl frame_system_benchmarking::Config for crate::Runtime {}

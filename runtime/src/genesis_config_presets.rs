@@ -7,13 +7,21 @@
 //!   its own account: the energy bureau (Alice), the grid company (Bob), the notary (Charlie)
 //!   and the trading centre (Dave). The keys are the public development keys: this network is
 //!   for testing on one machine, never for value.
+//!
+//! Both networks start with the four main service nodes as the qualification council and with
+//! [`market_participants`] approved: two providers and two households, each with a meter whose
+//! key is the development key `<account seed>//meter` (so tests and demos can sign its readings).
 
 use crate::{
-	AccountId, Balance, BalancesConfig, DifficultyConfig, RuntimeGenesisConfig, SudoConfig, GRID,
+	AccountId, Balance, BalancesConfig, DifficultyConfig, QualificationCouncilConfig,
+	RegistrationConfig, RuntimeGenesisConfig, SudoConfig, GRID,
 };
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
+use gridshard_primitives::MeterKey;
+use pallet_registration::{GenerationKind, GenesisParticipant, GridConnection, Role, VoltageLevel};
 use serde_json::Value;
+use sp_core::{hex2array, H256};
 use sp_genesis_builder::{self, PresetId};
 use sp_keyring::Sr25519Keyring;
 
@@ -37,6 +45,78 @@ pub fn main_service_nodes() -> [(&'static str, AccountId); 4] {
 	]
 }
 
+/// The public key of `keyring`'s development meter key, `<seed>//meter` (for example
+/// `//Eve//meter`, `//Alice//stash//meter`), for the meters of [`market_participants`]; the
+/// runtime's tests check each constant against the derivation. `None` for accounts without a
+/// meter.
+pub fn development_meter_key(keyring: Sr25519Keyring) -> Option<MeterKey> {
+	Some(MeterKey::from_raw(match keyring {
+		Sr25519Keyring::Eve => {
+			hex2array!("e460e34e43a4e2e1495c40477c142838ae876bfe186a1d677cc9ee5a3926311b")
+		}
+		Sr25519Keyring::Ferdie => {
+			hex2array!("2aeebd609608ced5712ae8b4f1aca5da140f55d9b1143180a16b8fbec510a456")
+		}
+		Sr25519Keyring::AliceStash => {
+			hex2array!("ccd8b2eb5754cc000c25286c593a3ae7a2a9f5dfc66497670a7214b15c0ef050")
+		}
+		Sr25519Keyring::BobStash => {
+			hex2array!("9c5618cf5912ce3719f27694684389578d06f94a6919c6a722b301f336e57345")
+		}
+		_ => return None,
+	}))
+}
+
+/// The providers and users approved at genesis on `dev` and `local`: Eve's solar roof and Ferdie's wind turbine
+/// sell; two households (the Alice and Bob stash accounts) buy. All trade in region 1.
+pub fn market_participants() -> Vec<GenesisParticipant<AccountId>> {
+	let connection = |point: &str, voltage| GridConnection { point: point.into(), voltage };
+	let participant =
+		|keyring: Sr25519Keyring, name: &str, role, meter_id: &str| GenesisParticipant {
+			account: keyring.to_account_id(),
+			role,
+			region: 1,
+			name: name.into(),
+			meter_id: meter_id.into(),
+			meter_key: development_meter_key(keyring).expect("each participant has a meter; qed"),
+			settlement_commitment: H256::repeat_byte(keyring as u8),
+		};
+	vec![
+		participant(
+			Sr25519Keyring::Eve,
+			"Eve Solar",
+			Role::Provider {
+				kind: GenerationKind::Photovoltaic,
+				rated_power_w: 50_000,
+				connection: connection("feeder-1/pv-eve", VoltageLevel::Low),
+			},
+			"MTR-EVE-0001",
+		),
+		participant(
+			Sr25519Keyring::Ferdie,
+			"Ferdie Wind",
+			Role::Provider {
+				kind: GenerationKind::Wind,
+				rated_power_w: 2_000_000,
+				connection: connection("substation-3/wind-ferdie", VoltageLevel::Medium),
+			},
+			"MTR-FERDIE-0001",
+		),
+		participant(
+			Sr25519Keyring::AliceStash,
+			"Household A",
+			Role::User { connection: connection("feeder-1/house-12", VoltageLevel::Low) },
+			"MTR-HOUSE-0012",
+		),
+		participant(
+			Sr25519Keyring::BobStash,
+			"Household B",
+			Role::User { connection: connection("feeder-2/house-40", VoltageLevel::Low) },
+			"MTR-HOUSE-0040",
+		),
+	]
+}
+
 fn genesis(endowed: Vec<AccountId>, root: AccountId, initial_difficulty: u128) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
@@ -44,6 +124,10 @@ fn genesis(endowed: Vec<AccountId>, root: AccountId, initial_difficulty: u128) -
 		},
 		sudo: SudoConfig { key: Some(root) },
 		difficulty: DifficultyConfig { initial_difficulty },
+		qualification_council: QualificationCouncilConfig {
+			members: main_service_nodes().into_iter().map(|(_, account)| account).collect(),
+		},
+		registration: RegistrationConfig { participants: market_participants() },
 	})
 }
 
@@ -56,12 +140,11 @@ pub fn development_config_genesis() -> Value {
 	)
 }
 
-/// The local network's genesis: the four main service nodes and two spare accounts.
+/// The local network's genesis: the four main service nodes and the market participants.
 pub fn local_config_genesis() -> Value {
 	let mut endowed: Vec<AccountId> =
 		main_service_nodes().into_iter().map(|(_, account)| account).collect();
-	endowed.push(Sr25519Keyring::Eve.to_account_id());
-	endowed.push(Sr25519Keyring::Ferdie.to_account_id());
+	endowed.extend(market_participants().into_iter().map(|participant| participant.account));
 	genesis(endowed, Sr25519Keyring::Alice.to_account_id(), LOCAL_INITIAL_DIFFICULTY)
 }
 

@@ -40,6 +40,8 @@ use sp_version::RuntimeVersion;
 
 pub use frame_system::Call as SystemCall;
 pub use pallet_balances::Call as BalancesCall;
+pub use pallet_collective::Call as QualificationCouncilCall;
+pub use pallet_registration::Call as RegistrationCall;
 pub use pallet_timestamp::Call as TimestampCall;
 
 /// Types the node uses without knowing the runtime's extrinsic format.
@@ -62,7 +64,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("gridshard"),
 	impl_name: alloc::borrow::Cow::Borrowed("gridshard"),
 	authoring_version: 1,
-	spec_version: 100,
+	spec_version: 101,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -84,6 +86,9 @@ pub const EXISTENTIAL_DEPOSIT: Balance = MILLI_GRID;
 
 /// The reward of one mined block.
 pub const BLOCK_REWARD: Balance = 10 * GRID;
+
+/// The deposit a provider or user pays into hold while registered: ten block rewards.
+pub const REGISTRATION_DEPOSIT: Balance = 100 * GRID;
 
 /// The address format of extrinsics.
 pub type Address = MultiAddress<AccountId, ()>;
@@ -173,4 +178,12 @@ mod runtime {
 	/// The development chains' superuser.
 	#[runtime::pallet_index(6)]
 	pub type Sudo = pallet_sudo;
+
+	/// The qualification council: the four main service nodes, voting on reviews.
+	#[runtime::pallet_index(7)]
+	pub type QualificationCouncil = pallet_collective<Instance1>;
+
+	/// Providers and users, and their review.
+	#[runtime::pallet_index(8)]
+	pub type Registration = pallet_registration;
 }

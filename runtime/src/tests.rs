@@ -2,10 +2,12 @@
 //! timestamp inherent and the miner's pre-runtime digest).
 
 use crate::{
+	configs::QualificationCollective,
 	genesis_config_presets::{self, ENDOWMENT},
-	AllPalletsWithSystem, Balances, BlockReward, Difficulty, Executive, Header, Runtime,
-	RuntimeCall, RuntimeGenesisConfig, System, TimestampCall, UncheckedExtrinsic, BLOCK_REWARD,
-	TARGET_BLOCK_TIME_MS,
+	AccountId, AllPalletsWithSystem, Balances, BlockReward, Difficulty, Executive, Header,
+	QualificationCouncil, Registration, RegistrationCall, Runtime, RuntimeCall,
+	RuntimeGenesisConfig, RuntimeOrigin, System, TimestampCall, UncheckedExtrinsic, BLOCK_REWARD,
+	REGISTRATION_DEPOSIT, TARGET_BLOCK_TIME_MS,
 };
 use codec::Encode;
 use frame_support::traits::{fungible::Inspect, IntegrityTest};
@@ -52,6 +54,26 @@ fn run_block(n: u32, miner: &sp_runtime::AccountId32) {
 fn check_invariants() {
 	Difficulty::do_try_state().unwrap();
 	BlockReward::do_try_state().unwrap();
+	Registration::do_try_state().unwrap();
+}
+
+/// The genesis participants are approved, and the main service nodes form the council.
+fn check_market_genesis() {
+	let council: Vec<AccountId> =
+		genesis_config_presets::main_service_nodes().into_iter().map(|(_, a)| a).collect();
+	let mut members = pallet_collective::Members::<Runtime, QualificationCollective>::get();
+	members.sort();
+	let mut council = council;
+	council.sort();
+	assert_eq!(members, council);
+	let participants = genesis_config_presets::market_participants();
+	assert_eq!(participants.len(), 4);
+	for participant in participants {
+		let record = Registration::participant(&participant.account).unwrap();
+		assert_eq!(record.status, pallet_registration::Status::Approved);
+		assert_eq!(record.deposit, REGISTRATION_DEPOSIT);
+		assert_eq!(Balances::balance(&participant.account), ENDOWMENT - REGISTRATION_DEPOSIT);
+	}
 }
 
 #[test]
@@ -64,12 +86,13 @@ fn pallets_pass_their_integrity_tests() {
 #[test]
 fn both_presets_build_and_fund_their_accounts() {
 	preset_ext(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
-		assert_eq!(Balances::balance(&Sr25519Keyring::Ferdie.to_account_id()), ENDOWMENT);
+		assert_eq!(Balances::balance(&Sr25519Keyring::Dave.to_account_id()), ENDOWMENT);
 		assert_eq!(
 			Difficulty::difficulty(),
 			U256::from(genesis_config_presets::DEV_INITIAL_DIFFICULTY)
 		);
 		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(Sr25519Keyring::Alice.to_account_id()));
+		check_market_genesis();
 		check_invariants();
 	});
 	preset_ext(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
@@ -80,6 +103,7 @@ fn both_presets_build_and_fund_their_accounts() {
 			Difficulty::difficulty(),
 			U256::from(genesis_config_presets::LOCAL_INITIAL_DIFFICULTY)
 		);
+		check_market_genesis();
 		check_invariants();
 	});
 	assert_eq!(genesis_config_presets::preset_names().len(), 2);
@@ -135,6 +159,85 @@ fn blocks_on_target_keep_the_difficulty_and_fast_ones_raise_it() {
 			Executive::finalize_block();
 		}
 		assert!(Difficulty::difficulty() > start);
+		check_invariants();
+	});
+}
+
+#[test]
+fn development_meter_keys_are_the_derived_keys() {
+	use sp_core::Pair;
+	for participant in genesis_config_presets::market_participants() {
+		let keyring = Sr25519Keyring::from_account_id(&participant.account).unwrap();
+		let seed = format!("//{}//meter", <&str>::from(keyring));
+		let derived = sp_core::sr25519::Pair::from_string(&seed, None).unwrap().public();
+		println!("{seed}: {}", sp_core::hexdisplay::HexDisplay::from(&derived.0));
+		assert_eq!(participant.meter_key, derived, "{seed}");
+	}
+}
+
+#[test]
+fn three_of_the_four_main_service_nodes_approve_an_application() {
+	use frame_support::{assert_noop, assert_ok, dispatch::GetDispatchInfo};
+	use pallet_registration::{Application, GridConnection, Role, Status, VoltageLevel};
+	use sp_core::Pair;
+	use sp_runtime::traits::Hash as _;
+
+	preset_ext(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		System::set_block_number(1);
+		let signed = |who: &AccountId| RuntimeOrigin::signed(who.clone());
+		let [alice, bob, charlie, _dave] =
+			genesis_config_presets::main_service_nodes().map(|(_, account)| account);
+		let applicant = Sr25519Keyring::CharlieStash.to_account_id();
+		let meter = sp_core::sr25519::Pair::from_string("//Charlie//stash//meter", None).unwrap();
+		let meter_id = b"MTR-HOUSE-0077".to_vec();
+		let payload = Registration::meter_key_proof_payload(&applicant, &meter_id);
+		let application = Application {
+			role: Role::User {
+				connection: GridConnection {
+					point: b"feeder-2/house-77".to_vec(),
+					voltage: VoltageLevel::Low,
+				},
+			},
+			region: 1,
+			name: b"Household C".to_vec(),
+			meter_id,
+			meter_key: meter.public(),
+			meter_key_proof: meter.sign(&payload),
+			settlement_commitment: sp_core::H256::repeat_byte(0x77),
+		};
+		assert_ok!(Registration::apply(signed(&applicant), application));
+		let status = || Registration::participant(&applicant).unwrap().status;
+
+		// One member alone is not the council.
+		assert_noop!(
+			Registration::approve(signed(&alice), applicant.clone()),
+			sp_runtime::DispatchError::BadOrigin
+		);
+
+		let call = RuntimeCall::Registration(RegistrationCall::approve { who: applicant.clone() });
+		let length = call.encoded_size() as u32;
+		let weight = call.get_dispatch_info().call_weight;
+		let hash = <Runtime as frame_system::Config>::Hashing::hash_of(&call);
+
+		// A motion passed by two of the four runs, but with an origin too weak to approve.
+		assert_ok!(QualificationCouncil::propose(
+			signed(&alice),
+			2,
+			Box::new(call.clone()),
+			length
+		));
+		assert_ok!(QualificationCouncil::vote(signed(&alice), hash, 0, true));
+		assert_ok!(QualificationCouncil::vote(signed(&bob), hash, 0, true));
+		assert_ok!(QualificationCouncil::close(signed(&bob), hash, 0, weight, length));
+		assert_eq!(status(), Status::Pending);
+
+		// Three of the four approve.
+		assert_ok!(QualificationCouncil::propose(signed(&alice), 3, Box::new(call), length));
+		assert_ok!(QualificationCouncil::vote(signed(&alice), hash, 1, true));
+		assert_ok!(QualificationCouncil::vote(signed(&bob), hash, 1, true));
+		assert_ok!(QualificationCouncil::vote(signed(&charlie), hash, 1, true));
+		assert_ok!(QualificationCouncil::close(signed(&alice), hash, 1, weight, length));
+		assert_eq!(status(), Status::Approved);
 		check_invariants();
 	});
 }

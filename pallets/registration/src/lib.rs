@@ -584,8 +584,9 @@ impl<T: Config> Pallet<T> {
 	fn hold(who: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
 		T::Currency::hold(&HoldReason::RegistrationDeposit.into(), who, amount).map_err(|error| {
 			match error {
-				DispatchError::Token(TokenError::FundsUnavailable | TokenError::BelowMinimum) =>
-					Error::<T>::InsufficientFundsForDeposit.into(),
+				DispatchError::Token(TokenError::FundsUnavailable | TokenError::BelowMinimum) => {
+					Error::<T>::InsufficientFundsForDeposit.into()
+				}
 				other => other,
 			}
 		})
@@ -608,9 +609,9 @@ impl<T: Config> Pallet<T> {
 		Participants::<T>::remove(who);
 		let reason = HoldReason::RegistrationDeposit.into();
 		T::Currency::release(&reason, who, record.deposit, Precision::BestEffort)
-			.inspect_err(|error| {
-				log::error!(target: LOG_TARGET, "deposit of {who:?} not released: {error:?}")
-			})
+			.inspect_err(
+				|error| log::error!(target: LOG_TARGET, "deposit of {who:?} not released: {error:?}"),
+			)
 			.unwrap_or_default()
 	}
 
@@ -627,9 +628,18 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Registers an approved participant at genesis, holding its deposit.
-	fn register_at_genesis(participant: GenesisParticipant<T::AccountId>) -> Result<(), &'static str> {
-		let GenesisParticipant { account, role, region, name, meter_id, meter_key, settlement_commitment } =
-			participant;
+	fn register_at_genesis(
+		participant: GenesisParticipant<T::AccountId>,
+	) -> Result<(), &'static str> {
+		let GenesisParticipant {
+			account,
+			role,
+			region,
+			name,
+			meter_id,
+			meter_key,
+			settlement_commitment,
+		} = participant;
 		let text = |s: alloc::string::String| TextOf::<T>::try_from(s.into_bytes());
 		ensure!(!Participants::<T>::contains_key(&account), "registered twice");
 		let role = role.try_map_point(text).map_err(|_| "connection point too long")?;

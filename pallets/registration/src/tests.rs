@@ -221,10 +221,7 @@ mod apply {
 	#[test]
 	fn needs_a_signed_origin() {
 		new_test_ext().execute_with(|| {
-			assert_noop!(
-				Reg::apply(RuntimeOrigin::none(), provider_application(1, 1)),
-				BadOrigin
-			);
+			assert_noop!(Reg::apply(RuntimeOrigin::none(), provider_application(1, 1)), BadOrigin);
 		});
 	}
 }
@@ -399,10 +396,7 @@ mod review {
 			approved_provider();
 			assert_ok!(Reg::suspend(council(), 1, SuspensionReason::Misconduct));
 			assert_ok!(Balances::force_set_balance(RuntimeOrigin::root(), 1, 10));
-			assert_noop!(
-				Reg::reinstate(council(), 1),
-				Error::<Test>::InsufficientFundsForDeposit
-			);
+			assert_noop!(Reg::reinstate(council(), 1), Error::<Test>::InsufficientFundsForDeposit);
 		});
 	}
 

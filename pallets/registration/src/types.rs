@@ -137,18 +137,21 @@ impl<Point> Role<Point> {
 	}
 
 	/// The same role with its connection point converted by `f`, or `f`'s error.
-	pub fn try_map_point<Q, E>(
-		self,
-		f: impl FnOnce(Point) -> Result<Q, E>,
-	) -> Result<Role<Q>, E> {
+	pub fn try_map_point<Q, E>(self, f: impl FnOnce(Point) -> Result<Q, E>) -> Result<Role<Q>, E> {
 		Ok(match self {
 			Role::Provider { kind, rated_power_w, connection } => Role::Provider {
 				kind,
 				rated_power_w,
-				connection: GridConnection { point: f(connection.point)?, voltage: connection.voltage },
+				connection: GridConnection {
+					point: f(connection.point)?,
+					voltage: connection.voltage,
+				},
 			},
 			Role::User { connection } => Role::User {
-				connection: GridConnection { point: f(connection.point)?, voltage: connection.voltage },
+				connection: GridConnection {
+					point: f(connection.point)?,
+					voltage: connection.voltage,
+				},
 			},
 		})
 	}
@@ -259,9 +262,7 @@ pub enum Status {
 
 /// What an applicant submits. Variable-length fields are raw bytes here, so that an oversized
 /// one gets a named error from [`crate::Pallet::apply`] rather than failing to decode.
-#[derive(
-	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, Debug,
-)]
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, Debug)]
 pub struct Application {
 	/// Provider or user, with the details the review checks.
 	pub role: Role<alloc::vec::Vec<u8>>,
@@ -283,16 +284,7 @@ pub struct Application {
 
 /// A participant's record, as stored.
 #[derive(
-	Clone,
-	PartialEq,
-	Eq,
-	Encode,
-	Decode,
-	MaxEncodedLen,
-	TypeInfo,
-	Debug,
-	Serialize,
-	Deserialize,
+	Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug, Serialize, Deserialize,
 )]
 #[serde(rename_all = "camelCase")]
 pub struct Participant<Balance, BlockNumber, Text> {

@@ -12,20 +12,48 @@ pub trait WeightInfo {
 }
 pub struct SubstrateWeight<T>(core::marker::PhantomData<T>);
 impl<T> WeightInfo for SubstrateWeight<T> {
-	fn apply() -> Weight { Weight::zero() }
-	fn withdraw() -> Weight { Weight::zero() }
-	fn approve() -> Weight { Weight::zero() }
-	fn reject() -> Weight { Weight::zero() }
-	fn suspend() -> Weight { Weight::zero() }
-	fn reinstate() -> Weight { Weight::zero() }
-	fn deregister() -> Weight { Weight::zero() }
+	fn apply() -> Weight {
+		Weight::zero()
+	}
+	fn withdraw() -> Weight {
+		Weight::zero()
+	}
+	fn approve() -> Weight {
+		Weight::zero()
+	}
+	fn reject() -> Weight {
+		Weight::zero()
+	}
+	fn suspend() -> Weight {
+		Weight::zero()
+	}
+	fn reinstate() -> Weight {
+		Weight::zero()
+	}
+	fn deregister() -> Weight {
+		Weight::zero()
+	}
 }
 impl WeightInfo for () {
-	fn apply() -> Weight { Weight::zero() }
-	fn withdraw() -> Weight { Weight::zero() }
-	fn approve() -> Weight { Weight::zero() }
-	fn reject() -> Weight { Weight::zero() }
-	fn suspend() -> Weight { Weight::zero() }
-	fn reinstate() -> Weight { Weight::zero() }
-	fn deregister() -> Weight { Weight::zero() }
+	fn apply() -> Weight {
+		Weight::zero()
+	}
+	fn withdraw() -> Weight {
+		Weight::zero()
+	}
+	fn approve() -> Weight {
+		Weight::zero()
+	}
+	fn reject() -> Weight {
+		Weight::zero()
+	}
+	fn suspend() -> Weight {
+		Weight::zero()
+	}
+	fn reinstate() -> Weight {
+		Weight::zero()
+	}
+	fn deregister() -> Weight {
+		Weight::zero()
+	}
 }
