@@ -3,14 +3,12 @@
 mod common;
 
 use codec::{Decode, Encode};
-use common::{hex, unhex, Node};
-use gridshard_primitives::{AccountId, Balance, Hash, Nonce, GRID};
-use gridshard_runtime::{
-	BalancesCall, RuntimeCall, SignedPayload, TxExtension, UncheckedExtrinsic, VERSION,
-};
+use common::{hex, signed, unhex, Node};
+use gridshard_primitives::{AccountId, Balance, Nonce, GRID};
+use gridshard_runtime::{BalancesCall, RuntimeCall};
 use serde_json::json;
 use sp_keyring::Sr25519Keyring;
-use sp_runtime::{generic::Era, MultiAddress, MultiSignature};
+use sp_runtime::MultiAddress;
 use std::time::Duration;
 
 type AccountInfo = frame_system::AccountInfo<Nonce, pallet_balances::AccountData<Balance>>;
@@ -21,40 +19,6 @@ fn free_balance(node: &Node, who: &AccountId) -> Balance {
 		Some(data) => AccountInfo::decode(&mut &unhex(data)[..]).unwrap().data.free,
 		None => 0,
 	}
-}
-
-fn signed_transfer(
-	from: Sr25519Keyring,
-	to: AccountId,
-	amount: Balance,
-	nonce: Nonce,
-	genesis: Hash,
-) -> UncheckedExtrinsic {
-	let call = RuntimeCall::Balances(BalancesCall::transfer_keep_alive {
-		dest: MultiAddress::Id(to),
-		value: amount,
-	});
-	let extension: TxExtension = (
-		frame_system::CheckNonZeroSender::new(),
-		frame_system::CheckSpecVersion::new(),
-		frame_system::CheckTxVersion::new(),
-		frame_system::CheckGenesis::new(),
-		frame_system::CheckEra::from(Era::Immortal),
-		frame_system::CheckNonce::from(nonce),
-		frame_system::CheckWeight::new(),
-		pallet_transaction_payment::ChargeTransactionPayment::from(0),
-		frame_system::WeightReclaim::new(),
-	);
-	let implicit =
-		((), VERSION.spec_version, VERSION.transaction_version, genesis, genesis, (), (), (), ());
-	let payload = SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
-	let signature = payload.using_encoded(|bytes| from.sign(bytes));
-	UncheckedExtrinsic::new_signed(
-		call,
-		MultiAddress::Id(from.to_account_id()),
-		MultiSignature::Sr25519(signature),
-		extension,
-	)
 }
 
 #[test]
@@ -77,14 +41,16 @@ fn dev_node_mines_and_includes_a_signed_transfer() {
 
 	let alice = Sr25519Keyring::Alice;
 	let dave = Sr25519Keyring::Dave.to_account_id();
-	let genesis =
-		Hash::from_slice(&unhex(node.rpc("chain_getBlockHash", json!([0])).as_str().unwrap()));
-	let nonce = node.rpc("system_accountNextIndex", json!([alice.to_account_id().to_string()]));
-	let nonce = nonce.as_u64().expect("a nonce") as Nonce;
+	let genesis = node.genesis();
+	let nonce = node.next_nonce(&alice.to_account_id());
 	let dave_before = free_balance(&node, &dave);
 
 	let amount = 42 * GRID;
-	let transfer = signed_transfer(alice, dave.clone(), amount, nonce, genesis);
+	let call = RuntimeCall::Balances(BalancesCall::transfer_keep_alive {
+		dest: MultiAddress::Id(dave.clone()),
+		value: amount,
+	});
+	let transfer = signed(&alice.pair(), call, nonce, genesis);
 	let encoded = hex(&transfer.encode());
 	let tx_hash = node.rpc("author_submitExtrinsic", json!([encoded]));
 	println!("dev node: transfer submitted as {tx_hash}");

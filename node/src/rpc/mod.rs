@@ -2,9 +2,11 @@
 //!
 //! `sc-service` already serves `system_*`, `chain_*`, `state_*` and `author_*`; this module adds
 //! `system_accountNextIndex` (`substrate-frame-rpc-system`), `payment_*`
-//! (`pallet-transaction-payment-rpc`) and `mining_status` ([`mining`]).
+//! (`pallet-transaction-payment-rpc`), `mining_status` ([`mining`]) and `registration_*`
+//! ([`registration`]).
 
 pub mod mining;
+pub mod registration;
 
 use gridshard_primitives::{AccountId, Balance, Nonce};
 use gridshard_runtime::opaque::Block;
@@ -40,17 +42,23 @@ where
 	C::Api: substrate_frame_rpc_system::AccountNonceApi<Block, AccountId, Nonce>
 		+ pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>
 		+ sp_consensus_pow::DifficultyApi<Block, U256>
-		+ BlockBuilder<Block>,
+		+ pallet_registration_runtime_api::RegistrationApi<
+			Block,
+			AccountId,
+			pallet_registration::ParticipantOf<gridshard_runtime::Runtime>,
+		> + BlockBuilder<Block>,
 	P: TransactionPool + 'static,
 {
 	use mining::{Mining, MiningApiServer};
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
+	use registration::{Registration, RegistrationApiServer};
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
 	let mut module = RpcModule::new(());
 	let FullDeps { client, pool, mining } = deps;
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
+	module.merge(Registration::new(client.clone()).into_rpc())?;
 	module.merge(Mining::new(client, mining).into_rpc())?;
 	Ok(module)
 }

@@ -1,8 +1,16 @@
-//! Starting a `gridshard-node` for a test, and talking JSON-RPC to it over plain HTTP.
+//! Starting a `gridshard-node` for a test, talking JSON-RPC to it over plain HTTP, and
+//! submitting signed transactions.
 
 #![allow(dead_code)]
 
+use codec::{Decode, Encode};
+use gridshard_primitives::{AccountId, Hash, Nonce};
+use gridshard_runtime::{
+	Runtime, RuntimeCall, RuntimeEvent, SignedPayload, TxExtension, UncheckedExtrinsic, VERSION,
+};
 use serde_json::{json, Value};
+use sp_core::{sr25519, Pair};
+use sp_runtime::{generic::Era, MultiAddress, MultiSignature};
 use std::{
 	io::{BufRead, BufReader, Read, Write},
 	net::{TcpListener, TcpStream},
@@ -162,4 +170,92 @@ pub fn hex(bytes: &[u8]) -> String {
 pub fn unhex(s: &str) -> Vec<u8> {
 	let s = s.trim_start_matches("0x");
 	(0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+}
+
+/// `call` signed by `from` with `nonce`, immortal, no tip, for the chain of `genesis`.
+pub fn signed(
+	from: &sr25519::Pair,
+	call: RuntimeCall,
+	nonce: Nonce,
+	genesis: Hash,
+) -> UncheckedExtrinsic {
+	let extension: TxExtension = (
+		frame_system::CheckNonZeroSender::new(),
+		frame_system::CheckSpecVersion::new(),
+		frame_system::CheckTxVersion::new(),
+		frame_system::CheckGenesis::new(),
+		frame_system::CheckEra::from(Era::Immortal),
+		frame_system::CheckNonce::from(nonce),
+		frame_system::CheckWeight::new(),
+		pallet_transaction_payment::ChargeTransactionPayment::from(0),
+		frame_system::WeightReclaim::new(),
+	);
+	let implicit =
+		((), VERSION.spec_version, VERSION.transaction_version, genesis, genesis, (), (), (), ());
+	let payload = SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
+	let signature = payload.using_encoded(|bytes| from.sign(bytes));
+	UncheckedExtrinsic::new_signed(
+		call,
+		MultiAddress::Id(AccountId::from(from.public())),
+		MultiSignature::Sr25519(signature),
+		extension,
+	)
+}
+
+type EventRecord = frame_system::EventRecord<RuntimeEvent, Hash>;
+
+impl Node {
+	/// The genesis hash.
+	pub fn genesis(&self) -> Hash {
+		let hash = self.rpc("chain_getBlockHash", json!([0]));
+		Hash::from_slice(&unhex(hash.as_str().expect("a hash")))
+	}
+
+	/// The next nonce of `who`, counting transactions in the pool.
+	pub fn next_nonce(&self, who: &AccountId) -> Nonce {
+		let nonce = self.rpc("system_accountNextIndex", json!([who.to_string()]));
+		nonce.as_u64().expect("a nonce") as Nonce
+	}
+
+	/// The raw storage value at `key` in the best block, or at block `at`.
+	pub fn storage(&self, key: &[u8], at: Option<&str>) -> Option<Vec<u8>> {
+		let value = self.rpc("state_getStorage", json!([hex(key), at]));
+		value.as_str().map(unhex)
+	}
+
+	/// Submits `extrinsic` and waits until a block includes it; returns that block's hash and
+	/// the events the extrinsic emitted, and panics with the node's log if it failed.
+	pub fn submit_and_watch(
+		&self,
+		what: &str,
+		extrinsic: &UncheckedExtrinsic,
+	) -> (String, Vec<RuntimeEvent>) {
+		let encoded = hex(&extrinsic.encode());
+		self.rpc("author_submitExtrinsic", json!([encoded]));
+		let (block, index) =
+			self.wait_for(&format!("{what} in a block"), Duration::from_secs(120), || {
+				let best = self.best_number();
+				(best.saturating_sub(5)..=best).find_map(|n| {
+					let hash = self.rpc("chain_getBlockHash", json!([n]));
+					let block = self.rpc("chain_getBlock", json!([hash]));
+					let extrinsics = block["block"]["extrinsics"].as_array()?;
+					let index =
+						extrinsics.iter().position(|x| x.as_str() == Some(encoded.as_str()))?;
+					Some((hash.as_str()?.to_string(), index as u32))
+				})
+			});
+		let key = frame_system::Events::<Runtime>::hashed_key();
+		let events = self.storage(&key, Some(&block)).expect("the block has events");
+		let events = Vec::<EventRecord>::decode(&mut &events[..]).expect("events decode");
+		let events: Vec<RuntimeEvent> = events
+			.into_iter()
+			.filter(|record| record.phase == frame_system::Phase::ApplyExtrinsic(index))
+			.map(|record| record.event)
+			.collect();
+		let failed = events.iter().find(|event| {
+			matches!(event, RuntimeEvent::System(frame_system::Event::ExtrinsicFailed { .. }))
+		});
+		assert!(failed.is_none(), "{what} failed: {failed:?}");
+		(block, events)
+	}
 }
