@@ -6,7 +6,7 @@
 use codec::{Decode, Encode};
 use gridshard_primitives::{AccountId, Hash, Nonce};
 use gridshard_runtime::{
-	Runtime, RuntimeCall, RuntimeEvent, SignedPayload, TxExtension, UncheckedExtrinsic, VERSION,
+	RuntimeCall, RuntimeEvent, SignedPayload, TxExtension, UncheckedExtrinsic, VERSION,
 };
 use serde_json::{json, Value};
 use sp_core::{sr25519, Pair};
@@ -244,7 +244,7 @@ impl Node {
 					Some((hash.as_str()?.to_string(), index as u32))
 				})
 			});
-		let key = frame_system::Events::<Runtime>::hashed_key();
+		let key = frame_support::storage::storage_prefix(b"System", b"Events");
 		let events = self.storage(&key, Some(&block)).expect("the block has events");
 		let events = Vec::<EventRecord>::decode(&mut &events[..]).expect("events decode");
 		let events: Vec<RuntimeEvent> = events
