@@ -49,7 +49,8 @@ fn an_application_is_approved_by_the_council_and_shows_over_rpc() {
 		meter_key_proof: proof,
 		settlement_commitment: H256::repeat_byte(0x77),
 	};
-	let apply = RuntimeCall::Registration(RegistrationCall::apply { application });
+	let apply =
+		RuntimeCall::Registration(RegistrationCall::apply { application: Box::new(application) });
 	let nonce = node.next_nonce(&account);
 	let (block, _) =
 		node.submit_and_watch("apply", &signed(&applicant.pair(), apply, nonce, genesis));

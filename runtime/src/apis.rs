@@ -16,7 +16,7 @@ use sp_version::RuntimeVersion;
 
 use super::{
 	AccountId, Balance, Block, Difficulty, Executive, InherentDataExt, Nonce, Registration,
-	Runtime, RuntimeCall, RuntimeGenesisConfig, System, TransactionPayment, VERSION,
+	Reputation, Runtime, RuntimeCall, RuntimeGenesisConfig, System, TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {
@@ -119,6 +119,25 @@ impl_runtime_apis! {
 			limit: u32,
 		) -> Vec<(AccountId, pallet_registration::ParticipantOf<Runtime>)> {
 			Registration::pending_applications(start_after, limit)
+		}
+	}
+
+	impl pallet_reputation_runtime_api::ReputationApi<
+		Block,
+		AccountId,
+		pallet_reputation::StandingOf<Runtime>,
+		pallet_reputation::PeriodSummaryOf<Runtime>,
+	> for Runtime {
+		fn standing(provider: AccountId) -> Option<pallet_reputation::StandingOf<Runtime>> {
+			Reputation::standing(&provider)
+		}
+
+		fn history(provider: AccountId) -> Vec<pallet_reputation::PeriodSummaryOf<Runtime>> {
+			Reputation::history(&provider)
+		}
+
+		fn ranking(start: u32, limit: u32) -> Vec<(AccountId, sp_runtime::FixedU128)> {
+			Reputation::ranking(start, limit)
 		}
 	}
 

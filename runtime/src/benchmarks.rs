@@ -11,6 +11,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_block_reward, BlockReward]
 	[pallet_collective, QualificationCouncil]
 	[pallet_registration, Registration]
+	[pallet_reputation, Reputation]
 );
 
 impl frame_system_benchmarking::Config for crate::Runtime {}

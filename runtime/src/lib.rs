@@ -87,6 +87,9 @@ pub const EXISTENTIAL_DEPOSIT: Balance = MILLI_GRID;
 /// The reward of one mined block.
 pub const BLOCK_REWARD: Balance = 10 * GRID;
 
+/// Blocks per trading period: two minutes at the target block time.
+pub const PERIOD_BLOCKS: BlockNumber = 20;
+
 /// The deposit a provider or user pays into hold while registered: ten block rewards.
 pub const REGISTRATION_DEPOSIT: Balance = 100 * GRID;
 
@@ -186,4 +189,8 @@ mod runtime {
 	/// Providers and users, and their review.
 	#[runtime::pallet_index(8)]
 	pub type Registration = pallet_registration;
+
+	/// Providers' reputation from their delivery ratios.
+	#[runtime::pallet_index(9)]
+	pub type Reputation = pallet_reputation;
 }

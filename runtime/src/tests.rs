@@ -5,7 +5,7 @@ use crate::{
 	configs::QualificationCollective,
 	genesis_config_presets::{self, ENDOWMENT},
 	AccountId, AllPalletsWithSystem, Balances, BlockReward, Difficulty, Executive, Header,
-	QualificationCouncil, Registration, RegistrationCall, Runtime, RuntimeCall,
+	QualificationCouncil, Registration, RegistrationCall, Reputation, Runtime, RuntimeCall,
 	RuntimeGenesisConfig, RuntimeOrigin, System, TimestampCall, UncheckedExtrinsic, BLOCK_REWARD,
 	REGISTRATION_DEPOSIT, TARGET_BLOCK_TIME_MS,
 };
@@ -55,6 +55,7 @@ fn check_invariants() {
 	Difficulty::do_try_state().unwrap();
 	BlockReward::do_try_state().unwrap();
 	Registration::do_try_state().unwrap();
+	Reputation::do_try_state().unwrap();
 }
 
 /// The genesis participants are approved, and the main service nodes form the council.
@@ -205,7 +206,7 @@ fn three_of_the_four_main_service_nodes_approve_an_application() {
 			meter_key_proof: meter.sign(&payload),
 			settlement_commitment: sp_core::H256::repeat_byte(0x77),
 		};
-		assert_ok!(Registration::apply(signed(&applicant), application));
+		assert_ok!(Registration::apply(signed(&applicant), Box::new(application)));
 		let status = || Registration::participant(&applicant).unwrap().status;
 
 		// One member alone is not the council.

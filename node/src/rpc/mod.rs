@@ -2,11 +2,12 @@
 //!
 //! `sc-service` already serves `system_*`, `chain_*`, `state_*` and `author_*`; this module adds
 //! `system_accountNextIndex` (`substrate-frame-rpc-system`), `payment_*`
-//! (`pallet-transaction-payment-rpc`), `mining_status` ([`mining`]) and `registration_*`
-//! ([`registration`]).
+//! (`pallet-transaction-payment-rpc`), `mining_status` ([`mining`]), `registration_*`
+//! ([`registration`]) and `reputation_*` ([`reputation`]).
 
 pub mod mining;
 pub mod registration;
+pub mod reputation;
 
 use gridshard_primitives::{AccountId, Balance, Nonce};
 use gridshard_runtime::opaque::Block;
@@ -46,12 +47,18 @@ where
 			Block,
 			AccountId,
 			pallet_registration::ParticipantOf<gridshard_runtime::Runtime>,
+		> + pallet_reputation_runtime_api::ReputationApi<
+			Block,
+			AccountId,
+			pallet_reputation::StandingOf<gridshard_runtime::Runtime>,
+			pallet_reputation::PeriodSummaryOf<gridshard_runtime::Runtime>,
 		> + BlockBuilder<Block>,
 	P: TransactionPool + 'static,
 {
 	use mining::{Mining, MiningApiServer};
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
 	use registration::{Registration, RegistrationApiServer};
+	use reputation::{Reputation, ReputationApiServer};
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
 	let mut module = RpcModule::new(());
@@ -59,6 +66,7 @@ where
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
 	module.merge(Registration::new(client.clone()).into_rpc())?;
+	module.merge(Reputation::new(client.clone()).into_rpc())?;
 	module.merge(Mining::new(client, mining).into_rpc())?;
 	Ok(module)
 }

@@ -46,8 +46,11 @@ fn funded<T: Config>(name: &'static str) -> T::AccountId {
 
 /// `who` with a pending application of the longest fields.
 fn applied<T: Config>(who: &T::AccountId) {
-	Pallet::<T>::apply(RawOrigin::Signed(who.clone()).into(), longest_application::<T>(who))
-		.expect("a valid application");
+	Pallet::<T>::apply(
+		RawOrigin::Signed(who.clone()).into(),
+		Box::new(longest_application::<T>(who)),
+	)
+	.expect("a valid application");
 }
 
 /// The qualification origin.
@@ -72,7 +75,7 @@ mod benchmarks {
 		let application = longest_application::<T>(&who);
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who.clone()), application);
+		_(RawOrigin::Signed(who.clone()), Box::new(application));
 
 		assert_eq!(Participants::<T>::get(&who).map(|p| p.status), Some(Status::Pending));
 	}

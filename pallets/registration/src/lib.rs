@@ -76,7 +76,7 @@ pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
 
-use alloc::vec::Vec;
+use alloc::{boxed::Box, vec::Vec};
 use codec::Encode;
 use frame_support::{
 	pallet_prelude::*,
@@ -339,10 +339,10 @@ pub mod pallet {
 		/// Emits [`Event::Applied`].
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::apply())]
-		pub fn apply(origin: OriginFor<T>, application: Application) -> DispatchResult {
+		pub fn apply(origin: OriginFor<T>, application: Box<Application>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			ensure!(!Participants::<T>::contains_key(&who), Error::<T>::AlreadyRegistered);
-			let record = Self::check_application(&who, application)?;
+			let record = Self::check_application(&who, *application)?;
 			ensure!(!MeterOwners::<T>::contains_key(&record.meter_id), Error::<T>::MeterIdInUse);
 
 			let deposit = T::Deposit::get();

@@ -25,7 +25,7 @@ fn status(who: u64) -> Option<Status> {
 
 /// Account 1 applies as a provider with meter 1 and is approved.
 fn approved_provider() {
-	assert_ok!(Reg::apply(signed(1), provider_application(1, 1)));
+	assert_ok!(Reg::apply(signed(1), Box::new(provider_application(1, 1))));
 	assert_ok!(Reg::approve(council(), 1));
 }
 
@@ -36,7 +36,7 @@ fn last_event() -> Event<Test> {
 			RuntimeEvent::Registration(event) => Some(event),
 			_ => None,
 		})
-		.last()
+		.next_back()
 		.expect("the pallet emitted an event")
 }
 
@@ -46,7 +46,7 @@ mod apply {
 	#[test]
 	fn holds_the_deposit_and_records_a_pending_provider() {
 		new_test_ext().execute_with(|| {
-			assert_ok!(Reg::apply(signed(1), provider_application(1, 1)));
+			assert_ok!(Reg::apply(signed(1), Box::new(provider_application(1, 1))));
 
 			let record = Participants::<Test>::get(1).unwrap();
 			assert_eq!(record.status, Status::Pending);
@@ -69,7 +69,7 @@ mod apply {
 	#[test]
 	fn records_a_pending_user() {
 		new_test_ext().execute_with(|| {
-			assert_ok!(Reg::apply(signed(2), user_application(2, 2)));
+			assert_ok!(Reg::apply(signed(2), Box::new(user_application(2, 2))));
 			assert_eq!(Participants::<Test>::get(2).unwrap().role.kind(), RoleKind::User);
 			assert_eq!(status(2), Some(Status::Pending));
 		});
@@ -78,14 +78,14 @@ mod apply {
 	#[test]
 	fn refuses_a_second_registration() {
 		new_test_ext().execute_with(|| {
-			assert_ok!(Reg::apply(signed(1), provider_application(1, 1)));
+			assert_ok!(Reg::apply(signed(1), Box::new(provider_application(1, 1))));
 			assert_noop!(
-				Reg::apply(signed(1), provider_application(1, 2)),
+				Reg::apply(signed(1), Box::new(provider_application(1, 2))),
 				Error::<Test>::AlreadyRegistered
 			);
 			assert_ok!(Reg::approve(council(), 1));
 			assert_noop!(
-				Reg::apply(signed(1), user_application(1, 3)),
+				Reg::apply(signed(1), Box::new(user_application(1, 3))),
 				Error::<Test>::AlreadyRegistered
 			);
 		});
@@ -94,12 +94,12 @@ mod apply {
 	#[test]
 	fn refuses_a_meter_id_registered_by_another() {
 		new_test_ext().execute_with(|| {
-			assert_ok!(Reg::apply(signed(1), provider_application(1, 1)));
+			assert_ok!(Reg::apply(signed(1), Box::new(provider_application(1, 1))));
 			// Account 2 holds a key of its own, but names meter `M-1`.
 			let mut application = user_application(2, 2);
 			application.meter_id = b"M-1".to_vec();
 			application.meter_key_proof = sign_proof(&meter_pair(2), 2, b"M-1");
-			assert_noop!(Reg::apply(signed(2), application), Error::<Test>::MeterIdInUse);
+			assert_noop!(Reg::apply(signed(2), Box::new(application)), Error::<Test>::MeterIdInUse);
 		});
 	}
 
@@ -110,18 +110,21 @@ mod apply {
 
 			let mut application = provider_application(1, 1);
 			application.name = too_long.clone();
-			assert_noop!(Reg::apply(signed(1), application), Error::<Test>::NameTooLong);
+			assert_noop!(Reg::apply(signed(1), Box::new(application)), Error::<Test>::NameTooLong);
 
 			let mut application = provider_application(1, 1);
 			application.meter_id = too_long.clone();
 			application.meter_key_proof = sign_proof(&meter_pair(1), 1, &too_long);
-			assert_noop!(Reg::apply(signed(1), application), Error::<Test>::MeterIdTooLong);
+			assert_noop!(
+				Reg::apply(signed(1), Box::new(application)),
+				Error::<Test>::MeterIdTooLong
+			);
 
 			let role = Role::User {
 				connection: GridConnection { point: too_long, voltage: VoltageLevel::Medium },
 			};
 			assert_noop!(
-				Reg::apply(signed(1), signed_application(1, 1, role)),
+				Reg::apply(signed(1), Box::new(signed_application(1, 1, role))),
 				Error::<Test>::ConnectionPointTooLong
 			);
 		});
@@ -138,7 +141,7 @@ mod apply {
 			application.name = longest.clone();
 			application.meter_id = longest.clone();
 			application.meter_key_proof = sign_proof(&meter_pair(1), 1, &longest);
-			assert_ok!(Reg::apply(signed(1), application));
+			assert_ok!(Reg::apply(signed(1), Box::new(application)));
 		});
 	}
 
@@ -147,18 +150,18 @@ mod apply {
 		new_test_ext().execute_with(|| {
 			let mut application = provider_application(1, 1);
 			application.name = Vec::new();
-			assert_noop!(Reg::apply(signed(1), application), Error::<Test>::EmptyName);
+			assert_noop!(Reg::apply(signed(1), Box::new(application)), Error::<Test>::EmptyName);
 
 			let mut application = provider_application(1, 1);
 			application.meter_id = Vec::new();
 			application.meter_key_proof = sign_proof(&meter_pair(1), 1, b"");
-			assert_noop!(Reg::apply(signed(1), application), Error::<Test>::EmptyMeterId);
+			assert_noop!(Reg::apply(signed(1), Box::new(application)), Error::<Test>::EmptyMeterId);
 
 			let role = Role::User {
 				connection: GridConnection { point: Vec::new(), voltage: VoltageLevel::Low },
 			};
 			assert_noop!(
-				Reg::apply(signed(1), signed_application(1, 1, role)),
+				Reg::apply(signed(1), Box::new(signed_application(1, 1, role))),
 				Error::<Test>::EmptyConnectionPoint
 			);
 
@@ -168,7 +171,7 @@ mod apply {
 				connection: GridConnection { point: b"p".to_vec(), voltage: VoltageLevel::Low },
 			};
 			assert_noop!(
-				Reg::apply(signed(1), signed_application(1, 1, role)),
+				Reg::apply(signed(1), Box::new(signed_application(1, 1, role))),
 				Error::<Test>::ZeroRatedPower
 			);
 		});
@@ -180,7 +183,10 @@ mod apply {
 			// Not the encoding of a Ristretto point: no signature verifies under it.
 			let mut application = provider_application(1, 1);
 			application.meter_key = sp_core::sr25519::Public::from_raw([0xff; 32]);
-			assert_noop!(Reg::apply(signed(1), application), Error::<Test>::BadMeterKeyProof);
+			assert_noop!(
+				Reg::apply(signed(1), Box::new(application)),
+				Error::<Test>::BadMeterKeyProof
+			);
 		});
 	}
 
@@ -189,7 +195,10 @@ mod apply {
 		new_test_ext().execute_with(|| {
 			let mut application = provider_application(1, 1);
 			application.meter_key_proof = sign_proof(&meter_pair(9), 1, b"M-1");
-			assert_noop!(Reg::apply(signed(1), application), Error::<Test>::BadMeterKeyProof);
+			assert_noop!(
+				Reg::apply(signed(1), Box::new(application)),
+				Error::<Test>::BadMeterKeyProof
+			);
 		});
 	}
 
@@ -198,13 +207,16 @@ mod apply {
 		new_test_ext().execute_with(|| {
 			// Account 2 replays account 1's application.
 			assert_noop!(
-				Reg::apply(signed(2), provider_application(1, 1)),
+				Reg::apply(signed(2), Box::new(provider_application(1, 1))),
 				Error::<Test>::BadMeterKeyProof
 			);
 			// A proof for meter `M-1` presented with meter ID `M-2`.
 			let mut application = provider_application(1, 1);
 			application.meter_id = b"M-2".to_vec();
-			assert_noop!(Reg::apply(signed(1), application), Error::<Test>::BadMeterKeyProof);
+			assert_noop!(
+				Reg::apply(signed(1), Box::new(application)),
+				Error::<Test>::BadMeterKeyProof
+			);
 		});
 	}
 
@@ -212,7 +224,7 @@ mod apply {
 	fn refuses_an_applicant_who_cannot_pay_the_deposit() {
 		new_test_ext().execute_with(|| {
 			assert_noop!(
-				Reg::apply(signed(6), user_application(6, 6)),
+				Reg::apply(signed(6), Box::new(user_application(6, 6))),
 				Error::<Test>::InsufficientFundsForDeposit
 			);
 		});
@@ -221,7 +233,10 @@ mod apply {
 	#[test]
 	fn needs_a_signed_origin() {
 		new_test_ext().execute_with(|| {
-			assert_noop!(Reg::apply(RuntimeOrigin::none(), provider_application(1, 1)), BadOrigin);
+			assert_noop!(
+				Reg::apply(RuntimeOrigin::none(), Box::new(provider_application(1, 1))),
+				BadOrigin
+			);
 		});
 	}
 }
@@ -232,7 +247,7 @@ mod withdraw {
 	#[test]
 	fn returns_the_deposit_and_frees_the_meter_id() {
 		new_test_ext().execute_with(|| {
-			assert_ok!(Reg::apply(signed(1), provider_application(1, 1)));
+			assert_ok!(Reg::apply(signed(1), Box::new(provider_application(1, 1))));
 			assert_ok!(Reg::withdraw(signed(1)));
 
 			assert_eq!(status(1), None);
@@ -243,7 +258,7 @@ mod withdraw {
 			let mut application = provider_application(2, 2);
 			application.meter_id = b"M-1".to_vec();
 			application.meter_key_proof = sign_proof(&meter_pair(2), 2, b"M-1");
-			assert_ok!(Reg::apply(signed(2), application));
+			assert_ok!(Reg::apply(signed(2), Box::new(application)));
 		});
 	}
 
@@ -263,7 +278,7 @@ mod review {
 	#[test]
 	fn approve_makes_an_applicant_a_participant() {
 		new_test_ext().execute_with(|| {
-			assert_ok!(Reg::apply(signed(1), provider_application(1, 1)));
+			assert_ok!(Reg::apply(signed(1), Box::new(provider_application(1, 1))));
 			assert_eq!(Reg::approved_provider(&1), None);
 			assert_ok!(Reg::approve(council(), 1));
 
@@ -277,7 +292,7 @@ mod review {
 	#[test]
 	fn approve_is_refused_to_others_twice_and_for_strangers() {
 		new_test_ext().execute_with(|| {
-			assert_ok!(Reg::apply(signed(1), provider_application(1, 1)));
+			assert_ok!(Reg::apply(signed(1), Box::new(provider_application(1, 1))));
 			assert_noop!(Reg::approve(signed(1), 1), BadOrigin);
 			assert_noop!(Reg::approve(signed(2), 1), BadOrigin);
 			assert_noop!(Reg::approve(council(), 2), Error::<Test>::NotRegistered);
@@ -289,7 +304,7 @@ mod review {
 	#[test]
 	fn reject_returns_the_deposit_with_a_reason() {
 		new_test_ext().execute_with(|| {
-			assert_ok!(Reg::apply(signed(1), provider_application(1, 1)));
+			assert_ok!(Reg::apply(signed(1), Box::new(provider_application(1, 1))));
 			assert_ok!(Reg::reject(council(), 1, RejectionReason::MeterNotCertified));
 
 			assert_eq!(status(1), None);
@@ -309,7 +324,7 @@ mod review {
 	#[test]
 	fn reject_is_refused_to_others_and_after_approval() {
 		new_test_ext().execute_with(|| {
-			assert_ok!(Reg::apply(signed(1), provider_application(1, 1)));
+			assert_ok!(Reg::apply(signed(1), Box::new(provider_application(1, 1))));
 			assert_noop!(Reg::reject(signed(2), 1, RejectionReason::Other), BadOrigin);
 			assert_ok!(Reg::approve(council(), 1));
 			assert_noop!(
@@ -360,7 +375,7 @@ mod review {
 	#[test]
 	fn suspend_is_refused_to_others_and_for_the_unapproved() {
 		new_test_ext().execute_with(|| {
-			assert_ok!(Reg::apply(signed(1), provider_application(1, 1)));
+			assert_ok!(Reg::apply(signed(1), Box::new(provider_application(1, 1))));
 			assert_noop!(
 				Reg::suspend(council(), 1, SuspensionReason::Misconduct),
 				Error::<Test>::NotApproved
@@ -452,7 +467,7 @@ mod deregister {
 	fn is_refused_while_pending_and_without_a_record() {
 		new_test_ext().execute_with(|| {
 			assert_noop!(Reg::deregister(signed(1)), Error::<Test>::NotRegistered);
-			assert_ok!(Reg::apply(signed(1), provider_application(1, 1)));
+			assert_ok!(Reg::apply(signed(1), Box::new(provider_application(1, 1))));
 			assert_noop!(Reg::deregister(signed(1)), Error::<Test>::NotApproved);
 		});
 	}
@@ -465,8 +480,8 @@ mod registry {
 	#[test]
 	fn answers_only_for_approved_participants_in_their_role() {
 		new_test_ext().execute_with(|| {
-			assert_ok!(Reg::apply(signed(1), provider_application(1, 1)));
-			assert_ok!(Reg::apply(signed(2), user_application(2, 2)));
+			assert_ok!(Reg::apply(signed(1), Box::new(provider_application(1, 1))));
+			assert_ok!(Reg::apply(signed(2), Box::new(user_application(2, 2))));
 			for who in [1, 2, 3] {
 				assert_eq!(Reg::approved_provider(&who), None);
 				assert_eq!(Reg::approved_user(&who), None);
@@ -488,7 +503,7 @@ mod registry {
 	fn pages_through_pending_applications() {
 		new_test_ext().execute_with(|| {
 			for who in 1..=5 {
-				assert_ok!(Reg::apply(signed(who), user_application(who, who as u8)));
+				assert_ok!(Reg::apply(signed(who), Box::new(user_application(who, who as u8))));
 			}
 			assert_ok!(Reg::approve(council(), 3));
 

@@ -29,8 +29,8 @@ use sp_version::RuntimeVersion;
 use super::{
 	AccountId, Balance, Balances, Block, BlockNumber, Difficulty, Hash, Nonce, PalletInfo, Runtime,
 	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
-	System, BLOCK_REWARD, EXISTENTIAL_DEPOSIT, HOURS, REGISTRATION_DEPOSIT, TARGET_BLOCK_TIME_MS,
-	VERSION,
+	System, BLOCK_REWARD, EXISTENTIAL_DEPOSIT, HOURS, PERIOD_BLOCKS, REGISTRATION_DEPOSIT,
+	TARGET_BLOCK_TIME_MS, VERSION,
 };
 
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
@@ -212,4 +212,42 @@ impl pallet_registration::Config for Runtime {
 parameter_types! {
 	/// A suspension for misconduct forfeits a fifth of the deposit.
 	pub const MisconductForfeit: Perbill = Perbill::from_percent(20);
+}
+
+/// The trading period: block number divided by [`PERIOD_BLOCKS`], so period 0 is blocks 0 to 19.
+pub struct BlockPeriods;
+
+impl gridshard_primitives::traits::PeriodClock for BlockPeriods {
+	fn current_period() -> gridshard_primitives::PeriodIndex {
+		System::block_number() / PERIOD_BLOCKS
+	}
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_reputation::BenchmarkHelper for BlockPeriods {
+	fn set_period(period: gridshard_primitives::PeriodIndex) {
+		System::set_block_number(period.saturating_mul(PERIOD_BLOCKS));
+	}
+}
+
+parameter_types! {
+	/// `alpha` of eq. 2, the paper's 0.4.
+	pub const ReputationAlpha: Perbill = Perbill::from_percent(40);
+	/// Delivery ratios count up to 1.5.
+	pub MaxDeliveryRatio: sp_runtime::FixedU128 = sp_runtime::FixedU128::from_rational(3, 2);
+}
+
+impl pallet_reputation::Config for Runtime {
+	type Clock = BlockPeriods;
+	type Alpha = ReputationAlpha;
+	type MaxDeliveryRatio = MaxDeliveryRatio;
+	/// Each order a provider settles in a period, up to 16, is kept in its record.
+	type MaxRatiosPerPeriod = ConstU32<16>;
+	/// Twelve closed periods of history per provider.
+	type HistoryDepth = ConstU32<12>;
+	type MaxSweepPerBlock = ConstU32<32>;
+	type MaxRankingPage = ConstU32<100>;
+	type WeightInfo = pallet_reputation::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = BlockPeriods;
 }
