@@ -2,7 +2,9 @@
 //! other's crates. Each is implemented by one pallet and mocked in the others' tests.
 
 use crate::{Energy, MeterKey, PeriodIndex, Price, RegionId};
-use sp_runtime::FixedU128;
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
+use sp_runtime::{DispatchError, DispatchResult, FixedU128};
 
 /// What the other pallets may ask about a market participant (implemented by
 /// `pallet-registration`).
@@ -61,3 +63,47 @@ pub trait PeriodClock {
 	/// The current period.
 	fn current_period() -> PeriodIndex;
 }
+
+/// Money a user sets aside for its requests (implemented by `pallet-settlement`, which holds it
+/// under its escrow hold reason; called by matching when a request is placed, cancelled or left
+/// unmatched).
+pub trait Escrow<AccountId, Balance> {
+	/// Holds `amount` more from `who` for its requests.
+	fn hold(who: &AccountId, amount: Balance) -> DispatchResult;
+	/// Releases `amount` of `who`'s escrow not yet committed to an order.
+	fn release(who: &AccountId, amount: Balance) -> DispatchResult;
+	/// How much of `who`'s escrow is not yet committed to an order.
+	fn uncommitted(who: &AccountId) -> Balance;
+}
+
+/// An order as matching hands it to settlement: `provider` supplies `agreed` Wh to `user` at
+/// `price` per kWh during blocks `window_start..window_end`, and the grid operator's fee for the
+/// pair is `grid_fee`.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+pub struct NewOrder<AccountId, Balance, BlockNumber> {
+	/// The buyer.
+	pub user: AccountId,
+	/// The seller.
+	pub provider: AccountId,
+	/// The agreed energy `R`, in Wh.
+	pub agreed: Energy,
+	/// The price `r` per kWh.
+	pub price: Price,
+	/// The grid fee `eta` for the order, in the smallest unit.
+	pub grid_fee: Balance,
+	/// The trading period of the order.
+	pub period: PeriodIndex,
+	/// The first block of the delivery window.
+	pub window_start: BlockNumber,
+	/// The block at which the delivery window ends (exclusive).
+	pub window_end: BlockNumber,
+}
+
+/// Where matching's adopted solution becomes orders (implemented by `pallet-settlement`).
+pub trait OrderBook<AccountId, Balance, BlockNumber> {
+	/// Opens `order`, committing its escrow from the user's uncommitted escrow; returns its id.
+	fn open_order(order: NewOrder<AccountId, Balance, BlockNumber>) -> Result<OrderId, DispatchError>;
+}
+
+/// Identifier of a settlement order.
+pub type OrderId = u64;

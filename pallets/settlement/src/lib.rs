@@ -1,0 +1,877 @@
+//! # Settlement pallet
+//!
+//! Money held before supply, delivery metered at both ends, and settlement by the paper's rules
+//! (section 5.2, eq. 6 and 7).
+//!
+//! ## Overview
+//!
+//! 1. **Escrow.** When a user places a request, matching holds money from it through
+//!    [`Escrow::hold`] (under [`HoldReason::Escrow`]); a cancelled or unmatched request gets it
+//!    back through [`Escrow::release`].
+//! 2. **Orders.** Matching's adopted solution becomes orders through [`OrderBook::open_order`]:
+//!    user, provider, agreed energy `R`, price `r`, grid fee `eta`, period and delivery window.
+//!    The order commits `R r t` of the user's escrow (`t` = [`Config::TokenPrice`]) and copies
+//!    both participants' meter keys from the registry.
+//! 3. **Readings.** Each meter reports the energy it counted for the order, `rho` at the
+//!    provider, `gamma` at the user, in [`Pallet::submit_reading`]: a feeless general
+//!    transaction authorised by the meter's signature (`#[pallet::authorize]`), replay-proof
+//!    because the signed [`Reading`] names the order and a sequence number that must grow. Up
+//!    to [`Config::MaxInterimReadings`] interim readings per meter, then one final reading.
+//! 4. **Settlement.** After the delivery window the provider applies
+//!    ([`Pallet::apply_for_settlement`]); a provider that never applies is settled by the hook
+//!    [`Config::SettlementDeadline`] blocks after the window, on the readings there are. The
+//!    payments ([`Rules::settle`]):
+//!    - the provider earns `R r`, less the penalty `r (R - gamma)` when `rho < R` (eq. 7), and
+//!      pays the grid fee out of it: eq. 3 nets `eta` from the provider's revenue, so the
+//!      provider bears the fee, capped at what it earned;
+//!    - the grid operator ([`Config::GridOperator`]) gets the fee;
+//!    - the user gets the rest of its escrow back (the penalty: energy paid for, not received);
+//!    - the provider earns the reward of eq. 6 from the reward pot ([`Config::RewardPot`]):
+//!      `Token` if `gamma >= R`, `Token/2` if `rho >= R` and `gamma >= R - tau`, else nothing
+//!      (unpaid, with an event, when the pot cannot afford it);
+//!    - reputation learns the delivery ratio with `delivered = min(rho, gamma)`
+//!      ([`DeliveryRecorder`]), so neither meter alone can inflate it.
+//! 5. **Disputes and confirmations.** The user may dispute a settlement within
+//!    [`Config::DisputeWindow`] blocks ([`Pallet::dispute`]); the trading centre
+//!    ([`Config::DisputeOrigin`]) resolves it with the energy it finds ([`Pallet::resolve_dispute`]).
+//!    Proof of work has no finality, so nothing is paid before [`Config::ConfirmationDepth`]
+//!    blocks (and the dispute window) have passed: the hook pays settled orders in order,
+//!    [`Config::MaxPayoutsPerBlock`] per block, and anyone may trigger a due payout with
+//!    [`Pallet::claim_payout`].
+//!
+//! ## Missing readings
+//!
+//! A meter without a final reading counts its latest interim reading, or zero if it sent none.
+//! A silent provider meter (`rho = 0 < R`) is paid only for what the user's meter received; a
+//! silent user meter (`gamma = 0`) is the user's own device failing: if the provider's meter
+//! shows full delivery the provider is paid in full, without reward.
+//!
+//! ## Invariants ([`Pallet::do_try_state`])
+//!
+//! - The escrow held from each user equals its uncommitted escrow plus the escrow of its
+//!   orders; every settled order's payments add up to its escrow.
+//! - Each participant's count of open orders matches the orders.
+//!
+//! ## Hashers
+//!
+//! Order ids are sequential and chosen by the chain: `Twox64Concat`. Accounts are chosen by
+//! users: `Blake2_128Concat`.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+#![warn(missing_docs)]
+
+extern crate alloc;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+pub mod types;
+pub mod weights;
+
+pub use pallet::*;
+pub use types::*;
+pub use weights::WeightInfo;
+
+use frame_support::{
+	pallet_prelude::*,
+	storage::with_transaction,
+	traits::{
+		fungible::{InspectHold, Mutate, MutateHold},
+		tokens::{Fortitude, Precision, Preservation, Restriction},
+	},
+};
+use frame_system::pallet_prelude::*;
+use gridshard_primitives::{
+	traits::{
+		DeliveryRecorder, Escrow, NewOrder, OpenObligations, OrderBook, OrderId,
+		ParticipantRegistry,
+	},
+	Balance, MeterSignature,
+};
+use sp_runtime::{
+	traits::{SaturatedConversion, Saturating, Verify, Zero},
+	FixedU128, TransactionOutcome,
+};
+
+/// The logging target of this pallet.
+pub const LOG_TARGET: &str = "runtime::settlement";
+
+/// What a meter signs before its [`Reading`].
+pub const READING_CONTEXT: &[u8] = b"gridshard/meter-reading";
+
+/// An order in this runtime.
+pub type OrderOf<T> = Order<<T as frame_system::Config>::AccountId, Balance, BlockNumberFor<T>>;
+
+/// An order as matching hands it over in this runtime.
+pub type NewOrderOf<T> = NewOrder<<T as frame_system::Config>::AccountId, Balance, BlockNumberFor<T>>;
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+
+	/// The in-code storage version.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	/// Configuration of settlement.
+	#[pallet::config]
+	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+		/// The currency of escrow, payments and rewards.
+		type Currency: Mutate<Self::AccountId, Balance = Balance>
+			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+
+		/// The runtime's hold reasons, which include this pallet's.
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// Approved participants and their meter keys.
+		type Registry: ParticipantRegistry<Self::AccountId>;
+
+		/// Where delivery ratios go.
+		type Reputation: DeliveryRecorder<Self::AccountId>;
+
+		/// Who resolves disputes (the trading centre).
+		type DisputeOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// The grid operator's account, which receives the grid fees.
+		#[pallet::constant]
+		type GridOperator: Get<Self::AccountId>;
+
+		/// The account rewards are paid from.
+		#[pallet::constant]
+		type RewardPot: Get<Self::AccountId>;
+
+		/// `Token` of eq. 6.
+		#[pallet::constant]
+		type RewardToken: Get<Balance>;
+
+		/// `tau` of eq. 6, in Wh.
+		#[pallet::constant]
+		type Tolerance: Get<gridshard_primitives::Energy>;
+
+		/// `t`: the token price, one when prices are quoted in the native token.
+		#[pallet::constant]
+		type TokenPrice: Get<FixedU128>;
+
+		/// Interim readings accepted per meter and order.
+		#[pallet::constant]
+		type MaxInterimReadings: Get<u32>;
+
+		/// Blocks after the delivery window after which the hook settles an order nobody
+		/// applied for.
+		#[pallet::constant]
+		type SettlementDeadline: Get<BlockNumberFor<Self>>;
+
+		/// Blocks after settlement during which the user may dispute.
+		#[pallet::constant]
+		type DisputeWindow: Get<BlockNumberFor<Self>>;
+
+		/// Blocks a settlement must be buried under before it is paid out.
+		#[pallet::constant]
+		type ConfirmationDepth: Get<BlockNumberFor<Self>>;
+
+		/// Orders the hook settles automatically per block, at most.
+		#[pallet::constant]
+		type MaxAutoSettlePerBlock: Get<u32>;
+
+		/// Orders the hook pays out per block, at most.
+		#[pallet::constant]
+		type MaxPayoutsPerBlock: Get<u32>;
+
+		/// Weights of the calls and the hook, from `benchmarking.rs`.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// Why this pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// A user's escrow for its requests and orders.
+		#[codec(index = 0)]
+		Escrow,
+	}
+
+	/// The id the next order gets.
+	#[pallet::storage]
+	pub type NextOrderId<T: Config> = StorageValue<_, OrderId, ValueQuery>;
+
+	/// Orders from opening to payout.
+	#[pallet::storage]
+	pub type Orders<T: Config> = StorageMap<_, Twox64Concat, OrderId, OrderOf<T>>;
+
+	/// Each user's escrow not yet committed to an order.
+	#[pallet::storage]
+	pub type Uncommitted<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, Balance, ValueQuery>;
+
+	/// How many orders each participant (as user or provider) has until payout.
+	#[pallet::storage]
+	pub type OpenOrders<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+
+	/// The end of the latest order's delivery window: windows never go back, so the hook can
+	/// walk orders in id order to find those past their deadline.
+	#[pallet::storage]
+	pub type LatestWindowEnd<T: Config> = StorageValue<_, BlockNumberFor<T>, ValueQuery>;
+
+	/// The first order the deadline walk has not passed yet.
+	#[pallet::storage]
+	pub type DeadlineCursor<T: Config> = StorageValue<_, OrderId, ValueQuery>;
+
+	/// Settled orders waiting for payout, in settlement order, by queue position.
+	#[pallet::storage]
+	pub type PayoutQueue<T: Config> = StorageMap<_, Twox64Concat, u64, OrderId>;
+
+	/// The queue positions of the first waiting payout and of the next one to be added.
+	#[pallet::storage]
+	pub type PayoutBounds<T: Config> = StorageValue<_, (u64, u64), ValueQuery>;
+
+	/// Events of this pallet.
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// Escrow was held from a user for its requests.
+		EscrowHeld {
+			/// The user.
+			user: T::AccountId,
+			/// The amount.
+			amount: Balance,
+		},
+		/// Uncommitted escrow went back to a user.
+		EscrowReleased {
+			/// The user.
+			user: T::AccountId,
+			/// The amount.
+			amount: Balance,
+		},
+		/// An order opened.
+		OrderOpened {
+			/// Its id.
+			order: OrderId,
+			/// The buyer.
+			user: T::AccountId,
+			/// The seller.
+			provider: T::AccountId,
+			/// `R`, in Wh.
+			agreed: gridshard_primitives::Energy,
+			/// The escrow committed.
+			escrow: Balance,
+		},
+		/// A meter reading was accepted.
+		ReadingAccepted {
+			/// The order.
+			order: OrderId,
+			/// The meter's side.
+			side: Side,
+			/// The energy counted so far.
+			energy: gridshard_primitives::Energy,
+			/// Whether it was the final reading.
+			is_final: bool,
+		},
+		/// An order was settled: its payments are fixed and wait for payout.
+		Settled {
+			/// The order.
+			order: OrderId,
+			/// The payments.
+			outcome: Outcome<Balance>,
+			/// Whether the hook settled it after the deadline (rather than the provider).
+			automatic: bool,
+			/// The first block of payout.
+			payable_at: BlockNumberFor<T>,
+		},
+		/// A user disputed a settlement.
+		Disputed {
+			/// The order.
+			order: OrderId,
+		},
+		/// The trading centre resolved a dispute.
+		DisputeResolved {
+			/// The order.
+			order: OrderId,
+			/// The payments now.
+			outcome: Outcome<Balance>,
+		},
+		/// An order was paid out and closed.
+		PaidOut {
+			/// The order.
+			order: OrderId,
+			/// The payments made.
+			outcome: Outcome<Balance>,
+		},
+		/// The reward pot could not pay a reward; the rest of the payout went through.
+		RewardUnpaid {
+			/// The order.
+			order: OrderId,
+			/// The reward owed.
+			reward: Balance,
+		},
+		/// A payout failed and was rolled back; [`Pallet::claim_payout`] retries it.
+		PayoutFailed {
+			/// The order.
+			order: OrderId,
+			/// Why.
+			error: DispatchError,
+		},
+	}
+
+	/// Errors of this pallet.
+	#[pallet::error]
+	pub enum Error<T> {
+		/// No such order: it never existed, or it was paid out and closed.
+		UnknownOrder,
+		/// The order is settled or disputed: readings are closed.
+		ReadingsClosed,
+		/// The reading's sequence number is not above the meter's last one: a replay, or an
+		/// older reading.
+		StaleSequence,
+		/// The meter already sent its final reading for this order.
+		FinalReadingAlreadySubmitted,
+		/// The meter sent all the interim readings it may; the next must be final.
+		TooManyInterimReadings,
+		/// The signature is not the order's registered meter key for that side signing the
+		/// reading.
+		BadMeterSignature,
+		/// Only the order's provider may apply for its settlement.
+		NotProvider,
+		/// Only the order's user may dispute it.
+		NotUser,
+		/// The delivery window has not ended yet.
+		DeliveryWindowOpen,
+		/// The order is already settled.
+		AlreadySettled,
+		/// The order is not settled (still delivering, or disputed).
+		NotSettled,
+		/// The dispute window of this settlement has closed.
+		DisputeWindowClosed,
+		/// The order is not disputed.
+		NotDisputed,
+		/// The payout waits for its confirmation depth.
+		NotYetPayable,
+		/// The user's uncommitted escrow cannot cover the order.
+		InsufficientEscrow,
+		/// The user's free balance cannot cover the escrow.
+		InsufficientFunds,
+		/// User or provider is not an approved participant in that role.
+		NotApproved,
+		/// The delivery window is empty, or ends before an earlier order's.
+		BadDeliveryWindow,
+		/// The order's amounts overflow.
+		Overflow,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			Self::settle_overdue(now).saturating_add(Self::pay_due(now))
+		}
+
+		fn integrity_test() {
+			assert!(T::MaxAutoSettlePerBlock::get() > 0, "overdue orders must be settled");
+			assert!(T::MaxPayoutsPerBlock::get() > 0, "settled orders must be paid");
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Records a meter reading for an order.
+		///
+		/// - Origin: authorised (a general transaction without signer or fee): the
+		///   [`Pallet::authorize_reading`] check lets it into the pool and a block only when
+		///   the order's meter key for that side signed `reading`.
+		/// - `reading.sequence` must exceed the meter's last for the order; after
+		///   [`Config::MaxInterimReadings`] interim readings the next must be final.
+		///
+		/// Errors: [`Error::UnknownOrder`], [`Error::ReadingsClosed`],
+		/// [`Error::StaleSequence`], [`Error::FinalReadingAlreadySubmitted`],
+		/// [`Error::TooManyInterimReadings`], [`Error::BadMeterSignature`].
+		///
+		/// Emits [`Event::ReadingAccepted`].
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::submit_reading())]
+		#[pallet::authorize(|_source, reading, signature| Pallet::<T>::authorize_reading(reading, signature))]
+		#[pallet::weight_of_authorize(T::WeightInfo::authorize_submit_reading())]
+		pub fn submit_reading(
+			origin: OriginFor<T>,
+			reading: Reading,
+			signature: MeterSignature,
+		) -> DispatchResult {
+			frame_system::ensure_authorized(origin)?;
+			let mut order = Self::check_reading(&reading, &signature)?;
+			let meter = order.meter_mut(reading.side);
+			meter.energy = reading.energy;
+			meter.sequence = reading.sequence;
+			if reading.is_final {
+				meter.is_final = true;
+			} else {
+				meter.interim = meter.interim.saturating_add(1);
+			}
+			Orders::<T>::insert(reading.order, order);
+			Self::deposit_event(Event::ReadingAccepted {
+				order: reading.order,
+				side: reading.side,
+				energy: reading.energy,
+				is_final: reading.is_final,
+			});
+			Ok(())
+		}
+
+		/// Settles an order after its delivery window, on the readings there are.
+		///
+		/// - Origin: signed by the order's provider.
+		///
+		/// Errors: [`Error::UnknownOrder`], [`Error::NotProvider`],
+		/// [`Error::DeliveryWindowOpen`], [`Error::AlreadySettled`].
+		///
+		/// Emits [`Event::Settled`].
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::apply_for_settlement())]
+		pub fn apply_for_settlement(origin: OriginFor<T>, order: OrderId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let record = Orders::<T>::get(order).ok_or(Error::<T>::UnknownOrder)?;
+			ensure!(record.provider == who, Error::<T>::NotProvider);
+			let now = frame_system::Pallet::<T>::block_number();
+			ensure!(now >= record.window_end, Error::<T>::DeliveryWindowOpen);
+			ensure!(record.status == OrderStatus::Delivering, Error::<T>::AlreadySettled);
+			Self::settle(order, record, now, false)
+		}
+
+		/// Disputes a settlement before it is paid.
+		///
+		/// - Origin: signed by the order's user, within [`Config::DisputeWindow`] blocks of the
+		///   settlement.
+		///
+		/// Errors: [`Error::UnknownOrder`], [`Error::NotUser`], [`Error::NotSettled`],
+		/// [`Error::DisputeWindowClosed`].
+		///
+		/// Emits [`Event::Disputed`].
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::dispute())]
+		pub fn dispute(origin: OriginFor<T>, order: OrderId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let mut record = Orders::<T>::get(order).ok_or(Error::<T>::UnknownOrder)?;
+			ensure!(record.user == who, Error::<T>::NotUser);
+			let OrderStatus::Settled { outcome, settled_at, .. } = record.status else {
+				return Err(Error::<T>::NotSettled.into());
+			};
+			let now = frame_system::Pallet::<T>::block_number();
+			ensure!(
+				now <= settled_at.saturating_add(T::DisputeWindow::get()),
+				Error::<T>::DisputeWindowClosed
+			);
+			record.status = OrderStatus::Disputed { outcome };
+			Orders::<T>::insert(order, record);
+			Self::deposit_event(Event::Disputed { order });
+			Ok(())
+		}
+
+		/// Resolves a dispute with the energy the trading centre established at each end; the
+		/// order is settled again on those figures and paid after the confirmation depth.
+		///
+		/// - Origin: [`Config::DisputeOrigin`].
+		///
+		/// Errors: [`Error::UnknownOrder`], [`Error::NotDisputed`].
+		///
+		/// Emits [`Event::DisputeResolved`].
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::resolve_dispute())]
+		pub fn resolve_dispute(
+			origin: OriginFor<T>,
+			order: OrderId,
+			rho: gridshard_primitives::Energy,
+			gamma: gridshard_primitives::Energy,
+		) -> DispatchResult {
+			T::DisputeOrigin::ensure_origin(origin)?;
+			let mut record = Orders::<T>::get(order).ok_or(Error::<T>::UnknownOrder)?;
+			ensure!(
+				matches!(record.status, OrderStatus::Disputed { .. }),
+				Error::<T>::NotDisputed
+			);
+			let outcome = Self::outcome(&record, rho, gamma)?;
+			let now = frame_system::Pallet::<T>::block_number();
+			let payable_at = now.saturating_add(T::ConfirmationDepth::get());
+			record.status = OrderStatus::Settled { outcome, settled_at: now, payable_at };
+			Orders::<T>::insert(order, record);
+			Self::enqueue_payout(order);
+			Self::deposit_event(Event::DisputeResolved { order, outcome });
+			Ok(())
+		}
+
+		/// Pays out a settled order whose confirmation depth has passed, if the hook has not
+		/// yet (or its payout failed).
+		///
+		/// - Origin: signed by anyone.
+		///
+		/// Errors: [`Error::UnknownOrder`], [`Error::NotSettled`], [`Error::NotYetPayable`],
+		/// or the error of the failed transfer.
+		///
+		/// Emits [`Event::PaidOut`].
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::claim_payout())]
+		pub fn claim_payout(origin: OriginFor<T>, order: OrderId) -> DispatchResult {
+			ensure_signed(origin)?;
+			let record = Orders::<T>::get(order).ok_or(Error::<T>::UnknownOrder)?;
+			let OrderStatus::Settled { payable_at, .. } = record.status else {
+				return Err(Error::<T>::NotSettled.into());
+			};
+			let now = frame_system::Pallet::<T>::block_number();
+			ensure!(now >= payable_at, Error::<T>::NotYetPayable);
+			Self::pay_out(order, record)
+		}
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// The payment rules of this runtime.
+	pub fn rules() -> Rules {
+		Rules {
+			reward: T::RewardToken::get(),
+			tolerance: T::Tolerance::get(),
+			token_price: T::TokenPrice::get(),
+		}
+	}
+
+	/// The order a reading is for, if the reading may be recorded: the order delivers, the
+	/// sequence grows, the meter has not finished, and its key signed the reading.
+	fn check_reading(reading: &Reading, signature: &MeterSignature) -> Result<OrderOf<T>, Error<T>> {
+		let order = Orders::<T>::get(reading.order).ok_or(Error::<T>::UnknownOrder)?;
+		ensure!(order.status == OrderStatus::Delivering, Error::<T>::ReadingsClosed);
+		let meter = order.meter(reading.side);
+		ensure!(!meter.is_final, Error::<T>::FinalReadingAlreadySubmitted);
+		ensure!(reading.sequence > meter.sequence, Error::<T>::StaleSequence);
+		ensure!(
+			reading.is_final || meter.interim < T::MaxInterimReadings::get(),
+			Error::<T>::TooManyInterimReadings
+		);
+		ensure!(
+			signature.verify(&reading_payload(reading)[..], order.meter_key(reading.side)),
+			Error::<T>::BadMeterSignature
+		);
+		Ok(order)
+	}
+
+	/// Lets a reading into the pool and a block when [`Pallet::check_reading`] accepts it. It
+	/// provides `(order, side, sequence)`, so a replay or a second reading with the same
+	/// sequence number cannot both enter, and lives until the order's settlement deadline.
+	pub fn authorize_reading(
+		reading: &Reading,
+		signature: &MeterSignature,
+	) -> TransactionValidityWithRefund {
+		let order = Self::check_reading(reading, signature).map_err(|error| {
+			let invalid = match error {
+				Error::<T>::BadMeterSignature => InvalidTransaction::BadProof,
+				Error::<T>::StaleSequence | Error::<T>::FinalReadingAlreadySubmitted =>
+					InvalidTransaction::Stale,
+				_ => InvalidTransaction::Call,
+			};
+			TransactionValidityError::Invalid(invalid)
+		})?;
+		let now = frame_system::Pallet::<T>::block_number();
+		let deadline = order.window_end.saturating_add(T::SettlementDeadline::get());
+		let longevity: u64 = deadline.saturating_sub(now).saturated_into::<u64>().max(1);
+		let validity = ValidTransaction::with_tag_prefix("GridShardReading")
+			.and_provides((reading.order, reading.side, reading.sequence))
+			.longevity(longevity)
+			.build()?;
+		Ok((validity, Weight::zero()))
+	}
+
+	/// The payments of `order` with meter readings `rho` and `gamma`.
+	fn outcome(
+		order: &OrderOf<T>,
+		rho: gridshard_primitives::Energy,
+		gamma: gridshard_primitives::Energy,
+	) -> Result<Outcome<Balance>, Error<T>> {
+		Self::rules()
+			.settle(order.agreed, order.price, order.grid_fee, order.escrow, rho, gamma)
+			.ok_or(Error::<T>::Overflow)
+	}
+
+	/// Settles `order` on its readings (the latest of each meter, zero if none) and queues
+	/// its payout.
+	fn settle(
+		id: OrderId,
+		mut order: OrderOf<T>,
+		now: BlockNumberFor<T>,
+		automatic: bool,
+	) -> DispatchResult {
+		let outcome =
+			Self::outcome(&order, order.provider_reading.energy, order.user_reading.energy)?;
+		let delay = T::ConfirmationDepth::get().max(T::DisputeWindow::get());
+		let payable_at = now.saturating_add(delay);
+		order.status = OrderStatus::Settled { outcome, settled_at: now, payable_at };
+		Orders::<T>::insert(id, order);
+		Self::enqueue_payout(id);
+		Self::deposit_event(Event::Settled { order: id, outcome, automatic, payable_at });
+		Ok(())
+	}
+
+	/// Adds `order` at the end of the payout queue.
+	fn enqueue_payout(order: OrderId) {
+		PayoutBounds::<T>::mutate(|(_, next)| {
+			PayoutQueue::<T>::insert(*next, order);
+			*next = next.saturating_add(1);
+		});
+	}
+
+	/// Makes the payments of a settled order and closes it, all or nothing: the provider's pay
+	/// and the grid fee move out of the user's escrow, the rest is released to the user, the
+	/// reward comes from the pot if it can pay, and reputation learns the delivery.
+	fn pay_out(id: OrderId, order: OrderOf<T>) -> DispatchResult {
+		let OrderStatus::Settled { outcome, .. } = order.status else {
+			return Err(Error::<T>::NotSettled.into());
+		};
+		let reason = HoldReason::Escrow.into();
+		with_transaction(|| {
+			let result = (|| -> DispatchResult {
+				let transfer = |to: &T::AccountId, amount: Balance| -> DispatchResult {
+					if !amount.is_zero() {
+						T::Currency::transfer_on_hold(
+							&reason,
+							&order.user,
+							to,
+							amount,
+							Precision::Exact,
+							Restriction::Free,
+							Fortitude::Polite,
+						)?;
+					}
+					Ok(())
+				};
+				transfer(&order.provider, outcome.provider)?;
+				transfer(&T::GridOperator::get(), outcome.grid_fee)?;
+				if !outcome.refund.is_zero() {
+					T::Currency::release(&reason, &order.user, outcome.refund, Precision::Exact)?;
+				}
+				Ok(())
+			})();
+			match result {
+				Ok(()) => TransactionOutcome::Commit(Ok(())),
+				Err(error) => TransactionOutcome::Rollback(Err(error)),
+			}
+		})?;
+		let mut paid = outcome;
+		if !outcome.reward.is_zero() {
+			let pot = T::RewardPot::get();
+			let rewarded = T::Currency::transfer(
+				&pot,
+				&order.provider,
+				outcome.reward,
+				Preservation::Preserve,
+			);
+			if rewarded.is_err() {
+				paid.reward = 0;
+				Self::deposit_event(Event::RewardUnpaid { order: id, reward: outcome.reward });
+			}
+		}
+		T::Reputation::record_delivery(
+			&order.provider,
+			order.price,
+			order.agreed,
+			outcome.rho.min(outcome.gamma),
+		);
+		Self::close(id, &order);
+		Self::deposit_event(Event::PaidOut { order: id, outcome: paid });
+		Ok(())
+	}
+
+	/// Removes a paid order and lowers its participants' open-order counts.
+	fn close(id: OrderId, order: &OrderOf<T>) {
+		Orders::<T>::remove(id);
+		for who in [&order.user, &order.provider] {
+			OpenOrders::<T>::mutate_exists(who, |count| {
+				*count = count.map(|c| c.saturating_sub(1)).filter(|c| *c > 0);
+			});
+		}
+	}
+
+	/// The hook's first half: walks orders in id order from the cursor and settles those
+	/// still delivering [`Config::SettlementDeadline`] blocks after their window, at most
+	/// [`Config::MaxAutoSettlePerBlock`].
+	fn settle_overdue(now: BlockNumberFor<T>) -> Weight {
+		let mut cursor = DeadlineCursor::<T>::get();
+		let end = NextOrderId::<T>::get();
+		let mut visited = 0u32;
+		while cursor < end && visited < T::MaxAutoSettlePerBlock::get() {
+			if let Some(order) = Orders::<T>::get(cursor) {
+				let deadline = order.window_end.saturating_add(T::SettlementDeadline::get());
+				if now < deadline {
+					break;
+				}
+				visited += 1;
+				if order.status == OrderStatus::Delivering {
+					if let Err(error) = Self::settle(cursor, order, now, true) {
+						log::error!(target: LOG_TARGET, "order {cursor} not settled: {error:?}");
+					}
+				}
+			}
+			cursor += 1;
+		}
+		DeadlineCursor::<T>::put(cursor);
+		T::WeightInfo::settle_overdue(visited)
+	}
+
+	/// The hook's second half: pays the settled orders at the head of the queue whose
+	/// confirmation depth has passed, at most [`Config::MaxPayoutsPerBlock`].
+	fn pay_due(now: BlockNumberFor<T>) -> Weight {
+		let (mut head, next) = PayoutBounds::<T>::get();
+		let mut visited = 0u32;
+		while head < next && visited < T::MaxPayoutsPerBlock::get() {
+			let Some(id) = PayoutQueue::<T>::get(head) else {
+				head += 1;
+				continue;
+			};
+			let order = Orders::<T>::get(id);
+			if let Some(OrderStatus::Settled { payable_at, .. }) = order.as_ref().map(|o| o.status) {
+				if now < payable_at {
+					break;
+				}
+			}
+			visited += 1;
+			PayoutQueue::<T>::remove(head);
+			head += 1;
+			// Gone (claimed) or disputed (resolution queues it again): nothing to pay here.
+			if let Some(order) = order.filter(|o| matches!(o.status, OrderStatus::Settled { .. })) {
+				if let Err(error) = Self::pay_out(id, order) {
+					log::error!(target: LOG_TARGET, "payout of order {id} failed: {error:?}");
+					Self::deposit_event(Event::PayoutFailed { order: id, error });
+				}
+			}
+		}
+		PayoutBounds::<T>::put((head, next));
+		T::WeightInfo::pay_due(visited)
+	}
+
+	/// The pallet's invariants; see the module docs.
+	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+		use alloc::collections::btree_map::BTreeMap;
+		let reason = HoldReason::Escrow.into();
+		let mut owed: BTreeMap<T::AccountId, Balance> = BTreeMap::new();
+		let mut counts: BTreeMap<T::AccountId, u32> = BTreeMap::new();
+		for (user, amount) in Uncommitted::<T>::iter() {
+			*owed.entry(user).or_default() += amount;
+		}
+		for (_, order) in Orders::<T>::iter() {
+			*owed.entry(order.user.clone()).or_default() += order.escrow;
+			*counts.entry(order.user.clone()).or_default() += 1;
+			*counts.entry(order.provider.clone()).or_default() += 1;
+			if let OrderStatus::Settled { outcome, .. } | OrderStatus::Disputed { outcome } =
+				order.status
+			{
+				ensure!(
+					outcome.provider + outcome.grid_fee + outcome.refund == order.escrow,
+					"payments do not add up to the escrow"
+				);
+			}
+		}
+		for (user, amount) in owed {
+			ensure!(
+				T::Currency::balance_on_hold(&reason, &user) == amount,
+				"held escrow differs from the uncommitted escrow plus the orders'"
+			);
+		}
+		ensure!(
+			OpenOrders::<T>::iter().all(|(who, count)| counts.get(&who) == Some(&count)),
+			"open-order count without orders"
+		);
+		ensure!(
+			counts.iter().all(|(who, count)| OpenOrders::<T>::get(who) == *count),
+			"orders missing from the open-order count"
+		);
+		Ok(())
+	}
+}
+
+impl<T: Config> Escrow<T::AccountId, Balance> for Pallet<T> {
+	fn hold(who: &T::AccountId, amount: Balance) -> DispatchResult {
+		T::Currency::hold(&HoldReason::Escrow.into(), who, amount)
+			.map_err(|_| Error::<T>::InsufficientFunds)?;
+		Uncommitted::<T>::mutate(who, |held| *held = held.saturating_add(amount));
+		Self::deposit_event(Event::EscrowHeld { user: who.clone(), amount });
+		Ok(())
+	}
+
+	fn release(who: &T::AccountId, amount: Balance) -> DispatchResult {
+		let held = Uncommitted::<T>::get(who);
+		ensure!(held >= amount, Error::<T>::InsufficientEscrow);
+		T::Currency::release(&HoldReason::Escrow.into(), who, amount, Precision::Exact)?;
+		Uncommitted::<T>::mutate_exists(who, |held| {
+			*held = held.map(|h| h.saturating_sub(amount)).filter(|h| !h.is_zero());
+		});
+		Self::deposit_event(Event::EscrowReleased { user: who.clone(), amount });
+		Ok(())
+	}
+
+	fn uncommitted(who: &T::AccountId) -> Balance {
+		Uncommitted::<T>::get(who)
+	}
+}
+
+impl<T: Config> OrderBook<T::AccountId, Balance, BlockNumberFor<T>> for Pallet<T> {
+	fn open_order(new: NewOrderOf<T>) -> Result<OrderId, DispatchError> {
+		ensure!(T::Registry::approved_user(&new.user).is_some(), Error::<T>::NotApproved);
+		ensure!(T::Registry::approved_provider(&new.provider).is_some(), Error::<T>::NotApproved);
+		let user_meter = T::Registry::meter_key(&new.user).ok_or(Error::<T>::NotApproved)?;
+		let provider_meter = T::Registry::meter_key(&new.provider).ok_or(Error::<T>::NotApproved)?;
+		ensure!(
+			new.window_start < new.window_end && new.window_end >= LatestWindowEnd::<T>::get(),
+			Error::<T>::BadDeliveryWindow
+		);
+		let escrow = Self::rules().cost(new.agreed, new.price).ok_or(Error::<T>::Overflow)?;
+		let uncommitted = Uncommitted::<T>::get(&new.user);
+		let left = uncommitted.checked_sub(escrow).ok_or(Error::<T>::InsufficientEscrow)?;
+
+		let id = NextOrderId::<T>::get();
+		NextOrderId::<T>::put(id.saturating_add(1));
+		LatestWindowEnd::<T>::put(new.window_end);
+		Uncommitted::<T>::mutate_exists(&new.user, |held| {
+			*held = Some(left).filter(|left| !left.is_zero());
+		});
+		for who in [&new.user, &new.provider] {
+			OpenOrders::<T>::mutate(who, |count| *count = count.saturating_add(1));
+		}
+		let NewOrder { user, provider, agreed, price, grid_fee, period, window_start, window_end } =
+			new;
+		Self::deposit_event(Event::OrderOpened {
+			order: id,
+			user: user.clone(),
+			provider: provider.clone(),
+			agreed,
+			escrow,
+		});
+		Orders::<T>::insert(
+			id,
+			Order {
+				user,
+				provider,
+				agreed,
+				price,
+				grid_fee,
+				period,
+				window_start,
+				window_end,
+				escrow,
+				provider_meter,
+				user_meter,
+				provider_reading: MeterState::default(),
+				user_reading: MeterState::default(),
+				status: OrderStatus::Delivering,
+			},
+		);
+		Ok(id)
+	}
+}
+
+impl<T: Config> OpenObligations<T::AccountId> for Pallet<T> {
+	fn has_open_obligations(who: &T::AccountId) -> bool {
+		OpenOrders::<T>::contains_key(who) || Uncommitted::<T>::contains_key(who)
+	}
+}

@@ -1,0 +1,181 @@
+//! A test runtime with balances and settlement; a mocked registry and reputation.
+//!
+//! Accounts: users 1 and 2, providers 11 and 12, the grid operator 90, the reward pot 91, the
+//! trading centre 92 (the dispute origin). Meter keys are `meter_pair(account)`.
+
+use crate::{self as pallet_settlement, *};
+use frame_support::{
+	derive_impl, ord_parameter_types, parameter_types,
+	traits::{ConstU128, ConstU32, ConstU64, Hooks},
+};
+use frame_system::EnsureSignedBy;
+use gridshard_primitives::{Energy, MeterKey, Price, RegionId};
+use sp_core::{sr25519, Pair};
+use sp_runtime::BuildStorage;
+
+type Block = frame_system::mocking::MockBlock<Test>;
+
+frame_support::construct_runtime!(
+	pub enum Test {
+		System: frame_system,
+		Balances: pallet_balances,
+		Settlement: pallet_settlement,
+	}
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountData = pallet_balances::AccountData<u128>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type Balance = u128;
+	type AccountStore = System;
+	type ExistentialDeposit = ConstU128<1>;
+	type RuntimeHoldReason = RuntimeHoldReason;
+}
+
+/// Users.
+pub const USER: u64 = 1;
+/// Another user.
+pub const USER_2: u64 = 2;
+/// A provider.
+pub const PROVIDER: u64 = 11;
+/// Another provider.
+pub const PROVIDER_2: u64 = 12;
+/// The grid operator.
+pub const GRID: u64 = 90;
+/// The reward pot.
+pub const POT: u64 = 91;
+/// The trading centre.
+pub const TRADING_CENTRE: u64 = 92;
+/// `Token`.
+pub const TOKEN: u128 = 100;
+/// `tau`, in Wh.
+pub const TAU: Energy = 500;
+/// Blocks after the window before automatic settlement.
+pub const DEADLINE: u64 = 10;
+/// Blocks to dispute.
+pub const DISPUTE: u64 = 3;
+/// Confirmation depth.
+pub const DEPTH: u64 = 5;
+
+ord_parameter_types! {
+	pub const TradingCentre: u64 = TRADING_CENTRE;
+}
+
+parameter_types! {
+	pub const Grid: u64 = GRID;
+	pub const Pot: u64 = POT;
+	pub TokenPrice: FixedU128 = FixedU128::from_u32(1);
+	/// Deliveries reported to reputation: `(provider, price, agreed, delivered)`.
+	pub static Deliveries: Vec<(u64, Price, Energy, Energy)> = Vec::new();
+	/// Accounts the registry does not approve.
+	pub static Unapproved: Vec<u64> = Vec::new();
+}
+
+/// The meter key pair of `account`.
+pub fn meter_pair(account: u64) -> sr25519::Pair {
+	sr25519::Pair::from_seed(&[account as u8; 32])
+}
+
+/// Users below 10 and providers from 10 up, all approved in region 1 unless [`Unapproved`].
+pub struct TestRegistry;
+impl ParticipantRegistry<u64> for TestRegistry {
+	fn approved_provider(who: &u64) -> Option<RegionId> {
+		(*who >= 10 && !Unapproved::get().contains(who)).then_some(1)
+	}
+	fn approved_user(who: &u64) -> Option<RegionId> {
+		(*who < 10 && !Unapproved::get().contains(who)).then_some(1)
+	}
+	fn meter_key(who: &u64) -> Option<MeterKey> {
+		(!Unapproved::get().contains(who)).then(|| meter_pair(*who).public())
+	}
+}
+
+/// Reputation that records into [`Deliveries`].
+pub struct TestReputation;
+impl DeliveryRecorder<u64> for TestReputation {
+	fn record_delivery(provider: &u64, price: Price, agreed: Energy, delivered: Energy) {
+		Deliveries::mutate(|d| d.push((*provider, price, agreed, delivered)));
+	}
+}
+
+impl pallet_settlement::Config for Test {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Registry = TestRegistry;
+	type Reputation = TestReputation;
+	type DisputeOrigin = EnsureSignedBy<TradingCentre, u64>;
+	type GridOperator = Grid;
+	type RewardPot = Pot;
+	type RewardToken = ConstU128<TOKEN>;
+	type Tolerance = ConstU64<TAU>;
+	type TokenPrice = TokenPrice;
+	type MaxInterimReadings = ConstU32<2>;
+	type SettlementDeadline = ConstU64<DEADLINE>;
+	type DisputeWindow = ConstU64<DISPUTE>;
+	type ConfirmationDepth = ConstU64<DEPTH>;
+	type MaxAutoSettlePerBlock = ConstU32<2>;
+	type MaxPayoutsPerBlock = ConstU32<2>;
+	type WeightInfo = ();
+}
+
+/// What each account holds at the start.
+pub const START: u128 = 1_000_000;
+
+/// Externalities at block 1 with every account funded (the pot with 1000), checking the
+/// pallet's invariants after the test.
+pub fn new_test_ext() -> TestExternalities {
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	let balances = vec![
+		(USER, START),
+		(USER_2, START),
+		(PROVIDER, START),
+		(PROVIDER_2, START),
+		(GRID, START),
+		(POT, 1_000),
+		(TRADING_CENTRE, START),
+	];
+	pallet_balances::GenesisConfig::<Test> { balances, ..Default::default() }
+		.assimilate_storage(&mut storage)
+		.unwrap();
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| {
+		System::set_block_number(1);
+		Deliveries::set(Vec::new());
+		Unapproved::set(Vec::new());
+	});
+	TestExternalities(ext)
+}
+
+/// Runs blocks until (and including) block `n`, with the pallet's hook.
+pub fn run_to(n: u64) {
+	while System::block_number() < n {
+		let next = System::block_number() + 1;
+		System::set_block_number(next);
+		Settlement::on_initialize(next);
+	}
+}
+
+/// Externalities that run [`crate::Pallet::do_try_state`] after every test.
+pub struct TestExternalities(sp_io::TestExternalities);
+
+impl TestExternalities {
+	/// Runs `test`, then checks the invariants.
+	pub fn execute_with<R>(mut self, test: impl FnOnce() -> R) -> R {
+		self.0.execute_with(|| {
+			let result = test();
+			Settlement::do_try_state().expect("invariants hold after the test");
+			result
+		})
+	}
+}
+
+/// Plain externalities, for the benchmark test suite.
+#[cfg(feature = "runtime-benchmarks")]
+pub fn new_bench_ext() -> sp_io::TestExternalities {
+	new_test_ext().0
+}

@@ -1,0 +1,236 @@
+//! Orders, meter readings and the settlement rules (paper eq. 6 and 7) as pure functions.
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use gridshard_primitives::{traits::OrderId, Energy, MeterKey, PeriodIndex, Price};
+use scale_info::TypeInfo;
+use sp_runtime::{FixedPointNumber, FixedU128};
+
+/// Which end of the line a meter measures.
+#[derive(
+	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
+pub enum Side {
+	/// The provider's meter: energy fed in, `rho`.
+	Provider,
+	/// The user's meter: energy received, `gamma`.
+	User,
+}
+
+/// A meter reading: the energy the meter counted for the order so far (cumulative, in Wh),
+/// with a sequence number that must grow with each reading of that meter for that order.
+#[derive(
+	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
+pub struct Reading {
+	/// The order it belongs to.
+	pub order: OrderId,
+	/// The meter's side.
+	pub side: Side,
+	/// Energy counted for the order so far, in Wh.
+	pub energy: Energy,
+	/// Greater than the sequence number of the previous reading of this meter for this order
+	/// (the first reading may use 1).
+	pub sequence: u32,
+	/// Whether this is the meter's final reading for the order.
+	pub is_final: bool,
+}
+
+/// What the chain knows from one meter of an order.
+#[derive(
+	Clone, Copy, Default, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug,
+)]
+pub struct MeterState {
+	/// The latest reading's energy (zero before any).
+	pub energy: Energy,
+	/// The latest reading's sequence number (zero before any).
+	pub sequence: u32,
+	/// Interim readings accepted.
+	pub interim: u32,
+	/// Whether the final reading arrived.
+	pub is_final: bool,
+}
+
+/// The money an order's settlement moves, all out of the user's escrow but the reward.
+#[derive(
+	Clone,
+	Copy,
+	Default,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub struct Outcome<Balance> {
+	/// The provider's meter reading used, `rho`.
+	pub rho: Energy,
+	/// The user's meter reading used, `gamma`.
+	pub gamma: Energy,
+	/// Paid to the provider: `R r` less the penalty and the grid fee.
+	pub provider: Balance,
+	/// Paid to the grid operator: the grid fee, at most what the provider earned.
+	pub grid_fee: Balance,
+	/// Returned to the user: the penalty (eq. 7), which is the part of `R r` not delivered.
+	pub refund: Balance,
+	/// The penalty deducted from the provider's pay, `r (R - gamma)` when `rho < R` (eq. 7).
+	pub penalty: Balance,
+	/// The reward the provider earned (eq. 6), paid from the reward pot.
+	pub reward: Balance,
+}
+
+/// Where an order stands.
+#[derive(
+	Clone, Copy, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug,
+)]
+pub enum OrderStatus<Balance, BlockNumber> {
+	/// The delivery window is open, or readings are still coming.
+	Delivering,
+	/// Settled; paid out at `payable_at` or later, unless disputed before.
+	Settled {
+		/// The computed payments.
+		outcome: Outcome<Balance>,
+		/// When it was settled.
+		settled_at: BlockNumber,
+		/// The first block at which it may be paid out.
+		payable_at: BlockNumber,
+	},
+	/// The user disputed the settlement; the trading centre resolves it.
+	Disputed {
+		/// The payments as settled before the dispute.
+		outcome: Outcome<Balance>,
+	},
+}
+
+/// An order between a user and a provider, from matching to payout.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+pub struct Order<AccountId, Balance, BlockNumber> {
+	/// The buyer, whose escrow pays.
+	pub user: AccountId,
+	/// The seller.
+	pub provider: AccountId,
+	/// The agreed energy `R`, in Wh.
+	pub agreed: Energy,
+	/// The price `r` per kWh.
+	pub price: Price,
+	/// The grid fee `eta` of the order.
+	pub grid_fee: Balance,
+	/// The trading period of the order.
+	pub period: PeriodIndex,
+	/// The first block of the delivery window.
+	pub window_start: BlockNumber,
+	/// The end of the delivery window (exclusive).
+	pub window_end: BlockNumber,
+	/// The user's escrow committed to the order, `R r t`.
+	pub escrow: Balance,
+	/// The key of the provider's meter, as registered when the order opened.
+	pub provider_meter: MeterKey,
+	/// The key of the user's meter, as registered when the order opened.
+	pub user_meter: MeterKey,
+	/// What the provider's meter reported.
+	pub provider_reading: MeterState,
+	/// What the user's meter reported.
+	pub user_reading: MeterState,
+	/// Where it stands.
+	pub status: OrderStatus<Balance, BlockNumber>,
+}
+
+impl<AccountId, Balance, BlockNumber> Order<AccountId, Balance, BlockNumber> {
+	/// The state of `side`'s meter.
+	pub fn meter(&self, side: Side) -> &MeterState {
+		match side {
+			Side::Provider => &self.provider_reading,
+			Side::User => &self.user_reading,
+		}
+	}
+
+	/// The state of `side`'s meter, to update.
+	pub fn meter_mut(&mut self, side: Side) -> &mut MeterState {
+		match side {
+			Side::Provider => &mut self.provider_reading,
+			Side::User => &mut self.user_reading,
+		}
+	}
+
+	/// The key that must sign `side`'s readings.
+	pub fn meter_key(&self, side: Side) -> &MeterKey {
+		match side {
+			Side::Provider => &self.provider_meter,
+			Side::User => &self.user_meter,
+		}
+	}
+}
+
+/// The parameters of eq. 6 and of pricing.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Rules {
+	/// `Token`: the full reward of eq. 6.
+	pub reward: u128,
+	/// `tau`: the shortfall at the user's meter (Wh) that still earns half the reward when the
+	/// provider's meter shows full delivery.
+	pub tolerance: Energy,
+	/// `t`: the token price, one when prices are quoted in the native token.
+	pub token_price: FixedU128,
+}
+
+impl Rules {
+	/// The price of `energy` Wh at `price` per kWh, in tokens: `energy * price / 1000 * t`,
+	/// rounded down; `None` on overflow.
+	pub fn cost(&self, energy: Energy, price: Price) -> Option<u128> {
+		let native = u128::from(energy).checked_mul(price)? / 1_000;
+		self.token_price.checked_mul_int(native)
+	}
+
+	/// The reward of eq. 6: `Token` if `gamma >= R`; `Token / 2` if `rho >= R` and
+	/// `gamma >= R - tau`; nothing otherwise.
+	pub fn reward(&self, agreed: Energy, rho: Energy, gamma: Energy) -> u128 {
+		if gamma >= agreed {
+			self.reward
+		} else if rho >= agreed && gamma.saturating_add(self.tolerance) >= agreed {
+			self.reward / 2
+		} else {
+			0
+		}
+	}
+
+	/// The settlement of an order of `agreed` Wh at `price` with grid fee `grid_fee` and escrow
+	/// `escrow` (its cost), given the meters' `rho` and `gamma`:
+	///
+	/// - penalty (eq. 7): `r (R - gamma)` when `rho < R` (`gamma` counted up to `R`), else 0;
+	/// - the provider earns `R r` less the penalty, and pays the grid fee out of it (eq. 3 nets
+	///   the fee from the provider's revenue), at most all it earned;
+	/// - the user gets the penalty back: it paid for energy it did not receive;
+	/// - the reward follows eq. 6.
+	///
+	/// `None` on overflow (which the escrow's own computation rules out).
+	pub fn settle(
+		&self,
+		agreed: Energy,
+		price: Price,
+		grid_fee: u128,
+		escrow: u128,
+		rho: Energy,
+		gamma: Energy,
+	) -> Option<Outcome<u128>> {
+		let penalty =
+			if rho < agreed { self.cost(agreed - gamma.min(agreed), price)? } else { 0 };
+		let earned = escrow.checked_sub(penalty)?;
+		let fee = grid_fee.min(earned);
+		Some(Outcome {
+			rho,
+			gamma,
+			provider: earned - fee,
+			grid_fee: fee,
+			refund: penalty,
+			penalty,
+			reward: self.reward(agreed, rho, gamma),
+		})
+	}
+}
+
+/// The bytes a meter signs for a reading: `(READING_CONTEXT, reading)`, SCALE-encoded.
+pub fn reading_payload(reading: &Reading) -> alloc::vec::Vec<u8> {
+	(crate::READING_CONTEXT, reading).encode()
+}
