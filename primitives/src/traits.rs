@@ -79,7 +79,9 @@ pub trait Escrow<AccountId, Balance> {
 /// An order as matching hands it to settlement: `provider` supplies `agreed` Wh to `user` at
 /// `price` per kWh during blocks `window_start..window_end`, and the grid operator's fee for the
 /// pair is `grid_fee`.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
 pub struct NewOrder<AccountId, Balance, BlockNumber> {
 	/// The buyer.
 	pub user: AccountId,
@@ -102,7 +104,9 @@ pub struct NewOrder<AccountId, Balance, BlockNumber> {
 /// Where matching's adopted solution becomes orders (implemented by `pallet-settlement`).
 pub trait OrderBook<AccountId, Balance, BlockNumber> {
 	/// Opens `order`, committing its escrow from the user's uncommitted escrow; returns its id.
-	fn open_order(order: NewOrder<AccountId, Balance, BlockNumber>) -> Result<OrderId, DispatchError>;
+	fn open_order(
+		order: NewOrder<AccountId, Balance, BlockNumber>,
+	) -> Result<OrderId, DispatchError>;
 }
 
 /// Identifier of a settlement order.

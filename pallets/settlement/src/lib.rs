@@ -106,7 +106,8 @@ pub const READING_CONTEXT: &[u8] = b"gridshard/meter-reading";
 pub type OrderOf<T> = Order<<T as frame_system::Config>::AccountId, Balance, BlockNumberFor<T>>;
 
 /// An order as matching hands it over in this runtime.
-pub type NewOrderOf<T> = NewOrder<<T as frame_system::Config>::AccountId, Balance, BlockNumberFor<T>>;
+pub type NewOrderOf<T> =
+	NewOrder<<T as frame_system::Config>::AccountId, Balance, BlockNumberFor<T>>;
 
 #[frame_support::pallet]
 pub mod pallet {
@@ -210,8 +211,7 @@ pub mod pallet {
 
 	/// How many orders each participant (as user or provider) has until payout.
 	#[pallet::storage]
-	pub type OpenOrders<T: Config> =
-		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+	pub type OpenOrders<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
 
 	/// The end of the latest order's delivery window: windows never go back, so the hook can
 	/// walk orders in id order to find those past their deadline.
@@ -491,10 +491,7 @@ pub mod pallet {
 		) -> DispatchResult {
 			T::DisputeOrigin::ensure_origin(origin)?;
 			let mut record = Orders::<T>::get(order).ok_or(Error::<T>::UnknownOrder)?;
-			ensure!(
-				matches!(record.status, OrderStatus::Disputed { .. }),
-				Error::<T>::NotDisputed
-			);
+			ensure!(matches!(record.status, OrderStatus::Disputed { .. }), Error::<T>::NotDisputed);
 			let outcome = Self::outcome(&record, rho, gamma)?;
 			let now = frame_system::Pallet::<T>::block_number();
 			let payable_at = now.saturating_add(T::ConfirmationDepth::get());
@@ -541,7 +538,10 @@ impl<T: Config> Pallet<T> {
 
 	/// The order a reading is for, if the reading may be recorded: the order delivers, the
 	/// sequence grows, the meter has not finished, and its key signed the reading.
-	fn check_reading(reading: &Reading, signature: &MeterSignature) -> Result<OrderOf<T>, Error<T>> {
+	fn check_reading(
+		reading: &Reading,
+		signature: &MeterSignature,
+	) -> Result<OrderOf<T>, Error<T>> {
 		let order = Orders::<T>::get(reading.order).ok_or(Error::<T>::UnknownOrder)?;
 		ensure!(order.status == OrderStatus::Delivering, Error::<T>::ReadingsClosed);
 		let meter = order.meter(reading.side);
@@ -568,8 +568,9 @@ impl<T: Config> Pallet<T> {
 		let order = Self::check_reading(reading, signature).map_err(|error| {
 			let invalid = match error {
 				Error::<T>::BadMeterSignature => InvalidTransaction::BadProof,
-				Error::<T>::StaleSequence | Error::<T>::FinalReadingAlreadySubmitted =>
-					InvalidTransaction::Stale,
+				Error::<T>::StaleSequence | Error::<T>::FinalReadingAlreadySubmitted => {
+					InvalidTransaction::Stale
+				}
 				_ => InvalidTransaction::Call,
 			};
 			TransactionValidityError::Invalid(invalid)
@@ -730,7 +731,8 @@ impl<T: Config> Pallet<T> {
 				continue;
 			};
 			let order = Orders::<T>::get(id);
-			if let Some(OrderStatus::Settled { payable_at, .. }) = order.as_ref().map(|o| o.status) {
+			if let Some(OrderStatus::Settled { payable_at, .. }) = order.as_ref().map(|o| o.status)
+			{
 				if now < payable_at {
 					break;
 				}
@@ -820,7 +822,8 @@ impl<T: Config> OrderBook<T::AccountId, Balance, BlockNumberFor<T>> for Pallet<T
 		ensure!(T::Registry::approved_user(&new.user).is_some(), Error::<T>::NotApproved);
 		ensure!(T::Registry::approved_provider(&new.provider).is_some(), Error::<T>::NotApproved);
 		let user_meter = T::Registry::meter_key(&new.user).ok_or(Error::<T>::NotApproved)?;
-		let provider_meter = T::Registry::meter_key(&new.provider).ok_or(Error::<T>::NotApproved)?;
+		let provider_meter =
+			T::Registry::meter_key(&new.provider).ok_or(Error::<T>::NotApproved)?;
 		ensure!(
 			new.window_start < new.window_end && new.window_end >= LatestWindowEnd::<T>::get(),
 			Error::<T>::BadDeliveryWindow

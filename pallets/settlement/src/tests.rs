@@ -1,0 +1,620 @@
+//! Tests: each branch of eq. 6 and 7 with hand-computed payments, the whole life of an order
+//! with funds that add up, and each bad input with its named error and no change.
+
+use crate::{mock::*, *};
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::{fungible::Inspect as _, Authorize},
+};
+use gridshard_primitives::Energy;
+use sp_core::Pair;
+use sp_runtime::{transaction_validity::TransactionSource, DispatchError::BadOrigin};
+
+/// `R` of the tests: 10 kWh.
+const R: Energy = 10_000;
+/// `r` of the tests: 200 per kWh, so `R r` = 2 000.
+const PRICE: u128 = 200;
+/// `eta` of the tests.
+const FEE: u128 = 100;
+/// `R r`.
+const ESCROW: u128 = 2_000;
+
+fn rules() -> Rules {
+	Settlement::rules()
+}
+
+fn authorized() -> RuntimeOrigin {
+	frame_system::RawOrigin::Authorized.into()
+}
+
+/// Holds the escrow from `user` and opens an order of `R` at `PRICE` with `provider`,
+/// delivering in blocks 2 to 9.
+fn open(user: u64, provider: u64) -> OrderId {
+	assert_ok!(<Settlement as Escrow<_, _>>::hold(&user, ESCROW));
+	Settlement::open_order(new_order(user, provider)).unwrap()
+}
+
+fn new_order(user: u64, provider: u64) -> NewOrder<u64, u128, u64> {
+	NewOrder {
+		user,
+		provider,
+		agreed: R,
+		price: PRICE,
+		grid_fee: FEE,
+		period: 0,
+		window_start: 2,
+		window_end: 10,
+	}
+}
+
+/// A reading of `order` signed by the meter of `signer`.
+fn signed_reading(
+	order: OrderId,
+	side: Side,
+	energy: Energy,
+	sequence: u32,
+	is_final: bool,
+	signer: u64,
+) -> (Reading, MeterSignature) {
+	let reading = Reading { order, side, energy, sequence, is_final };
+	let signature = meter_pair(signer).sign(&reading_payload(&reading));
+	(reading, signature)
+}
+
+/// Submits a reading signed by the right meter.
+fn read(
+	order: OrderId,
+	side: Side,
+	energy: Energy,
+	sequence: u32,
+	is_final: bool,
+) -> DispatchResult {
+	let record = Orders::<Test>::get(order);
+	let signer = match (side, record) {
+		(Side::Provider, Some(o)) => o.provider,
+		(Side::User, Some(o)) => o.user,
+		(_, None) => USER,
+	};
+	let (reading, signature) = signed_reading(order, side, energy, sequence, is_final, signer);
+	Settlement::submit_reading(authorized(), reading, signature)
+}
+
+/// Both meters' final readings.
+fn final_readings(order: OrderId, rho: Energy, gamma: Energy) {
+	assert_ok!(read(order, Side::Provider, rho, 1, true));
+	assert_ok!(read(order, Side::User, gamma, 1, true));
+}
+
+/// The total (free and held) of the accounts settlement moves money between.
+fn totals() -> [u128; 4] {
+	[USER, PROVIDER, GRID, POT].map(|who| Balances::total_balance(&who))
+}
+
+fn last_event() -> Event<Test> {
+	System::events()
+		.into_iter()
+		.filter_map(|record| match record.event {
+			RuntimeEvent::Settlement(event) => Some(event),
+			_ => None,
+		})
+		.next_back()
+		.expect("the pallet emitted an event")
+}
+
+mod rules {
+	use super::*;
+
+	fn settle(rho: Energy, gamma: Energy) -> Outcome<u128> {
+		rules().settle(R, PRICE, FEE, ESCROW, rho, gamma).unwrap()
+	}
+
+	fn outcome(
+		rho: Energy,
+		gamma: Energy,
+		provider: u128,
+		penalty: u128,
+		reward: u128,
+	) -> Outcome<u128> {
+		Outcome { rho, gamma, provider, grid_fee: FEE, refund: penalty, penalty, reward }
+	}
+
+	#[test]
+	fn full_delivery_pays_in_full_and_the_whole_token() {
+		assert_eq!(rules().cost(R, PRICE), Some(ESCROW));
+		// gamma >= R: no penalty; 2 000 - 100 fee = 1 900; Token.
+		assert_eq!(settle(R, R), outcome(R, R, 1_900, 0, TOKEN));
+		assert_eq!(settle(R + 700, R + 300), outcome(R + 700, R + 300, 1_900, 0, TOKEN));
+	}
+
+	#[test]
+	fn a_small_loss_on_the_line_earns_half_the_token() {
+		// rho >= R and gamma = R - 400 >= R - tau (500): Token / 2, no penalty.
+		assert_eq!(settle(R, R - 400), outcome(R, R - 400, 1_900, 0, TOKEN / 2));
+		assert_eq!(settle(R, R - TAU), outcome(R, R - TAU, 1_900, 0, TOKEN / 2));
+	}
+
+	#[test]
+	fn a_large_loss_on_the_line_earns_nothing_but_costs_nothing() {
+		// rho >= R, gamma = R - 1 000 < R - tau: no reward; eq. 7 does not apply (rho >= R).
+		assert_eq!(settle(R, R - 1_000), outcome(R, R - 1_000, 1_900, 0, 0));
+	}
+
+	#[test]
+	fn short_supply_is_penalised_by_eq_7() {
+		// rho = 8 000 < R: penalty r (R - gamma) = 200 * 2 500 / 1 000 = 500; the provider
+		// gets 2 000 - 500 - 100 = 1 400, the user 500 back, no reward.
+		assert_eq!(settle(8_000, 7_500), outcome(8_000, 7_500, 1_400, 500, 0));
+	}
+
+	#[test]
+	fn short_provider_reading_with_full_user_reading_is_not_penalised() {
+		// rho < R but gamma >= R: the user received everything; Token.
+		assert_eq!(settle(9_000, R), outcome(9_000, R, 1_900, 0, TOKEN));
+	}
+
+	#[test]
+	fn nothing_delivered_refunds_everything_and_the_fee_is_capped() {
+		let nothing = settle(0, 0);
+		assert_eq!(nothing.provider, 0);
+		assert_eq!(nothing.grid_fee, 0, "the fee never exceeds what the provider earned");
+		assert_eq!(nothing.refund, ESCROW);
+		assert_eq!(nothing.reward, 0);
+		// Earned 20 (100 Wh delivered), fee capped at 20.
+		let little = settle(100, 100);
+		assert_eq!((little.provider, little.grid_fee, little.refund), (0, 20, 1_980));
+	}
+
+	#[test]
+	fn payments_always_add_up_to_the_escrow() {
+		for rho in (0..=12_000).step_by(250) {
+			for gamma in (0..=12_000).step_by(250) {
+				let o = settle(rho, gamma);
+				assert_eq!(o.provider + o.grid_fee + o.refund, ESCROW, "rho {rho} gamma {gamma}");
+			}
+		}
+	}
+
+	#[test]
+	fn the_token_price_scales_the_cost() {
+		let rules = Rules { token_price: FixedU128::from_rational(1, 2), ..rules() };
+		assert_eq!(rules.cost(R, PRICE), Some(ESCROW / 2));
+		assert_eq!(rules.cost(Energy::MAX, u128::MAX), None);
+	}
+}
+
+mod life_of_an_order {
+	use super::*;
+
+	#[test]
+	fn full_delivery_is_paid_after_the_confirmation_depth_and_funds_add_up() {
+		new_test_ext().execute_with(|| {
+			let before = totals();
+			let id = open(USER, PROVIDER);
+			assert_eq!(Balances::balance(&USER), START - ESCROW);
+			assert_eq!(Balances::total_balance_on_hold(&USER), ESCROW);
+			assert!(Settlement::has_open_obligations(&USER));
+			assert!(Settlement::has_open_obligations(&PROVIDER));
+
+			run_to(5);
+			assert_ok!(read(id, Side::Provider, 4_000, 1, false));
+			assert_ok!(read(id, Side::User, 3_900, 1, false));
+			run_to(10);
+			final_readings_after_interim(id);
+			assert_ok!(Settlement::apply_for_settlement(RuntimeOrigin::signed(PROVIDER), id));
+			let payable_at = 10 + DEPTH.max(DISPUTE);
+			assert!(matches!(
+				last_event(),
+				Event::Settled { order: 0, automatic: false, payable_at: p, .. } if p == payable_at
+			));
+
+			run_to(payable_at - 1);
+			assert!(Orders::<Test>::contains_key(id), "not paid before the depth");
+			run_to(payable_at);
+			assert!(!Orders::<Test>::contains_key(id));
+
+			assert_eq!(Balances::balance(&USER), START - ESCROW);
+			assert_eq!(Balances::total_balance_on_hold(&USER), 0);
+			assert_eq!(Balances::balance(&PROVIDER), START + 1_900 + TOKEN);
+			assert_eq!(Balances::balance(&GRID), START + FEE);
+			assert_eq!(Balances::balance(&POT), 1_000 - TOKEN);
+			let after = totals();
+			assert_eq!(after.iter().sum::<u128>(), before.iter().sum::<u128>());
+			assert_eq!(Deliveries::get(), vec![(PROVIDER, PRICE, R, R)]);
+			assert!(!Settlement::has_open_obligations(&USER));
+			assert!(!Settlement::has_open_obligations(&PROVIDER));
+		});
+	}
+
+	fn final_readings_after_interim(id: OrderId) {
+		assert_ok!(read(id, Side::Provider, R, 2, true));
+		assert_ok!(read(id, Side::User, R, 2, true));
+	}
+
+	#[test]
+	fn short_supply_refunds_the_penalty_to_the_user() {
+		new_test_ext().execute_with(|| {
+			let before = totals();
+			let id = open(USER, PROVIDER);
+			final_readings(id, 8_000, 7_500);
+			run_to(10);
+			assert_ok!(Settlement::apply_for_settlement(RuntimeOrigin::signed(PROVIDER), id));
+			run_to(10 + DEPTH);
+			assert_eq!(Balances::balance(&USER), START - ESCROW + 500);
+			assert_eq!(Balances::balance(&PROVIDER), START + 1_400);
+			assert_eq!(Balances::balance(&GRID), START + FEE);
+			assert_eq!(Balances::balance(&POT), 1_000);
+			assert_eq!(totals().iter().sum::<u128>(), before.iter().sum::<u128>());
+			assert_eq!(Deliveries::get(), vec![(PROVIDER, PRICE, R, 7_500)]);
+		});
+	}
+
+	#[test]
+	fn an_empty_pot_leaves_the_reward_unpaid_and_pays_the_rest() {
+		new_test_ext().execute_with(|| {
+			assert_ok!(Balances::force_set_balance(RuntimeOrigin::root(), POT, 50));
+			let id = open(USER, PROVIDER);
+			final_readings(id, R, R);
+			run_to(10);
+			assert_ok!(Settlement::apply_for_settlement(RuntimeOrigin::signed(PROVIDER), id));
+			run_to(10 + DEPTH);
+			assert!(System::events().iter().any(|r| r.event
+				== RuntimeEvent::Settlement(Event::RewardUnpaid { order: id, reward: TOKEN })));
+			assert_eq!(Balances::balance(&PROVIDER), START + 1_900);
+			assert_eq!(Balances::balance(&POT), 50);
+		});
+	}
+
+	#[test]
+	fn a_provider_that_never_applies_is_settled_after_the_deadline() {
+		new_test_ext().execute_with(|| {
+			let id = open(USER, PROVIDER);
+			// Only the user's meter reports, and only an interim reading: rho = 0, gamma = 6 000.
+			assert_ok!(read(id, Side::User, 6_000, 1, false));
+			run_to(10 + DEADLINE - 1);
+			assert_eq!(Orders::<Test>::get(id).unwrap().status, OrderStatus::Delivering);
+			run_to(10 + DEADLINE);
+			let Some(OrderStatus::Settled { outcome, .. }) =
+				Orders::<Test>::get(id).map(|o| o.status)
+			else {
+				panic!("settled automatically")
+			};
+			// rho = 0 < R: penalty 200 * 4 000 / 1 000 = 800.
+			assert_eq!((outcome.rho, outcome.gamma), (0, 6_000));
+			assert_eq!((outcome.provider, outcome.refund, outcome.reward), (1_100, 800, 0));
+			assert!(System::events().iter().any(|r| matches!(
+				r.event,
+				RuntimeEvent::Settlement(Event::Settled { automatic: true, .. })
+			)));
+			run_to(10 + DEADLINE + DEPTH);
+			assert!(!Orders::<Test>::contains_key(id));
+			assert_eq!(Deliveries::get(), vec![(PROVIDER, PRICE, R, 0)]);
+		});
+	}
+
+	#[test]
+	fn the_hook_settles_and_pays_a_bounded_number_per_block() {
+		new_test_ext().execute_with(|| {
+			let ids: Vec<_> = (0..3).map(|_| open(USER, PROVIDER)).collect();
+			run_to(10 + DEADLINE);
+			let settled = || {
+				ids.iter()
+					.filter(|id| {
+						matches!(
+							Orders::<Test>::get(**id).map(|o| o.status),
+							Some(OrderStatus::Settled { .. })
+						)
+					})
+					.count()
+			};
+			assert_eq!(settled(), 2, "two per block");
+			run_to(10 + DEADLINE + 1);
+			assert_eq!(settled(), 3);
+			run_to(10 + DEADLINE + DEPTH);
+			assert_eq!(Orders::<Test>::iter().count(), 1, "two paid in the first payout block");
+			run_to(10 + DEADLINE + DEPTH + 1);
+			assert_eq!(Orders::<Test>::iter().count(), 0);
+		});
+	}
+
+	#[test]
+	fn anyone_may_claim_a_due_payout_but_not_before() {
+		new_test_ext().execute_with(|| {
+			let id = open(USER, PROVIDER);
+			final_readings(id, R, R);
+			run_to(10);
+			assert_ok!(Settlement::apply_for_settlement(RuntimeOrigin::signed(PROVIDER), id));
+			assert_noop!(
+				Settlement::claim_payout(RuntimeOrigin::signed(USER_2), id),
+				Error::<Test>::NotYetPayable
+			);
+			System::set_block_number(10 + DEPTH);
+			assert_ok!(Settlement::claim_payout(RuntimeOrigin::signed(USER_2), id));
+			assert_eq!(Balances::balance(&PROVIDER), START + 1_900 + TOKEN);
+			// The hook finds the queue entry closed and moves on.
+			run_to(10 + DEPTH + 1);
+			assert_eq!(PayoutBounds::<Test>::get(), (1, 1));
+			assert_noop!(
+				Settlement::claim_payout(RuntimeOrigin::signed(USER_2), id),
+				Error::<Test>::UnknownOrder
+			);
+		});
+	}
+}
+
+mod readings {
+	use super::*;
+
+	#[test]
+	fn a_good_reading_is_authorised_and_recorded() {
+		new_test_ext().execute_with(|| {
+			let id = open(USER, PROVIDER);
+			let (reading, signature) =
+				signed_reading(id, Side::Provider, 1_000, 1, false, PROVIDER);
+			let call = Call::<Test>::submit_reading { reading, signature };
+			let (validity, _) = call.authorize(TransactionSource::External).unwrap().unwrap();
+			assert_eq!(validity.provides.len(), 1);
+			assert_ok!(read(id, Side::Provider, 1_000, 1, false));
+			let meter = Orders::<Test>::get(id).unwrap().provider_reading;
+			assert_eq!(
+				meter,
+				MeterState { energy: 1_000, sequence: 1, interim: 1, is_final: false }
+			);
+			assert_eq!(
+				last_event(),
+				Event::ReadingAccepted {
+					order: id,
+					side: Side::Provider,
+					energy: 1_000,
+					is_final: false
+				}
+			);
+		});
+	}
+
+	#[test]
+	fn a_forged_or_wrong_meter_signature_is_refused() {
+		new_test_ext().execute_with(|| {
+			let id = open(USER, PROVIDER);
+			for signer in [PROVIDER_2, USER] {
+				let (reading, signature) =
+					signed_reading(id, Side::Provider, 1_000, 1, true, signer);
+				assert_noop!(
+					Settlement::submit_reading(authorized(), reading, signature),
+					Error::<Test>::BadMeterSignature
+				);
+				let call = Call::<Test>::submit_reading { reading, signature };
+				assert_eq!(
+					call.authorize(TransactionSource::External),
+					Some(Err(InvalidTransaction::BadProof.into()))
+				);
+			}
+			// A valid signature over other figures.
+			let (_, signature) = signed_reading(id, Side::Provider, 1_000, 1, true, PROVIDER);
+			let (inflated, _) = signed_reading(id, Side::Provider, 9_000, 1, true, PROVIDER);
+			assert_noop!(
+				Settlement::submit_reading(authorized(), inflated, signature),
+				Error::<Test>::BadMeterSignature
+			);
+		});
+	}
+
+	#[test]
+	fn a_replayed_or_older_reading_is_refused() {
+		new_test_ext().execute_with(|| {
+			let id = open(USER, PROVIDER);
+			let (reading, signature) = signed_reading(id, Side::User, 1_000, 2, false, USER);
+			assert_ok!(Settlement::submit_reading(authorized(), reading, signature));
+			assert_noop!(
+				Settlement::submit_reading(authorized(), reading, signature),
+				Error::<Test>::StaleSequence
+			);
+			assert_noop!(read(id, Side::User, 2_000, 1, false), Error::<Test>::StaleSequence);
+			let call = Call::<Test>::submit_reading { reading, signature };
+			assert_eq!(
+				call.authorize(TransactionSource::External),
+				Some(Err(InvalidTransaction::Stale.into()))
+			);
+		});
+	}
+
+	#[test]
+	fn a_second_final_reading_and_one_interim_too_many_are_refused() {
+		new_test_ext().execute_with(|| {
+			let id = open(USER, PROVIDER);
+			assert_ok!(read(id, Side::Provider, R, 1, true));
+			assert_noop!(
+				read(id, Side::Provider, R, 2, true),
+				Error::<Test>::FinalReadingAlreadySubmitted
+			);
+			assert_ok!(read(id, Side::User, 1_000, 1, false));
+			assert_ok!(read(id, Side::User, 2_000, 2, false));
+			assert_noop!(
+				read(id, Side::User, 3_000, 3, false),
+				Error::<Test>::TooManyInterimReadings
+			);
+			assert_ok!(read(id, Side::User, 3_000, 3, true));
+		});
+	}
+
+	#[test]
+	fn a_reading_for_an_unknown_or_settled_order_is_refused() {
+		new_test_ext().execute_with(|| {
+			assert_noop!(read(7, Side::User, 1_000, 1, false), Error::<Test>::UnknownOrder);
+			let id = open(USER, PROVIDER);
+			run_to(10);
+			assert_ok!(Settlement::apply_for_settlement(RuntimeOrigin::signed(PROVIDER), id));
+			assert_noop!(read(id, Side::User, 1_000, 1, true), Error::<Test>::ReadingsClosed);
+			run_to(10 + DEPTH);
+			assert_noop!(read(id, Side::User, 1_000, 1, true), Error::<Test>::UnknownOrder);
+		});
+	}
+
+	#[test]
+	fn a_reading_needs_the_authorised_origin() {
+		new_test_ext().execute_with(|| {
+			let id = open(USER, PROVIDER);
+			let (reading, signature) = signed_reading(id, Side::User, 1_000, 1, false, USER);
+			assert_noop!(
+				Settlement::submit_reading(RuntimeOrigin::signed(USER), reading, signature),
+				BadOrigin
+			);
+			assert_noop!(
+				Settlement::submit_reading(RuntimeOrigin::none(), reading, signature),
+				BadOrigin
+			);
+		});
+	}
+}
+
+mod settlement_and_disputes {
+	use super::*;
+
+	#[test]
+	fn only_the_provider_may_apply_and_only_after_the_window() {
+		new_test_ext().execute_with(|| {
+			let id = open(USER, PROVIDER);
+			assert_noop!(
+				Settlement::apply_for_settlement(RuntimeOrigin::signed(PROVIDER), 9),
+				Error::<Test>::UnknownOrder
+			);
+			assert_noop!(
+				Settlement::apply_for_settlement(RuntimeOrigin::signed(PROVIDER), id),
+				Error::<Test>::DeliveryWindowOpen
+			);
+			run_to(10);
+			for other in [USER, PROVIDER_2] {
+				assert_noop!(
+					Settlement::apply_for_settlement(RuntimeOrigin::signed(other), id),
+					Error::<Test>::NotProvider
+				);
+			}
+			assert_ok!(Settlement::apply_for_settlement(RuntimeOrigin::signed(PROVIDER), id));
+			assert_noop!(
+				Settlement::apply_for_settlement(RuntimeOrigin::signed(PROVIDER), id),
+				Error::<Test>::AlreadySettled
+			);
+		});
+	}
+
+	#[test]
+	fn a_dispute_is_resolved_by_the_trading_centre_and_paid_after_the_depth() {
+		new_test_ext().execute_with(|| {
+			let before = totals();
+			let id = open(USER, PROVIDER);
+			final_readings(id, R, R);
+			run_to(10);
+			assert_ok!(Settlement::apply_for_settlement(RuntimeOrigin::signed(PROVIDER), id));
+			assert_noop!(
+				Settlement::dispute(RuntimeOrigin::signed(PROVIDER), id),
+				Error::<Test>::NotUser
+			);
+			assert_noop!(
+				Settlement::resolve_dispute(RuntimeOrigin::signed(TRADING_CENTRE), id, 0, 0),
+				Error::<Test>::NotDisputed
+			);
+			run_to(10 + DISPUTE);
+			assert_ok!(Settlement::dispute(RuntimeOrigin::signed(USER), id));
+			assert_eq!(last_event(), Event::Disputed { order: id });
+			assert_noop!(
+				Settlement::dispute(RuntimeOrigin::signed(USER), id),
+				Error::<Test>::NotSettled
+			);
+			// The payout does not happen while disputed.
+			run_to(10 + DEPTH + 2);
+			assert!(Orders::<Test>::contains_key(id));
+
+			assert_noop!(
+				Settlement::resolve_dispute(RuntimeOrigin::signed(USER), id, 6_000, 6_000),
+				BadOrigin
+			);
+			assert_ok!(Settlement::resolve_dispute(
+				RuntimeOrigin::signed(TRADING_CENTRE),
+				id,
+				6_000,
+				6_000
+			));
+			let resolved_at = System::block_number();
+			run_to(resolved_at + DEPTH);
+			assert!(!Orders::<Test>::contains_key(id));
+			// rho = 6 000 < R: penalty 200 * 4 000 / 1 000 = 800; provider 2 000 - 800 - 100.
+			assert_eq!(Balances::balance(&PROVIDER), START + 1_100);
+			assert_eq!(Balances::balance(&USER), START - ESCROW + 800);
+			assert_eq!(totals().iter().sum::<u128>(), before.iter().sum::<u128>());
+		});
+	}
+
+	#[test]
+	fn a_dispute_out_of_time_or_before_settlement_is_refused() {
+		new_test_ext().execute_with(|| {
+			let id = open(USER, PROVIDER);
+			assert_noop!(
+				Settlement::dispute(RuntimeOrigin::signed(USER), id),
+				Error::<Test>::NotSettled
+			);
+			run_to(10);
+			assert_ok!(Settlement::apply_for_settlement(RuntimeOrigin::signed(PROVIDER), id));
+			System::set_block_number(10 + DISPUTE + 1);
+			assert_noop!(
+				Settlement::dispute(RuntimeOrigin::signed(USER), id),
+				Error::<Test>::DisputeWindowClosed
+			);
+		});
+	}
+}
+
+mod escrow_and_orders {
+	use super::*;
+
+	#[test]
+	fn escrow_is_held_and_released() {
+		new_test_ext().execute_with(|| {
+			assert_ok!(<Settlement as Escrow<_, _>>::hold(&USER, 5_000));
+			assert_eq!(Settlement::uncommitted(&USER), 5_000);
+			assert_eq!(Balances::total_balance_on_hold(&USER), 5_000);
+			assert!(Settlement::has_open_obligations(&USER));
+			assert_noop!(
+				<Settlement as Escrow<_, _>>::release(&USER, 5_001),
+				Error::<Test>::InsufficientEscrow
+			);
+			assert_ok!(<Settlement as Escrow<_, _>>::release(&USER, 5_000));
+			assert_eq!(Balances::balance(&USER), START);
+			assert!(!Settlement::has_open_obligations(&USER));
+			assert_noop!(
+				<Settlement as Escrow<_, _>>::hold(&USER, START + 1),
+				Error::<Test>::InsufficientFunds
+			);
+		});
+	}
+
+	#[test]
+	fn an_order_needs_escrow_approved_participants_and_a_sane_window() {
+		new_test_ext().execute_with(|| {
+			assert_noop!(
+				Settlement::open_order(new_order(USER, PROVIDER)),
+				Error::<Test>::InsufficientEscrow
+			);
+			assert_ok!(<Settlement as Escrow<_, _>>::hold(&USER, ESCROW * 2));
+			Unapproved::set(vec![PROVIDER]);
+			assert_noop!(
+				Settlement::open_order(new_order(USER, PROVIDER)),
+				Error::<Test>::NotApproved
+			);
+			Unapproved::set(Vec::new());
+			// A provider as user, and a user as provider.
+			assert_noop!(
+				Settlement::open_order(new_order(PROVIDER, PROVIDER_2)),
+				Error::<Test>::NotApproved
+			);
+			assert_noop!(
+				Settlement::open_order(new_order(USER, USER_2)),
+				Error::<Test>::NotApproved
+			);
+			let empty = NewOrder { window_start: 10, ..new_order(USER, PROVIDER) };
+			assert_noop!(Settlement::open_order(empty), Error::<Test>::BadDeliveryWindow);
+			assert_ok!(Settlement::open_order(new_order(USER, PROVIDER)));
+			let earlier = NewOrder { window_start: 1, window_end: 5, ..new_order(USER, PROVIDER) };
+			assert_noop!(Settlement::open_order(earlier), Error::<Test>::BadDeliveryWindow);
+			assert_eq!(Settlement::uncommitted(&USER), ESCROW);
+		});
+	}
+}

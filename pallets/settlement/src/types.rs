@@ -7,7 +7,16 @@ use sp_runtime::{FixedPointNumber, FixedU128};
 
 /// Which end of the line a meter measures.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
 pub enum Side {
 	/// The provider's meter: energy fed in, `rho`.
@@ -19,7 +28,16 @@ pub enum Side {
 /// A meter reading: the energy the meter counted for the order so far (cumulative, in Wh),
 /// with a sequence number that must grow with each reading of that meter for that order.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
 pub struct Reading {
 	/// The order it belongs to.
@@ -36,9 +54,7 @@ pub struct Reading {
 }
 
 /// What the chain knows from one meter of an order.
-#[derive(
-	Clone, Copy, Default, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug,
-)]
+#[derive(Clone, Copy, Default, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
 pub struct MeterState {
 	/// The latest reading's energy (zero before any).
 	pub energy: Energy,
@@ -82,9 +98,7 @@ pub struct Outcome<Balance> {
 }
 
 /// Where an order stands.
-#[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug,
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
 pub enum OrderStatus<Balance, BlockNumber> {
 	/// The delivery window is open, or readings are still coming.
 	Delivering,
@@ -214,8 +228,7 @@ impl Rules {
 		rho: Energy,
 		gamma: Energy,
 	) -> Option<Outcome<u128>> {
-		let penalty =
-			if rho < agreed { self.cost(agreed - gamma.min(agreed), price)? } else { 0 };
+		let penalty = if rho < agreed { self.cost(agreed - gamma.min(agreed), price)? } else { 0 };
 		let earned = escrow.checked_sub(penalty)?;
 		let fee = grid_fee.min(earned);
 		Some(Outcome {

@@ -12,23 +12,55 @@ pub trait WeightInfo {
 	fn pay_due(n: u32) -> Weight;
 }
 impl WeightInfo for () {
-	fn submit_reading() -> Weight { Weight::zero() }
-	fn authorize_submit_reading() -> Weight { Weight::zero() }
-	fn apply_for_settlement() -> Weight { Weight::zero() }
-	fn dispute() -> Weight { Weight::zero() }
-	fn resolve_dispute() -> Weight { Weight::zero() }
-	fn claim_payout() -> Weight { Weight::zero() }
-	fn settle_overdue(_n: u32) -> Weight { Weight::zero() }
-	fn pay_due(_n: u32) -> Weight { Weight::zero() }
+	fn submit_reading() -> Weight {
+		Weight::zero()
+	}
+	fn authorize_submit_reading() -> Weight {
+		Weight::zero()
+	}
+	fn apply_for_settlement() -> Weight {
+		Weight::zero()
+	}
+	fn dispute() -> Weight {
+		Weight::zero()
+	}
+	fn resolve_dispute() -> Weight {
+		Weight::zero()
+	}
+	fn claim_payout() -> Weight {
+		Weight::zero()
+	}
+	fn settle_overdue(_n: u32) -> Weight {
+		Weight::zero()
+	}
+	fn pay_due(_n: u32) -> Weight {
+		Weight::zero()
+	}
 }
 pub struct SubstrateWeight<T>(core::marker::PhantomData<T>);
 impl<T> WeightInfo for SubstrateWeight<T> {
-	fn submit_reading() -> Weight { Weight::zero() }
-	fn authorize_submit_reading() -> Weight { Weight::zero() }
-	fn apply_for_settlement() -> Weight { Weight::zero() }
-	fn dispute() -> Weight { Weight::zero() }
-	fn resolve_dispute() -> Weight { Weight::zero() }
-	fn claim_payout() -> Weight { Weight::zero() }
-	fn settle_overdue(_n: u32) -> Weight { Weight::zero() }
-	fn pay_due(_n: u32) -> Weight { Weight::zero() }
+	fn submit_reading() -> Weight {
+		Weight::zero()
+	}
+	fn authorize_submit_reading() -> Weight {
+		Weight::zero()
+	}
+	fn apply_for_settlement() -> Weight {
+		Weight::zero()
+	}
+	fn dispute() -> Weight {
+		Weight::zero()
+	}
+	fn resolve_dispute() -> Weight {
+		Weight::zero()
+	}
+	fn claim_payout() -> Weight {
+		Weight::zero()
+	}
+	fn settle_overdue(_n: u32) -> Weight {
+		Weight::zero()
+	}
+	fn pay_due(_n: u32) -> Weight {
+		Weight::zero()
+	}
 }
