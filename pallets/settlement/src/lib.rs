@@ -105,6 +105,14 @@ pub const READING_CONTEXT: &[u8] = b"gridshard/meter-reading";
 /// An order in this runtime.
 pub type OrderOf<T> = Order<<T as frame_system::Config>::AccountId, Balance, BlockNumberFor<T>>;
 
+/// Setting up participants in benchmarks, where the runtime's registry decides who is approved.
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper<AccountId> {
+	/// Makes `who` an approved provider (or user) whose meter key is `meter_key`, funded well
+	/// beyond any escrow the benchmarks hold.
+	fn approve(who: &AccountId, provider: bool, meter_key: gridshard_primitives::MeterKey);
+}
+
 /// An order as matching hands it over in this runtime.
 pub type NewOrderOf<T> =
 	NewOrder<<T as frame_system::Config>::AccountId, Balance, BlockNumberFor<T>>;
@@ -136,12 +144,11 @@ pub mod pallet {
 		/// Where delivery ratios go.
 		type Reputation: DeliveryRecorder<Self::AccountId>;
 
-		/// Who resolves disputes (the trading centre).
+		/// Who resolves disputes: in GridShard, [`EnsureTradingCentre`] (or Root).
 		type DisputeOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
-		/// The grid operator's account, which receives the grid fees.
-		#[pallet::constant]
-		type GridOperator: Get<Self::AccountId>;
+		/// Who names the grid operator and the trading centre.
+		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
 		/// The account rewards are paid from.
 		#[pallet::constant]
@@ -186,6 +193,10 @@ pub mod pallet {
 
 		/// Weights of the calls and the hook, from `benchmarking.rs`.
 		type WeightInfo: WeightInfo;
+
+		/// Sets up participants in benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper<Self::AccountId>;
 	}
 
 	/// Why this pallet holds funds.
@@ -194,6 +205,32 @@ pub mod pallet {
 		/// A user's escrow for its requests and orders.
 		#[codec(index = 0)]
 		Escrow,
+	}
+
+	/// The grid operator's account, which receives the grid fees.
+	#[pallet::storage]
+	pub type GridOperator<T: Config> = StorageValue<_, T::AccountId>;
+
+	/// The trading centre's account, which resolves disputes through [`EnsureTradingCentre`].
+	#[pallet::storage]
+	pub type TradingCentre<T: Config> = StorageValue<_, T::AccountId>;
+
+	/// The grid operator and the trading centre at genesis.
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// The grid operator's account.
+		pub grid_operator: Option<T::AccountId>,
+		/// The trading centre's account.
+		pub trading_centre: Option<T::AccountId>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			GridOperator::<T>::set(self.grid_operator.clone());
+			TradingCentre::<T>::set(self.trading_centre.clone());
+		}
 	}
 
 	/// The id the next order gets.
@@ -295,6 +332,13 @@ pub mod pallet {
 			/// The payments now.
 			outcome: Outcome<Balance>,
 		},
+		/// The grid operator and the trading centre were named.
+		RolesSet {
+			/// The grid operator.
+			grid_operator: T::AccountId,
+			/// The trading centre.
+			trading_centre: T::AccountId,
+		},
 		/// An order was paid out and closed.
 		PaidOut {
 			/// The order.
@@ -361,6 +405,8 @@ pub mod pallet {
 		BadDeliveryWindow,
 		/// The order's amounts overflow.
 		Overflow,
+		/// No grid operator is named to receive the grid fee; see [`Pallet::set_roles`].
+		NoGridOperator,
 	}
 
 	#[pallet::hooks]
@@ -523,6 +569,26 @@ pub mod pallet {
 			ensure!(now >= payable_at, Error::<T>::NotYetPayable);
 			Self::pay_out(order, record)
 		}
+
+		/// Names the grid operator (which receives grid fees) and the trading centre (which
+		/// resolves disputes).
+		///
+		/// - Origin: [`Config::AdminOrigin`].
+		///
+		/// Emits [`Event::RolesSet`].
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::set_roles())]
+		pub fn set_roles(
+			origin: OriginFor<T>,
+			grid_operator: T::AccountId,
+			trading_centre: T::AccountId,
+		) -> DispatchResult {
+			T::AdminOrigin::ensure_origin(origin)?;
+			GridOperator::<T>::put(&grid_operator);
+			TradingCentre::<T>::put(&trading_centre);
+			Self::deposit_event(Event::RolesSet { grid_operator, trading_centre });
+			Ok(())
+		}
 	}
 }
 
@@ -648,7 +714,8 @@ impl<T: Config> Pallet<T> {
 					Ok(())
 				};
 				transfer(&order.provider, outcome.provider)?;
-				transfer(&T::GridOperator::get(), outcome.grid_fee)?;
+				let operator = GridOperator::<T>::get().ok_or(Error::<T>::NoGridOperator)?;
+				transfer(&operator, outcome.grid_fee)?;
 				if !outcome.refund.is_zero() {
 					T::Currency::release(&reason, &order.user, outcome.refund, Precision::Exact)?;
 				}
@@ -824,6 +891,7 @@ impl<T: Config> OrderBook<T::AccountId, Balance, BlockNumberFor<T>> for Pallet<T
 		let user_meter = T::Registry::meter_key(&new.user).ok_or(Error::<T>::NotApproved)?;
 		let provider_meter =
 			T::Registry::meter_key(&new.provider).ok_or(Error::<T>::NotApproved)?;
+		ensure!(GridOperator::<T>::exists(), Error::<T>::NoGridOperator);
 		ensure!(
 			new.window_start < new.window_end && new.window_end >= LatestWindowEnd::<T>::get(),
 			Error::<T>::BadDeliveryWindow
@@ -870,6 +938,28 @@ impl<T: Config> OrderBook<T::AccountId, Balance, BlockNumberFor<T>> for Pallet<T
 			},
 		);
 		Ok(id)
+	}
+}
+
+/// The origin of the trading centre named in [`TradingCentre`]: a signed origin of that
+/// account.
+pub struct EnsureTradingCentre<T>(core::marker::PhantomData<T>);
+
+impl<T: Config> EnsureOrigin<T::RuntimeOrigin> for EnsureTradingCentre<T> {
+	type Success = T::AccountId;
+
+	fn try_origin(origin: T::RuntimeOrigin) -> Result<Self::Success, T::RuntimeOrigin> {
+		let centre = TradingCentre::<T>::get();
+		origin.into().and_then(|raw| match raw {
+			frame_system::RawOrigin::Signed(who) if Some(&who) == centre.as_ref() => Ok(who),
+			other => Err(other.into()),
+		})
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn try_successful_origin() -> Result<T::RuntimeOrigin, ()> {
+		let centre = TradingCentre::<T>::get().ok_or(())?;
+		Ok(frame_system::RawOrigin::Signed(centre).into())
 	}
 }
 

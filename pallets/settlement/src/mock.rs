@@ -5,10 +5,9 @@
 
 use crate::{self as pallet_settlement, *};
 use frame_support::{
-	derive_impl, ord_parameter_types, parameter_types,
+	derive_impl, parameter_types,
 	traits::{ConstU128, ConstU32, ConstU64, Hooks},
 };
-use frame_system::EnsureSignedBy;
 use gridshard_primitives::{Energy, MeterKey, Price, RegionId};
 use sp_core::{sr25519, Pair};
 use sp_runtime::BuildStorage;
@@ -62,18 +61,15 @@ pub const DISPUTE: u64 = 3;
 /// Confirmation depth.
 pub const DEPTH: u64 = 5;
 
-ord_parameter_types! {
-	pub const TradingCentre: u64 = TRADING_CENTRE;
-}
-
 parameter_types! {
-	pub const Grid: u64 = GRID;
 	pub const Pot: u64 = POT;
 	pub TokenPrice: FixedU128 = FixedU128::from_u32(1);
 	/// Deliveries reported to reputation: `(provider, price, agreed, delivered)`.
 	pub static Deliveries: Vec<(u64, Price, Energy, Energy)> = Vec::new();
 	/// Accounts the registry does not approve.
 	pub static Unapproved: Vec<u64> = Vec::new();
+	/// Participants set up by benchmarks: `(account, provider?, meter key)`.
+	pub static Approved: Vec<(u64, bool, MeterKey)> = Vec::new();
 }
 
 /// The meter key pair of `account`.
@@ -81,17 +77,44 @@ pub fn meter_pair(account: u64) -> sr25519::Pair {
 	sr25519::Pair::from_seed(&[account as u8; 32])
 }
 
-/// Users below 10 and providers from 10 up, all approved in region 1 unless [`Unapproved`].
+/// Users below 10 and providers from 10 up, all approved in region 1 unless [`Unapproved`];
+/// and whoever benchmarks put in [`Approved`].
 pub struct TestRegistry;
+impl TestRegistry {
+	fn set_up(who: &u64) -> Option<(bool, MeterKey)> {
+		Approved::get().into_iter().find(|(a, ..)| a == who).map(|(_, p, key)| (p, key))
+	}
+	fn role(who: &u64) -> Option<bool> {
+		if Unapproved::get().contains(who) {
+			return None;
+		}
+		Some(Self::set_up(who).map_or(*who >= 10, |(provider, _)| provider))
+	}
+}
 impl ParticipantRegistry<u64> for TestRegistry {
 	fn approved_provider(who: &u64) -> Option<RegionId> {
-		(*who >= 10 && !Unapproved::get().contains(who)).then_some(1)
+		(Self::role(who)? == true).then_some(1)
 	}
 	fn approved_user(who: &u64) -> Option<RegionId> {
-		(*who < 10 && !Unapproved::get().contains(who)).then_some(1)
+		(Self::role(who)? == false).then_some(1)
 	}
 	fn meter_key(who: &u64) -> Option<MeterKey> {
-		(!Unapproved::get().contains(who)).then(|| meter_pair(*who).public())
+		Self::role(who)?;
+		Some(Self::set_up(who).map_or_else(|| meter_pair(*who).public(), |(_, key)| key))
+	}
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl BenchmarkHelper<u64> for TestRegistry {
+	fn approve(who: &u64, provider: bool, meter_key: MeterKey) {
+		Approved::mutate(|approved| {
+			approved.retain(|(account, ..)| account != who);
+			approved.push((*who, provider, meter_key));
+		});
+		let _ = <Balances as frame_support::traits::fungible::Mutate<u64>>::set_balance(
+			who,
+			u128::MAX / 4,
+		);
 	}
 }
 
@@ -108,8 +131,8 @@ impl pallet_settlement::Config for Test {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Registry = TestRegistry;
 	type Reputation = TestReputation;
-	type DisputeOrigin = EnsureSignedBy<TradingCentre, u64>;
-	type GridOperator = Grid;
+	type DisputeOrigin = EnsureTradingCentre<Test>;
+	type AdminOrigin = frame_system::EnsureRoot<u64>;
 	type RewardPot = Pot;
 	type RewardToken = ConstU128<TOKEN>;
 	type Tolerance = ConstU64<TAU>;
@@ -121,6 +144,8 @@ impl pallet_settlement::Config for Test {
 	type MaxAutoSettlePerBlock = ConstU32<2>;
 	type MaxPayoutsPerBlock = ConstU32<2>;
 	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = TestRegistry;
 }
 
 /// What each account holds at the start.
@@ -142,11 +167,18 @@ pub fn new_test_ext() -> TestExternalities {
 	pallet_balances::GenesisConfig::<Test> { balances, ..Default::default() }
 		.assimilate_storage(&mut storage)
 		.unwrap();
+	pallet_settlement::GenesisConfig::<Test> {
+		grid_operator: Some(GRID),
+		trading_centre: Some(TRADING_CENTRE),
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| {
 		System::set_block_number(1);
 		Deliveries::set(Vec::new());
 		Unapproved::set(Vec::new());
+		Approved::set(Vec::new());
 	});
 	TestExternalities(ext)
 }
@@ -174,8 +206,12 @@ impl TestExternalities {
 	}
 }
 
-/// Plain externalities, for the benchmark test suite.
+/// Externalities with a keystore, for the benchmark test suite.
 #[cfg(feature = "runtime-benchmarks")]
 pub fn new_bench_ext() -> sp_io::TestExternalities {
-	new_test_ext().0
+	let mut ext = new_test_ext().0;
+	ext.register_extension(sp_keystore::KeystoreExt::new(
+		sp_keystore::testing::MemoryKeystore::new(),
+	));
+	ext
 }

@@ -4,7 +4,7 @@
 use crate::{mock::*, *};
 use frame_support::{
 	assert_noop, assert_ok,
-	traits::{fungible::Inspect as _, Authorize},
+	traits::{fungible::Inspect as _, Authorize, EnsureOrigin},
 };
 use gridshard_primitives::Energy;
 use sp_core::Pair;
@@ -564,6 +564,37 @@ mod settlement_and_disputes {
 
 mod escrow_and_orders {
 	use super::*;
+
+	#[test]
+	fn root_names_the_grid_operator_and_the_trading_centre() {
+		new_test_ext().execute_with(|| {
+			assert_noop!(Settlement::set_roles(RuntimeOrigin::signed(USER), USER, USER), BadOrigin);
+			assert_ok!(Settlement::set_roles(RuntimeOrigin::root(), USER_2, PROVIDER_2));
+			assert_eq!(GridOperator::<Test>::get(), Some(USER_2));
+			assert_eq!(
+				last_event(),
+				Event::RolesSet { grid_operator: USER_2, trading_centre: PROVIDER_2 }
+			);
+			// The old trading centre no longer resolves disputes.
+			assert!(EnsureTradingCentre::<Test>::try_origin(RuntimeOrigin::signed(TRADING_CENTRE))
+				.is_err());
+			assert!(
+				EnsureTradingCentre::<Test>::try_origin(RuntimeOrigin::signed(PROVIDER_2)).is_ok()
+			);
+		});
+	}
+
+	#[test]
+	fn no_order_opens_without_a_grid_operator() {
+		new_test_ext().execute_with(|| {
+			GridOperator::<Test>::kill();
+			assert_ok!(<Settlement as Escrow<_, _>>::hold(&USER, ESCROW));
+			assert_noop!(
+				Settlement::open_order(new_order(USER, PROVIDER)),
+				Error::<Test>::NoGridOperator
+			);
+		});
+	}
 
 	#[test]
 	fn escrow_is_held_and_released() {

@@ -10,8 +10,12 @@ pub trait WeightInfo {
 	fn claim_payout() -> Weight;
 	fn settle_overdue(n: u32) -> Weight;
 	fn pay_due(n: u32) -> Weight;
+	fn set_roles() -> Weight;
 }
 impl WeightInfo for () {
+	fn set_roles() -> Weight {
+		Weight::zero()
+	}
 	fn submit_reading() -> Weight {
 		Weight::zero()
 	}
@@ -39,6 +43,9 @@ impl WeightInfo for () {
 }
 pub struct SubstrateWeight<T>(core::marker::PhantomData<T>);
 impl<T> WeightInfo for SubstrateWeight<T> {
+	fn set_roles() -> Weight {
+		Weight::zero()
+	}
 	fn submit_reading() -> Weight {
 		Weight::zero()
 	}
