@@ -12,6 +12,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_collective, QualificationCouncil]
 	[pallet_registration, Registration]
 	[pallet_reputation, Reputation]
+	[pallet_settlement, Settlement]
 );
 
 impl frame_system_benchmarking::Config for crate::Runtime {}

@@ -8,13 +8,15 @@
 //!   and the trading centre (Dave). The keys are the public development keys: this network is
 //!   for testing on one machine, never for value.
 //!
-//! Both networks start with the four main service nodes as the qualification council and with
-//! [`market_participants`] approved: two providers and two households, each with a meter whose
+//! Both networks start with the four main service nodes as the qualification council (the grid
+//! company also receives grid fees, the trading centre resolves disputes), a funded reward pot,
+//! and [`market_participants`] approved: two providers and two households, each with a meter whose
 //! key is the development key `<account seed>//meter` (so tests and demos can sign its readings).
 
 use crate::{
-	AccountId, Balance, BalancesConfig, DifficultyConfig, QualificationCouncilConfig,
-	RegistrationConfig, RuntimeGenesisConfig, SudoConfig, GRID,
+	configs::RewardPot, AccountId, Balance, BalancesConfig, DifficultyConfig,
+	QualificationCouncilConfig, RegistrationConfig, RuntimeGenesisConfig, SettlementConfig,
+	SudoConfig, GRID,
 };
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
@@ -27,6 +29,9 @@ use sp_keyring::Sr25519Keyring;
 
 /// What every endowed account holds at genesis.
 pub const ENDOWMENT: Balance = 1_000_000 * GRID;
+
+/// What the market's reward pot holds at genesis: ten thousand full-delivery rewards.
+pub const REWARD_POT_ENDOWMENT: Balance = 10_000 * GRID;
 
 /// The first block's difficulty on the development chain: ~0.1 s of one CPU thread.
 pub const DEV_INITIAL_DIFFICULTY: u128 = 100_000;
@@ -118,9 +123,14 @@ pub fn market_participants() -> Vec<GenesisParticipant<AccountId>> {
 }
 
 fn genesis(endowed: Vec<AccountId>, root: AccountId, initial_difficulty: u128) -> Value {
+	let [_, (_, grid_company), _, (_, trading_centre)] = main_service_nodes();
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
-			balances: endowed.into_iter().map(|account| (account, ENDOWMENT)).collect::<Vec<_>>(),
+			balances: endowed
+				.into_iter()
+				.map(|account| (account, ENDOWMENT))
+				.chain([(RewardPot::get(), REWARD_POT_ENDOWMENT)])
+				.collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: Some(root) },
 		difficulty: DifficultyConfig { initial_difficulty },
@@ -128,6 +138,10 @@ fn genesis(endowed: Vec<AccountId>, root: AccountId, initial_difficulty: u128) -
 			members: main_service_nodes().into_iter().map(|(_, account)| account).collect(),
 		},
 		registration: RegistrationConfig { participants: market_participants() },
+		settlement: SettlementConfig {
+			grid_operator: Some(grid_company.clone()),
+			trading_centre: Some(trading_centre.clone()),
+		},
 	})
 }
 
@@ -146,6 +160,28 @@ pub fn local_config_genesis() -> Value {
 		main_service_nodes().into_iter().map(|(_, account)| account).collect();
 	endowed.extend(market_participants().into_iter().map(|participant| participant.account));
 	genesis(endowed, Sr25519Keyring::Alice.to_account_id(), LOCAL_INITIAL_DIFFICULTY)
+}
+
+/// The genesis storage of a named preset, for native tests and tools that run the runtime
+/// without a node.
+#[cfg(feature = "std")]
+pub fn preset_storage(id: &str) -> sp_runtime::Storage {
+	use sp_runtime::BuildStorage;
+	fn merge(base: &mut Value, patch: Value) {
+		match (base, patch) {
+			(Value::Object(base), Value::Object(patch)) => {
+				for (key, value) in patch {
+					merge(base.entry(key).or_insert(Value::Null), value);
+				}
+			}
+			(base, patch) => *base = patch,
+		}
+	}
+	let patch = get_preset(&id.into()).unwrap_or_else(|| panic!("no preset {id}"));
+	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).expect("serialises");
+	merge(&mut config, serde_json::from_slice(&patch).expect("the preset is JSON"));
+	let config: RuntimeGenesisConfig = serde_json::from_value(config).expect("a valid genesis");
+	config.build_storage().expect("the genesis builds")
 }
 
 /// The JSON patch of a named preset.

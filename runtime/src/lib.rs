@@ -42,6 +42,7 @@ pub use frame_system::Call as SystemCall;
 pub use pallet_balances::Call as BalancesCall;
 pub use pallet_collective::Call as QualificationCouncilCall;
 pub use pallet_registration::Call as RegistrationCall;
+pub use pallet_settlement::Call as SettlementCall;
 pub use pallet_timestamp::Call as TimestampCall;
 
 /// Types the node uses without knowing the runtime's extrinsic format.
@@ -102,8 +103,12 @@ pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
 /// Block.
 pub type Block = generic::Block<Header, UncheckedExtrinsic>;
 
-/// The transaction extensions: checks every signed transaction passes before dispatch.
+/// The transaction extensions: checks every transaction passes before dispatch. `AuthorizeCall`
+/// comes first: it lets a general transaction without signer through when its call authorises
+/// it (`#[pallet::authorize]`, for example a meter reading signed by the meter's key); the
+/// others skip what does not apply to such a transaction (nonce, fee).
 pub type TxExtension = (
+	frame_system::AuthorizeCall<Runtime>,
 	frame_system::CheckNonZeroSender<Runtime>,
 	frame_system::CheckSpecVersion<Runtime>,
 	frame_system::CheckTxVersion<Runtime>,
@@ -193,4 +198,8 @@ mod runtime {
 	/// Providers' reputation from their delivery ratios.
 	#[runtime::pallet_index(9)]
 	pub type Reputation = pallet_reputation;
+
+	/// Escrow, meter readings and the settlement of orders.
+	#[runtime::pallet_index(10)]
+	pub type Settlement = pallet_settlement;
 }

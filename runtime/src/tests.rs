@@ -6,7 +6,7 @@ use crate::{
 	genesis_config_presets::{self, ENDOWMENT},
 	AccountId, AllPalletsWithSystem, Balances, BlockReward, Difficulty, Executive, Header,
 	QualificationCouncil, Registration, RegistrationCall, Reputation, Runtime, RuntimeCall,
-	RuntimeGenesisConfig, RuntimeOrigin, System, TimestampCall, UncheckedExtrinsic, BLOCK_REWARD,
+	RuntimeOrigin, Settlement, System, TimestampCall, UncheckedExtrinsic, BLOCK_REWARD, GRID,
 	REGISTRATION_DEPOSIT, TARGET_BLOCK_TIME_MS,
 };
 use codec::Encode;
@@ -14,27 +14,11 @@ use frame_support::traits::{fungible::Inspect, IntegrityTest};
 use gridshard_primitives::pow::POW_ENGINE_ID;
 use sp_core::U256;
 use sp_keyring::Sr25519Keyring;
-use sp_runtime::{traits::Header as _, BuildStorage, Digest, DigestItem};
+use sp_runtime::{traits::Header as _, Digest, DigestItem};
 
 /// Externalities with the genesis of a named preset.
 fn preset_ext(preset: &str) -> sp_io::TestExternalities {
-	let patch = genesis_config_presets::get_preset(&preset.into()).expect("the preset exists");
-	let mut config: serde_json::Value =
-		serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
-	json_merge(&mut config, serde_json::from_slice(&patch).unwrap());
-	let config: RuntimeGenesisConfig = serde_json::from_value(config).unwrap();
-	config.build_storage().unwrap().into()
-}
-
-fn json_merge(base: &mut serde_json::Value, patch: serde_json::Value) {
-	match (base, patch) {
-		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) => {
-			for (key, value) in patch {
-				json_merge(base.entry(key).or_insert(serde_json::Value::Null), value);
-			}
-		}
-		(base, patch) => *base = patch,
-	}
+	genesis_config_presets::preset_storage(preset).into()
 }
 
 /// Runs block `n` as a miner would build it: the miner's account in the pre-runtime digest
@@ -56,6 +40,7 @@ fn check_invariants() {
 	BlockReward::do_try_state().unwrap();
 	Registration::do_try_state().unwrap();
 	Reputation::do_try_state().unwrap();
+	Settlement::do_try_state().unwrap();
 }
 
 /// The genesis participants are approved, and the main service nodes form the council.
@@ -239,6 +224,101 @@ fn three_of_the_four_main_service_nodes_approve_an_application() {
 		assert_ok!(QualificationCouncil::vote(signed(&charlie), hash, 1, true));
 		assert_ok!(QualificationCouncil::close(signed(&alice), hash, 1, weight, length));
 		assert_eq!(status(), Status::Approved);
+		check_invariants();
+	});
+}
+
+#[test]
+fn a_meter_reading_is_a_feeless_general_transaction_authorised_by_its_meter() {
+	use gridshard_primitives::traits::{Escrow, NewOrder, OrderBook};
+	use pallet_settlement::{reading_payload, Reading, Side};
+	use sp_core::Pair;
+	use sp_runtime::{
+		generic::Era,
+		transaction_validity::{InvalidTransaction, TransactionSource, TransactionValidityError},
+	};
+
+	preset_ext(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		let miner = Sr25519Keyring::Alice.to_account_id();
+		run_block(1, &miner);
+		let user = Sr25519Keyring::AliceStash.to_account_id();
+		let provider = Sr25519Keyring::Eve.to_account_id();
+		Settlement::hold(&user, 10 * GRID).unwrap();
+		let order = Settlement::open_order(NewOrder {
+			user,
+			provider: provider.clone(),
+			agreed: 10_000,
+			price: GRID,
+			grid_fee: GRID / 100,
+			period: 0,
+			window_start: 2,
+			window_end: 6,
+		})
+		.unwrap();
+
+		let reading =
+			Reading { order, side: Side::Provider, energy: 4_000, sequence: 1, is_final: false };
+		let general = |meter: &str| {
+			let pair = sp_core::sr25519::Pair::from_string(meter, None).unwrap();
+			let signature = pair.sign(&reading_payload(&reading));
+			let call = RuntimeCall::Settlement(crate::SettlementCall::submit_reading {
+				reading,
+				signature,
+			});
+			let extension: crate::TxExtension = (
+				frame_system::AuthorizeCall::new(),
+				frame_system::CheckNonZeroSender::new(),
+				frame_system::CheckSpecVersion::new(),
+				frame_system::CheckTxVersion::new(),
+				frame_system::CheckGenesis::new(),
+				frame_system::CheckEra::from(Era::Immortal),
+				frame_system::CheckNonce::from(0),
+				frame_system::CheckWeight::new(),
+				pallet_transaction_payment::ChargeTransactionPayment::from(0),
+				frame_system::WeightReclaim::new(),
+			);
+			UncheckedExtrinsic::new_transaction(call, extension)
+		};
+		let parent = System::parent_hash();
+		// The pool's check, which must leave no trace in the block's state.
+		let validate = |extrinsic| {
+			frame_support::storage::with_transaction(|| {
+				let validity =
+					Executive::validate_transaction(TransactionSource::External, extrinsic, parent);
+				sp_runtime::TransactionOutcome::Rollback(Ok::<_, sp_runtime::DispatchError>(
+					validity,
+				))
+			})
+			.unwrap()
+		};
+
+		let forged = general("//Ferdie//meter");
+		assert_eq!(
+			validate(forged),
+			Err(TransactionValidityError::Invalid(InvalidTransaction::BadProof))
+		);
+
+		let genuine = general("//Eve//meter");
+		assert!(Executive::validate_transaction(
+			TransactionSource::External,
+			genuine.clone(),
+			parent
+		)
+		.is_ok());
+		let eve_before = Balances::balance(&provider);
+		let mut digest = Digest::default();
+		digest.push(DigestItem::PreRuntime(POW_ENGINE_ID, miner.encode()));
+		Executive::initialize_block(&Header::new(
+			System::block_number() + 1,
+			Default::default(),
+			Default::default(),
+			parent,
+			digest,
+		));
+		Executive::apply_extrinsic(genuine).unwrap().unwrap();
+		let order = pallet_settlement::Orders::<Runtime>::get(order).unwrap();
+		assert_eq!(order.provider_reading.energy, 4_000);
+		assert_eq!(Balances::balance(&provider), eve_before, "no fee for a meter reading");
 		check_invariants();
 	});
 }

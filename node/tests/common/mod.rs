@@ -180,6 +180,7 @@ pub fn signed(
 	genesis: Hash,
 ) -> UncheckedExtrinsic {
 	let extension: TxExtension = (
+		frame_system::AuthorizeCall::new(),
 		frame_system::CheckNonZeroSender::new(),
 		frame_system::CheckSpecVersion::new(),
 		frame_system::CheckTxVersion::new(),
@@ -190,8 +191,18 @@ pub fn signed(
 		pallet_transaction_payment::ChargeTransactionPayment::from(0),
 		frame_system::WeightReclaim::new(),
 	);
-	let implicit =
-		((), VERSION.spec_version, VERSION.transaction_version, genesis, genesis, (), (), (), ());
+	let implicit = (
+		(),
+		(),
+		VERSION.spec_version,
+		VERSION.transaction_version,
+		genesis,
+		genesis,
+		(),
+		(),
+		(),
+		(),
+	);
 	let payload = SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
 	let signature = payload.using_encoded(|bytes| from.sign(bytes));
 	UncheckedExtrinsic::new_signed(

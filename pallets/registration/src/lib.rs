@@ -663,6 +663,32 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	/// Registers `who` as an approved provider (or user) with `meter_key`, holding the deposit
+	/// from its balance: for other pallets' benchmarks, which need approved participants
+	/// without a council vote.
+	#[cfg(feature = "runtime-benchmarks")]
+	pub fn approve_for_benchmarks(who: &T::AccountId, provider: bool, meter_key: MeterKey) {
+		use alloc::string::ToString;
+		let connection = GridConnection { point: "bench".to_string(), voltage: VoltageLevel::Low };
+		let role = if provider {
+			Role::Provider { kind: GenerationKind::Other, rated_power_w: 1, connection }
+		} else {
+			Role::User { connection }
+		};
+		let meter_id =
+			alloc::format!("bench-{}", sp_core::hexdisplay::HexDisplay::from(&meter_key.0));
+		let participant = GenesisParticipant {
+			account: who.clone(),
+			role,
+			region: 1,
+			name: "bench".to_string(),
+			meter_id: meter_id.chars().take(T::MaxFieldLength::get() as usize).collect(),
+			meter_key,
+			settlement_commitment: Default::default(),
+		};
+		Self::register_at_genesis(participant).expect("a fresh, funded account");
+	}
+
 	/// The pallet's invariants; see the module docs.
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		let reason = HoldReason::RegistrationDeposit.into();

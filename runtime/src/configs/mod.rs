@@ -27,10 +27,11 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Balance, Balances, Block, BlockNumber, Difficulty, Hash, Nonce, PalletInfo, Runtime,
-	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
-	System, BLOCK_REWARD, EXISTENTIAL_DEPOSIT, HOURS, PERIOD_BLOCKS, REGISTRATION_DEPOSIT,
-	TARGET_BLOCK_TIME_MS, VERSION,
+	AccountId, Balance, Balances, Block, BlockNumber, Difficulty, Hash, Nonce, PalletInfo,
+	Registration, Reputation, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason,
+	RuntimeHoldReason, RuntimeOrigin, RuntimeTask, Settlement, System, BLOCK_REWARD,
+	EXISTENTIAL_DEPOSIT, GRID, HOURS, PERIOD_BLOCKS, REGISTRATION_DEPOSIT, TARGET_BLOCK_TIME_MS,
+	VERSION,
 };
 
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
@@ -199,8 +200,8 @@ impl pallet_registration::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type QualificationOrigin = QualificationOrigin;
-	/// No market pallet holds obligations yet.
-	type Obligations = ();
+	/// Open orders and uncommitted escrow keep a participant from leaving.
+	type Obligations = Settlement;
 	type Forfeit = ResolveTo<RewardPot, Balances>;
 	type Deposit = ConstU128<REGISTRATION_DEPOSIT>;
 	type MisconductForfeit = MisconductForfeit;
@@ -250,4 +251,51 @@ impl pallet_reputation::Config for Runtime {
 	type WeightInfo = pallet_reputation::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = BlockPeriods;
+}
+
+parameter_types! {
+	/// `Token` of eq. 6: one GRID for a full delivery.
+	pub const RewardToken: Balance = GRID;
+	/// Prices are quoted in GRID: `t = 1`.
+	pub TokenPrice: sp_runtime::FixedU128 = sp_runtime::FixedU128::from_u32(1);
+}
+
+impl pallet_settlement::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Registry = Registration;
+	type Reputation = Reputation;
+	type DisputeOrigin =
+		EitherOfDiverse<EnsureRoot<AccountId>, pallet_settlement::EnsureTradingCentre<Runtime>>;
+	type AdminOrigin = EnsureRoot<AccountId>;
+	type RewardPot = RewardPot;
+	type RewardToken = RewardToken;
+	/// `tau` of eq. 6: 100 Wh of line loss still earns half the reward.
+	type Tolerance = ConstU64<100>;
+	type TokenPrice = TokenPrice;
+	type MaxInterimReadings = ConstU32<8>;
+	/// Two periods after the delivery window, a silent provider is settled automatically.
+	type SettlementDeadline = ConstU32<{ 2 * PERIOD_BLOCKS }>;
+	/// Two minutes to dispute.
+	type DisputeWindow = ConstU32<20>;
+	/// Ten blocks deep before money moves (proof of work has no finality).
+	type ConfirmationDepth = ConstU32<10>;
+	type MaxAutoSettlePerBlock = ConstU32<50>;
+	type MaxPayoutsPerBlock = ConstU32<50>;
+	type WeightInfo = pallet_settlement::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = MarketBenchmarks;
+}
+
+/// Approved participants for settlement's benchmarks, registered through the registry.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct MarketBenchmarks;
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_settlement::BenchmarkHelper<AccountId> for MarketBenchmarks {
+	fn approve(who: &AccountId, provider: bool, meter_key: gridshard_primitives::MeterKey) {
+		use frame_support::traits::fungible::Mutate;
+		let _ = Balances::set_balance(who, 1_000_000 * GRID);
+		Registration::approve_for_benchmarks(who, provider, meter_key);
+	}
 }
