@@ -16,7 +16,8 @@ use sp_version::RuntimeVersion;
 
 use super::{
 	AccountId, Balance, Block, Difficulty, Executive, InherentDataExt, Nonce, Registration,
-	Reputation, Runtime, RuntimeCall, RuntimeGenesisConfig, System, TransactionPayment, VERSION,
+	Reputation, Runtime, RuntimeCall, RuntimeGenesisConfig, Settlement, System, TransactionPayment,
+	VERSION,
 };
 
 impl_runtime_apis! {
@@ -138,6 +139,29 @@ impl_runtime_apis! {
 
 		fn ranking(start: u32, limit: u32) -> Vec<(AccountId, sp_runtime::FixedU128)> {
 			Reputation::ranking(start, limit)
+		}
+	}
+
+	impl pallet_settlement_runtime_api::SettlementApi<
+		Block,
+		AccountId,
+		Balance,
+		pallet_settlement::OrderOf<Runtime>,
+	> for Runtime {
+		fn order(id: u64) -> Option<pallet_settlement::OrderOf<Runtime>> {
+			pallet_settlement::Orders::<Runtime>::get(id)
+		}
+
+		fn orders_of(
+			who: AccountId,
+			start: u64,
+			limit: u32,
+		) -> Vec<(u64, pallet_settlement::OrderOf<Runtime>)> {
+			Settlement::orders_of(&who, start, limit)
+		}
+
+		fn uncommitted_escrow(who: AccountId) -> Balance {
+			pallet_settlement::Uncommitted::<Runtime>::get(who)
 		}
 	}
 

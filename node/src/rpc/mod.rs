@@ -3,11 +3,12 @@
 //! `sc-service` already serves `system_*`, `chain_*`, `state_*` and `author_*`; this module adds
 //! `system_accountNextIndex` (`substrate-frame-rpc-system`), `payment_*`
 //! (`pallet-transaction-payment-rpc`), `mining_status` ([`mining`]), `registration_*`
-//! ([`registration`]) and `reputation_*` ([`reputation`]).
+//! ([`registration`]), `reputation_*` ([`reputation`]) and `settlement_*` ([`settlement`]).
 
 pub mod mining;
 pub mod registration;
 pub mod reputation;
+pub mod settlement;
 
 use gridshard_primitives::{AccountId, Balance, Nonce};
 use gridshard_runtime::opaque::Block;
@@ -52,6 +53,11 @@ where
 			AccountId,
 			pallet_reputation::StandingOf<gridshard_runtime::Runtime>,
 			pallet_reputation::PeriodSummaryOf<gridshard_runtime::Runtime>,
+		> + pallet_settlement_runtime_api::SettlementApi<
+			Block,
+			AccountId,
+			Balance,
+			pallet_settlement::OrderOf<gridshard_runtime::Runtime>,
 		> + BlockBuilder<Block>,
 	P: TransactionPool + 'static,
 {
@@ -59,6 +65,7 @@ where
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
 	use registration::{Registration, RegistrationApiServer};
 	use reputation::{Reputation, ReputationApiServer};
+	use settlement::{Settlement, SettlementApiServer};
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
 	let mut module = RpcModule::new(());
@@ -67,6 +74,7 @@ where
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
 	module.merge(Registration::new(client.clone()).into_rpc())?;
 	module.merge(Reputation::new(client.clone()).into_rpc())?;
+	module.merge(Settlement::new(client.clone()).into_rpc())?;
 	module.merge(Mining::new(client, mining).into_rpc())?;
 	Ok(module)
 }

@@ -602,6 +602,23 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
+	/// The most orders one [`Pallet::orders_of`] page holds.
+	pub const MAX_PAGE: u32 = 100;
+
+	/// The open orders of `who` (as user or provider), by id from `start`, at most `limit`
+	/// (and [`Self::MAX_PAGE`]). Walks order ids: for the runtime API, never for a block.
+	pub fn orders_of(
+		who: &T::AccountId,
+		start: OrderId,
+		limit: u32,
+	) -> alloc::vec::Vec<(OrderId, OrderOf<T>)> {
+		(start..NextOrderId::<T>::get())
+			.filter_map(|id| Orders::<T>::get(id).map(|order| (id, order)))
+			.filter(|(_, order)| &order.user == who || &order.provider == who)
+			.take(limit.min(Self::MAX_PAGE) as usize)
+			.collect()
+	}
+
 	/// The order a reading is for, if the reading may be recorded: the order delivers, the
 	/// sequence grows, the meter has not finished, and its key signed the reading.
 	fn check_reading(
