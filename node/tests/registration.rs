@@ -112,4 +112,12 @@ fn an_application_is_approved_by_the_council_and_shows_over_rpc() {
 	let page = node.rpc("registration_pendingApplications", json!([null, 10]));
 	assert_eq!(page, json!([]));
 	println!("registration: registration_participant shows it approved: {record}");
+
+	// The market's other read methods answer for the new participant.
+	let account = json!(account.to_string());
+	assert_eq!(node.rpc("settlement_uncommittedEscrow", json!([account])), json!("0"));
+	assert_eq!(node.rpc("settlement_ordersOf", json!([account])), json!([]));
+	assert_eq!(node.rpc("settlement_order", json!([0])), json!(null));
+	assert_eq!(node.rpc("reputation_standing", json!([account])), json!(null));
+	assert_eq!(node.rpc("reputation_ranking", json!([])), json!([]));
 }
