@@ -271,6 +271,9 @@ pub struct Ledger {
 	pub open_orders: usize,
 }
 
+/// The orders of the cycle in delivery, with their providers' indices, and the drawn ratios.
+type Delivery = (Vec<(u64, usize)>, [Vec<u64>; 4]);
+
 /// Runs the experiment with `seed`; returns the cycles and the ledger.
 pub fn run(seed: u64) -> (Vec<Cycle>, Ledger) {
 	let mut ext = sp_io::TestExternalities::new(preset_storage(PRESET));
@@ -293,7 +296,7 @@ pub fn run(seed: u64) -> (Vec<Cycle>, Ledger) {
 		};
 
 		let mut cycles: Vec<Cycle> = Vec::new();
-		let mut pending: Vec<(Vec<(u64, usize)>, [Vec<u64>; 4])> = Vec::new();
+		let mut delivering: Option<Delivery> = None;
 		let last_block = PERIOD_BLOCKS * (CYCLES + 1) + 1;
 		while System::block_number() < last_block {
 			let n = System::block_number() + 1;
@@ -313,10 +316,10 @@ pub fn run(seed: u64) -> (Vec<Cycle>, Ledger) {
 						ratios: ratios.clone(),
 						dishonest,
 					});
-					pending.push((orders, ratios));
+					delivering = Some((orders, ratios));
 				}
 				if offset == 1 + DELIVERY_BLOCKS && period < CYCLES {
-					let (orders, ratios) = pending.remove(0);
+					let (orders, ratios) = delivering.take().expect("opened at the cycle's start");
 					let mut next = [0usize; 4];
 					for (trade, (order, provider)) in orders.into_iter().enumerate() {
 						let user = USERS[trade % TRADES as usize % USERS.len()];

@@ -93,10 +93,10 @@ impl TestRegistry {
 }
 impl ParticipantRegistry<u64> for TestRegistry {
 	fn approved_provider(who: &u64) -> Option<RegionId> {
-		(Self::role(who)? == true).then_some(1)
+		Self::role(who)?.then_some(1)
 	}
 	fn approved_user(who: &u64) -> Option<RegionId> {
-		(Self::role(who)? == false).then_some(1)
+		(!Self::role(who)?).then_some(1)
 	}
 	fn meter_key(who: &u64) -> Option<MeterKey> {
 		Self::role(who)?;
