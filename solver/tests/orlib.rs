@@ -21,7 +21,11 @@ const OPTIMA: [[i128; 5]; 12] = [
 #[test]
 fn gap1_to_gap12_reach_their_optima() {
 	for (file, optima) in OPTIMA.iter().enumerate() {
-		let path = format!("{}/tests/data/gap{}.txt", env!("CARGO_MANIFEST_DIR"), file + 1);
+		// The crate's folder as cargo reports it when running the test, not as it was at
+		// compile time: the build directory is shared between clones of the repository.
+		let crate_dir = std::env::var("CARGO_MANIFEST_DIR")
+			.unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string());
+		let path = format!("{crate_dir}/tests/data/gap{}.txt", file + 1);
 		let instances = orlib::parse(&std::fs::read_to_string(&path).unwrap()).unwrap();
 		assert_eq!(instances.len(), 5);
 		for (k, (instance, optimum)) in instances.iter().zip(optima).enumerate() {
