@@ -103,6 +103,10 @@ pub struct NewOrder<AccountId, Balance, BlockNumber> {
 
 /// Where matching's adopted solution becomes orders (implemented by `pallet-settlement`).
 pub trait OrderBook<AccountId, Balance, BlockNumber> {
+	/// What `energy` Wh cost at `price` per kWh, in the escrow's currency (`R r t`); `None` on
+	/// overflow. Matching sizes escrow and revenue with it, so that both pallets agree.
+	fn cost(energy: Energy, price: Price) -> Option<Balance>;
+
 	/// Opens `order`, committing its escrow from the user's uncommitted escrow; returns its id.
 	fn open_order(
 		order: NewOrder<AccountId, Balance, BlockNumber>,

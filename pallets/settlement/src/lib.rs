@@ -902,6 +902,13 @@ impl<T: Config> Escrow<T::AccountId, Balance> for Pallet<T> {
 }
 
 impl<T: Config> OrderBook<T::AccountId, Balance, BlockNumberFor<T>> for Pallet<T> {
+	fn cost(
+		energy: gridshard_primitives::Energy,
+		price: gridshard_primitives::Price,
+	) -> Option<Balance> {
+		Self::rules().cost(energy, price)
+	}
+
 	fn open_order(new: NewOrderOf<T>) -> Result<OrderId, DispatchError> {
 		ensure!(T::Registry::approved_user(&new.user).is_some(), Error::<T>::NotApproved);
 		ensure!(T::Registry::approved_provider(&new.provider).is_some(), Error::<T>::NotApproved);

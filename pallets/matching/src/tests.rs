@@ -1,0 +1,453 @@
+//! Tests of the order book, the snapshot, the off-chain worker (with the test off-chain and
+//! transaction-pool externalities), the checks of submitted solutions, and adoption.
+
+use crate::{mock::*, *};
+use codec::Decode;
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::{Authorize, Hooks},
+};
+use sp_core::offchain::{
+	testing::{TestOffchainExt, TestTransactionPoolExt},
+	OffchainDbExt, OffchainWorkerExt, TransactionPoolExt,
+};
+use sp_runtime::{transaction_validity::TransactionSource, DispatchError::BadOrigin, FixedU128};
+
+fn signed(who: u64) -> RuntimeOrigin {
+	RuntimeOrigin::signed(who)
+}
+
+fn authorized() -> RuntimeOrigin {
+	frame_system::RawOrigin::Authorized.into()
+}
+
+fn last_event() -> Event<Test> {
+	System::events()
+		.into_iter()
+		.filter_map(|record| match record.event {
+			RuntimeEvent::Matching(event) => Some(event),
+			_ => None,
+		})
+		.next_back()
+		.expect("an event")
+}
+
+/// Offers A (provider 10: 100 per kWh, 10 kWh, RC 1) and B (provider 11: 200 per kWh, 6 kWh,
+/// RC 0.1, so A's pairs weigh more), and requests of 6, 5 and 5 kWh by users 1, 2 and 3: the
+/// greedy fallback gives 6 to A and one 5 to B and serves 11 kWh; the optimum serves all 16.
+fn trap() {
+	Reputations::mutate(|r| {
+		r.insert(11, FixedU128::from_rational(1, 10));
+	});
+	assert_ok!(Matching::post_offer(signed(10), 100, 10_000));
+	assert_ok!(Matching::post_offer(signed(11), 200, 6_000));
+	assert_ok!(Matching::post_request(signed(1), 6_000, None));
+	assert_ok!(Matching::post_request(signed(2), 5_000, None));
+	assert_ok!(Matching::post_request(signed(3), 5_000, None));
+}
+
+fn snapshot() -> SnapshotOf<Test> {
+	CurrentSnapshot::<Test>::get().expect("a snapshot")
+}
+
+fn score(solution: &[(u32, u32)]) -> Score {
+	Matching::score(&snapshot(), solution).unwrap()
+}
+
+fn submit(solution: Vec<(u32, u32)>, claimed: Score) -> DispatchResult {
+	let solution = SolutionOf::<Test>::try_from(solution).unwrap();
+	Matching::submit_solution(authorized(), 0, solution, claimed)
+}
+
+fn authorize(period: PeriodIndex, solution: Vec<(u32, u32)>, claimed: Score) -> bool {
+	let solution = SolutionOf::<Test>::try_from(solution).unwrap();
+	let call = Call::<Test>::submit_solution { period, solution, claimed };
+	matches!(call.authorize(TransactionSource::External), Some(Ok(_)))
+}
+
+mod book {
+	use super::*;
+
+	#[test]
+	fn providers_post_update_and_withdraw_offers() {
+		new_test_ext().execute_with(|| {
+			assert_ok!(Matching::post_offer(signed(10), 100, 5_000));
+			assert_eq!(
+				last_event(),
+				Event::OfferPosted { provider: 10, period: 0, price: 100, capacity: 5_000 }
+			);
+			assert_ok!(Matching::post_offer(signed(10), 120, 6_000));
+			assert_eq!(Offers::<Test>::get(0, 10), Some(Offer { price: 120, capacity: 6_000 }));
+			assert_eq!(OfferCount::<Test>::get(0), 1);
+			assert!(Matching::has_open_obligations(&10));
+			assert_ok!(Matching::withdraw_offer(signed(10)));
+			assert_eq!(OfferCount::<Test>::get(0), 0);
+			assert!(!Matching::has_open_obligations(&10));
+			assert_noop!(Matching::withdraw_offer(signed(10)), Error::<Test>::NoOffer);
+		});
+	}
+
+	#[test]
+	fn bad_offers_are_refused() {
+		new_test_ext().execute_with(|| {
+			assert_noop!(
+				Matching::post_offer(signed(1), 100, 5_000),
+				Error::<Test>::NotApprovedProvider
+			);
+			assert_noop!(Matching::post_offer(signed(10), 100, 0), Error::<Test>::ZeroCapacity);
+			assert_noop!(
+				Matching::post_offer(signed(10), MAX_PRICE + 1, 5),
+				Error::<Test>::PriceTooHigh
+			);
+			for provider in 10..14 {
+				assert_ok!(Matching::post_offer(signed(provider), 100, 5));
+			}
+			assert_noop!(Matching::post_offer(signed(14), 100, 5), Error::<Test>::TooManyOffers);
+			run_to(CLOSE);
+			assert_noop!(Matching::post_offer(signed(10), 100, 5), Error::<Test>::BookClosed);
+			assert_noop!(Matching::withdraw_offer(signed(10)), Error::<Test>::BookClosed);
+		});
+	}
+
+	#[test]
+	fn a_request_holds_its_escrow_until_cancelled() {
+		new_test_ext().execute_with(|| {
+			assert_ok!(Matching::post_request(signed(1), 4_000, Some(250)));
+			assert_eq!(Held::get()[&1], 1_000, "4 kWh at the limit of 250");
+			assert_ok!(Matching::post_request(signed(1), 2_000, None));
+			assert_eq!(Held::get()[&1], 3_000, "2 kWh at the maximum price");
+			assert!(Matching::has_open_obligations(&1));
+			assert_noop!(Matching::cancel_request(signed(2), 0), Error::<Test>::NotYourRequest);
+			assert_noop!(Matching::cancel_request(signed(1), 7), Error::<Test>::UnknownRequest);
+			assert_ok!(Matching::cancel_request(signed(1), 0));
+			assert_ok!(Matching::cancel_request(signed(1), 1));
+			assert_eq!(Held::get()[&1], 0);
+			assert!(!Matching::has_open_obligations(&1));
+			assert_eq!(last_event(), Event::RequestCancelled { user: 1, period: 0, id: 1 });
+		});
+	}
+
+	#[test]
+	fn bad_requests_are_refused() {
+		new_test_ext().execute_with(|| {
+			assert_noop!(
+				Matching::post_request(signed(10), 1_000, None),
+				Error::<Test>::NotApprovedUser
+			);
+			assert_noop!(Matching::post_request(signed(1), 0, None), Error::<Test>::BadEnergy);
+			assert_noop!(
+				Matching::post_request(signed(1), 1_000_001, None),
+				Error::<Test>::BadEnergy
+			);
+			assert_noop!(
+				Matching::post_request(signed(1), 1_000, Some(MAX_PRICE + 1)),
+				Error::<Test>::PriceTooHigh
+			);
+			Funds::set(10);
+			assert_noop!(
+				Matching::post_request(signed(1), 1_000, None),
+				DispatchError::Other("insufficient funds")
+			);
+			Funds::set(1_000_000);
+			for _ in 0..8 {
+				assert_ok!(Matching::post_request(signed(2), 1_000, None));
+			}
+			assert_noop!(
+				Matching::post_request(signed(1), 1_000, None),
+				Error::<Test>::TooManyRequests
+			);
+			run_to(CLOSE);
+			assert_noop!(Matching::post_request(signed(1), 1_000, None), Error::<Test>::BookClosed);
+			assert_noop!(Matching::cancel_request(signed(2), 0), Error::<Test>::BookClosed);
+		});
+	}
+
+	#[test]
+	fn the_grid_company_keeps_a_sorted_fee_table() {
+		new_test_ext().execute_with(|| {
+			assert_noop!(Matching::set_grid_fee(signed(1), 1, 1, Some(5)), BadOrigin);
+			assert_ok!(Matching::set_grid_fee(signed(GRID_COMPANY), 2, 1, Some(7)));
+			assert_ok!(Matching::set_grid_fee(signed(GRID_COMPANY), 1, 1, Some(5)));
+			assert_eq!(GridFees::<Test>::get().into_inner(), vec![(1, 1, 5), (2, 1, 7)]);
+			assert_noop!(
+				Matching::set_grid_fee(signed(GRID_COMPANY), 1, 2, Some(9)),
+				Error::<Test>::TooManyFees
+			);
+			assert_ok!(Matching::set_grid_fee(signed(GRID_COMPANY), 1, 1, None));
+			assert_eq!(GridFees::<Test>::get().into_inner(), vec![(2, 1, 7)]);
+			assert_eq!(fee_per_kwh(&[(2, 1, 7u128)], 10, 2, 1), 7);
+			assert_eq!(fee_per_kwh(&[(2, 1, 7u128)], 10, 1, 1), 10);
+		});
+	}
+}
+
+mod model {
+	use super::*;
+
+	#[test]
+	fn the_matching_degree_follows_eq_4() {
+		let one = FixedU128::from_u32(1);
+		// zeta = 2 units, RC = 1: M = 2 / 3.
+		// Rounded down in the last of 18 decimals.
+		let two_thirds = FixedU128::from_inner(666_666_666_666_666_666);
+		assert_eq!(matching_degree(2_000, 1_000, one), two_thirds);
+		// A newcomer (RC = 0) and a zero revenue both give M = 0.
+		assert_eq!(matching_degree(2_000, 1_000, FixedU128::from_u32(0)), FixedU128::from_u32(0));
+		assert_eq!(matching_degree(0, 1_000, one), FixedU128::from_u32(0));
+		assert_eq!(weight_of(two_thirds), 666_666);
+	}
+
+	#[test]
+	fn pairs_respect_limits_and_fees() {
+		new_test_ext().execute_with(|| {
+			assert_ok!(Matching::post_offer(signed(10), 100, 10_000));
+			assert_ok!(Matching::post_offer(signed(11), 300, 10_000));
+			assert_ok!(Matching::post_request(signed(1), 5_000, Some(200)));
+			// Revenue 5 kWh * 100 = 500 < fee 5 kWh * 150 = 750 for region 2.
+			assert_ok!(Matching::post_request(signed(9), 5_000, None));
+			assert_ok!(Matching::set_grid_fee(signed(GRID_COMPANY), 1, 2, Some(150)));
+			run_to(CLOSE);
+			let snapshot = snapshot();
+			// Request 0 (limit 200): offer 0 allowed, offer 1 (300) not.
+			// zeta = 500 - 5 * 10 = 450; M = 0.45 * 1 / 1.45.
+			let expected = weight_of(matching_degree(450, 1_000, FixedU128::from_u32(1)));
+			assert_eq!(Matching::pair_weight(&snapshot, 0, 0), Some(expected));
+			assert_eq!(Matching::pair_weight(&snapshot, 0, 1), None);
+			// Request 1 (region 2): offer 0's revenue does not cover the fee; offer 1's does.
+			assert_eq!(Matching::pair_weight(&snapshot, 1, 0), None);
+			assert!(Matching::pair_weight(&snapshot, 1, 1).is_some());
+		});
+	}
+}
+
+mod worker {
+	use super::*;
+
+	/// Runs the off-chain worker at the current block with test externalities, and returns
+	/// the calls it submitted to the pool.
+	fn offchain(ext: &mut sp_io::TestExternalities) -> Vec<Call<Test>> {
+		let (offchain, _) = TestOffchainExt::new();
+		let (pool, pool_state) = TestTransactionPoolExt::new();
+		ext.register_extension(OffchainDbExt::new(offchain.clone()));
+		ext.register_extension(OffchainWorkerExt::new(offchain));
+		ext.register_extension(TransactionPoolExt::new(pool));
+		let run = |ext: &mut sp_io::TestExternalities| {
+			ext.execute_with(|| Matching::offchain_worker(System::block_number()));
+			let txs = std::mem::take(&mut pool_state.write().transactions);
+			txs.into_iter()
+				.map(|tx| {
+					let xt = Extrinsic::decode(&mut &tx[..]).unwrap();
+					assert!(!xt.is_signed(), "a general transaction, unsigned");
+					match xt.function {
+						RuntimeCall::Matching(call) => call,
+						other => panic!("unexpected call {other:?}"),
+					}
+				})
+				.collect()
+		};
+		run(ext)
+	}
+
+	fn dispatch(call: Call<Test>) -> DispatchResult {
+		assert!(matches!(call.authorize(TransactionSource::Local), Some(Ok(_))), "admitted");
+		RuntimeCall::Matching(call).dispatch(authorized()).map(|_| ()).map_err(|e| e.error)
+	}
+
+	use sp_runtime::traits::Dispatchable as _;
+
+	#[test]
+	fn the_worker_submits_the_optimum_and_it_replaces_a_worse_solution() {
+		let mut ext = new_test_ext().0;
+		ext.execute_with(|| {
+			trap();
+			run_to(CLOSE);
+			// Someone submitted the greedy solution first.
+			let greedy = Matching::greedy(&snapshot());
+			let greedy_score = score(&greedy);
+			assert_eq!(greedy_score.energy, 11_000);
+			assert_ok!(submit(greedy.clone(), greedy_score));
+		});
+		let calls = offchain(&mut ext);
+		assert_eq!(calls.len(), 1, "the worker submitted once");
+		ext.execute_with(|| {
+			let Call::submit_solution { claimed, .. } = &calls[0] else { panic!("a solution") };
+			assert_eq!(claimed.energy, 16_000);
+			assert_ok!(dispatch(calls[0].clone()));
+			assert_eq!(BestSolution::<Test>::get().unwrap().0, *claimed);
+			// The worse one can no longer get in, nor through.
+			let greedy = Matching::greedy(&snapshot());
+			let greedy_score = score(&greedy);
+			assert!(!authorize(0, greedy.clone(), greedy_score));
+			assert_noop!(submit(greedy, greedy_score), Error::<Test>::PreDispatchNotBetter);
+			Matching::do_try_state().unwrap();
+		});
+		// The cache spares a second solve, and the chain's best is as good: nothing to submit.
+		assert!(offchain(&mut ext).is_empty());
+		ext.execute_with(|| {
+			run_to(LENGTH as u64);
+			let adopted = LastAdopted::<Test>::get().unwrap();
+			assert_eq!(
+				(adopted.source, adopted.matched, adopted.unmatched),
+				(Source::Submitted, 3, 0)
+			);
+			assert_eq!(Opened::get().len(), 3);
+			// Escrow at the maximum price, less what the orders committed, went back.
+			assert_eq!(Held::get().values().sum::<u128>(), 0);
+			Matching::do_try_state().unwrap();
+		});
+	}
+
+	#[test]
+	fn the_worker_does_nothing_outside_the_solution_window() {
+		let mut ext = new_test_ext().0;
+		ext.execute_with(trap);
+		assert!(offchain(&mut ext).is_empty());
+	}
+
+	#[test]
+	fn a_stale_solution_is_refused_before_the_pool_and_at_dispatch() {
+		new_test_ext().execute_with(|| {
+			trap();
+			run_to(CLOSE);
+			let solution = vec![(0, 1), (1, 0), (2, 0)];
+			let claimed = score(&solution);
+			assert!(!authorize(1, solution.clone(), claimed));
+			let bounded = SolutionOf::<Test>::try_from(solution.clone()).unwrap();
+			assert_noop!(
+				Matching::submit_solution(authorized(), 1, bounded, claimed),
+				Error::<Test>::PreDispatchWrongPeriod
+			);
+			// After adoption the period is stale too.
+			run_to(LENGTH as u64);
+			assert!(!authorize(0, solution.clone(), claimed));
+			assert_noop!(submit(solution, claimed), Error::<Test>::PreDispatchWrongPeriod);
+		});
+	}
+
+	#[test]
+	fn only_the_authorised_origin_submits() {
+		new_test_ext().execute_with(|| {
+			trap();
+			run_to(CLOSE);
+			let solution = SolutionOf::<Test>::try_from(vec![(0, 1)]).unwrap();
+			let claimed = score(&solution);
+			assert_noop!(
+				Matching::submit_solution(signed(1), 0, solution.clone(), claimed),
+				BadOrigin
+			);
+			assert_noop!(
+				Matching::submit_solution(RuntimeOrigin::none(), 0, solution, claimed),
+				BadOrigin
+			);
+		});
+	}
+
+	#[test]
+	fn tampered_solutions_fail_with_named_errors() {
+		new_test_ext().execute_with(|| {
+			trap();
+			assert_ok!(Matching::post_request(signed(4), 1_000, Some(50)));
+			run_to(CLOSE);
+			let big = Score { energy: u128::MAX, weight: 0 };
+			let cases: Vec<(Vec<(u32, u32)>, Error<Test>)> = vec![
+				(vec![(0, 1), (1, 1)], Error::<Test>::OverCapacity),
+				(vec![(7, 0)], Error::<Test>::UnknownSnapshotRequest),
+				(vec![(0, 5)], Error::<Test>::UnknownSnapshotOffer),
+				(vec![(1, 0), (1, 1)], Error::<Test>::RequestTwice),
+				// Request 3's limit (50) is below both prices.
+				(vec![(3, 0)], Error::<Test>::DisallowedPair),
+			];
+			for (solution, error) in cases {
+				assert_noop!(submit(solution, big), error);
+			}
+			let good = vec![(0, 1), (1, 0), (2, 0)];
+			let mut wrong = score(&good);
+			wrong.weight += 1;
+			assert_noop!(submit(good.clone(), wrong), Error::<Test>::WrongScore);
+			assert_ok!(submit(good.clone(), score(&good)));
+			assert_eq!(last_event(), Event::SolutionAccepted { period: 0, score: score(&good) });
+		});
+	}
+}
+
+mod adoption {
+	use super::*;
+
+	#[test]
+	fn without_submissions_the_fallback_adopts_and_releases_the_rest() {
+		new_test_ext().execute_with(|| {
+			trap();
+			run_to(CLOSE);
+			assert_eq!(last_event(), Event::SnapshotTaken { period: 0, offers: 2, requests: 3 });
+			run_to(LENGTH as u64);
+			let adopted = LastAdopted::<Test>::get().unwrap();
+			assert_eq!(
+				(adopted.source, adopted.matched, adopted.unmatched),
+				(Source::Fallback, 2, 1)
+			);
+			assert!(System::events().iter().any(|r| r.event
+				== RuntimeEvent::Matching(Event::RequestUnmatched {
+					user: 3,
+					period: 0,
+					id: 2,
+					reason: UnmatchedReason::NotAssigned
+				})));
+			assert_eq!(Held::get().values().sum::<u128>(), 0, "all escrow committed or released");
+			let orders = Opened::get();
+			assert_eq!(orders[0].window_start, LENGTH as u64);
+			assert_eq!(orders[0].window_end, LENGTH as u64 + 5);
+			assert!(!Matching::has_open_obligations(&1));
+			assert!(CurrentSnapshot::<Test>::get().is_none());
+			assert_eq!(last_event(), Event::PeriodOpened { period: 1 });
+		});
+	}
+
+	#[test]
+	fn a_refused_order_releases_its_escrow() {
+		new_test_ext().execute_with(|| {
+			trap();
+			run_to(CLOSE);
+			Suspended::set(vec![1]);
+			run_to(LENGTH as u64);
+			assert!(System::events().iter().any(|r| r.event
+				== RuntimeEvent::Matching(Event::RequestUnmatched {
+					user: 1,
+					period: 0,
+					id: 0,
+					reason: UnmatchedReason::OrderRefused
+				})));
+			assert_eq!(Held::get().get(&1).copied().unwrap_or(0), 0);
+		});
+	}
+
+	#[test]
+	fn a_newcomer_wins_when_the_incumbents_run_out() {
+		new_test_ext().execute_with(|| {
+			// Provider 12 is new (RC = 0); provider 10 is trusted but has room for one request.
+			Reputations::mutate(|r| {
+				r.insert(12, FixedU128::from_u32(0));
+			});
+			assert_ok!(Matching::post_offer(signed(10), 100, 5_000));
+			assert_ok!(Matching::post_offer(signed(12), 100, 5_000));
+			assert_ok!(Matching::post_request(signed(1), 5_000, None));
+			assert_ok!(Matching::post_request(signed(2), 5_000, None));
+			run_to(CLOSE);
+			let (solution, score) = Matching::solve(&snapshot()).unwrap();
+			assert_eq!(score.energy, 10_000, "both served");
+			assert!(solution.contains(&(0, 1)) || solution.contains(&(1, 1)), "the newcomer sells");
+		});
+	}
+
+	#[test]
+	fn the_hook_runs_the_phases_and_reports_them() {
+		new_test_ext().execute_with(|| {
+			assert_eq!(Matching::phase(), Phase::Open);
+			run_to(CLOSE);
+			assert_eq!(Matching::phase(), Phase::Solution);
+			assert_eq!(SnapshotPeriod::<Test>::get(), Some(0));
+			run_to(LENGTH as u64 + 1);
+			assert_eq!((Matching::current_period(), Matching::phase()), (1, Phase::Open));
+			assert_eq!(<Matching as PeriodClock>::current_period(), 1);
+		});
+	}
+}
