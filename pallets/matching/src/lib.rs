@@ -106,6 +106,14 @@ pub const OCW_CACHE: &[u8] = b"gridshard/matching/solution";
 /// The off-chain storage key of the worker's lock.
 pub const OCW_LOCK: &[u8] = b"gridshard/matching/lock";
 
+/// Setting up participants in benchmarks, where the runtime's registry decides who is approved.
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper<AccountId> {
+	/// Makes `who` an approved provider (or user) with funds well beyond any escrow the
+	/// benchmarks hold.
+	fn approve(who: &AccountId, provider: bool);
+}
+
 /// A snapshot in this runtime.
 pub type SnapshotOf<T> = Snapshot<
 	<T as frame_system::Config>::AccountId,
@@ -220,6 +228,10 @@ pub mod pallet {
 
 		/// Weights, from `benchmarking.rs`.
 		type WeightInfo: WeightInfo;
+
+		/// Sets up participants in benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper<Self::AccountId>;
 	}
 
 	/// Each period's offers, by provider.
@@ -622,7 +634,7 @@ pub mod pallet {
 		///
 		/// Emits [`Event::SolutionAccepted`].
 		#[pallet::call_index(5)]
-		#[pallet::weight(T::WeightInfo::submit_solution(solution.len() as u32))]
+		#[pallet::weight(T::WeightInfo::submit_solution(solution.len() as u32, T::MaxOffers::get()))]
 		#[pallet::authorize(|_source, period, _solution, claimed| Pallet::<T>::authorize_solution(*period, claimed))]
 		#[pallet::weight_of_authorize(T::WeightInfo::authorize_submit_solution())]
 		pub fn submit_solution(

@@ -71,15 +71,38 @@ parameter_types! {
 	pub static Funds: u128 = 1_000_000;
 	/// Orders opened.
 	pub static Opened: Vec<NewOrder<u64, u128, u64>> = Vec::new();
+	/// Participants set up by benchmarks: `(account, provider?)`.
+	pub static Approved: Vec<(u64, bool)> = Vec::new();
+}
+
+fn set_up(who: &u64) -> Option<bool> {
+	Approved::get().into_iter().find(|(a, _)| a == who).map(|(_, provider)| provider)
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl BenchmarkHelper<u64> for TestRegistry {
+	fn approve(who: &u64, provider: bool) {
+		Approved::mutate(|approved| {
+			approved.retain(|(a, _)| a != who);
+			approved.push((*who, provider));
+		});
+		Funds::set(u128::MAX / 4);
+	}
 }
 
 /// Providers from 10 up, users below; user 9 in region 2, everyone else in region 1.
 pub struct TestRegistry;
 impl ParticipantRegistry<u64> for TestRegistry {
 	fn approved_provider(who: &u64) -> Option<RegionId> {
+		if let Some(provider) = set_up(who) {
+			return provider.then_some(1);
+		}
 		(*who >= 10 && *who < 90 && !Suspended::get().contains(who)).then_some(1)
 	}
 	fn approved_user(who: &u64) -> Option<RegionId> {
+		if let Some(provider) = set_up(who) {
+			return (!provider).then_some(1);
+		}
 		(*who < 10 && !Suspended::get().contains(who)).then_some(if *who == 9 { 2 } else { 1 })
 	}
 	fn meter_key(_who: &u64) -> Option<MeterKey> {
@@ -123,7 +146,9 @@ impl OrderBook<u64, u128, u64> for TestMarket {
 		Some(u128::from(energy).checked_mul(price)? / 1_000)
 	}
 	fn open_order(order: NewOrder<u64, u128, u64>) -> Result<OrderId, DispatchError> {
-		if Suspended::get().contains(&order.user) || Suspended::get().contains(&order.provider) {
+		if TestRegistry::approved_user(&order.user).is_none()
+			|| TestRegistry::approved_provider(&order.provider).is_none()
+		{
 			return Err(DispatchError::Other("not approved"));
 		}
 		let cost = Self::cost(order.agreed, order.price).unwrap();
@@ -151,6 +176,8 @@ impl pallet_matching::Config for Test {
 	type MaxFeeEntries = ConstU32<2>;
 	type SolverMaxNodes = ConstU64<100_000>;
 	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = TestRegistry;
 }
 
 /// Runs the hooks of each block up to and including `n`.
@@ -173,6 +200,7 @@ pub fn new_test_ext() -> TestExternalities {
 		Held::set(BTreeMap::new());
 		Funds::set(1_000_000);
 		Opened::set(Vec::new());
+		Approved::set(Vec::new());
 	});
 	TestExternalities(ext)
 }

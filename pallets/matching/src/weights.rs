@@ -7,7 +7,7 @@ pub trait WeightInfo {
 	fn post_request() -> Weight;
 	fn cancel_request() -> Weight;
 	fn set_grid_fee() -> Weight;
-	fn submit_solution(n: u32) -> Weight;
+	fn submit_solution(n: u32, m: u32) -> Weight;
 	fn authorize_submit_solution() -> Weight;
 	fn take_snapshot(n: u32, m: u32) -> Weight;
 	fn adopt(n: u32, m: u32) -> Weight;
@@ -29,7 +29,7 @@ impl WeightInfo for () {
 	fn set_grid_fee() -> Weight {
 		Weight::zero()
 	}
-	fn submit_solution(_n: u32) -> Weight {
+	fn submit_solution(_n: u32, _m: u32) -> Weight {
 		Weight::zero()
 	}
 	fn authorize_submit_solution() -> Weight {
@@ -62,7 +62,7 @@ impl<T> WeightInfo for SubstrateWeight<T> {
 	fn set_grid_fee() -> Weight {
 		Weight::zero()
 	}
-	fn submit_solution(_n: u32) -> Weight {
+	fn submit_solution(_n: u32, _m: u32) -> Weight {
 		Weight::zero()
 	}
 	fn authorize_submit_solution() -> Weight {
