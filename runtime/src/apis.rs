@@ -15,9 +15,9 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Balance, Block, Difficulty, Executive, InherentDataExt, Nonce, Registration,
-	Reputation, Runtime, RuntimeCall, RuntimeGenesisConfig, Settlement, System, TransactionPayment,
-	VERSION,
+	AccountId, Balance, Block, Difficulty, Executive, InherentDataExt, Matching, Nonce,
+	Registration, Reputation, Runtime, RuntimeCall, RuntimeGenesisConfig, Settlement, System,
+	TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {
@@ -162,6 +162,42 @@ impl_runtime_apis! {
 
 		fn uncommitted_escrow(who: AccountId) -> Balance {
 			pallet_settlement::Uncommitted::<Runtime>::get(who)
+		}
+	}
+
+	impl pallet_matching_runtime_api::MatchingApi<
+		Block,
+		AccountId,
+		pallet_matching::Phase,
+		pallet_matching::Offer,
+		pallet_matching::RequestOf<Runtime>,
+		pallet_matching::Score,
+		pallet_matching::Adoption,
+	> for Runtime {
+		fn phase() -> (u32, pallet_matching::Phase) {
+			(Matching::current_period(), Matching::phase())
+		}
+
+		fn book(
+			period: u32,
+		) -> (
+			Vec<(AccountId, pallet_matching::Offer)>,
+			Vec<(u32, pallet_matching::RequestOf<Runtime>)>,
+		) {
+			Matching::book(period)
+		}
+
+		fn best_solution() -> Option<(u32, pallet_matching::Score, Vec<(AccountId, AccountId)>)> {
+			Matching::best_solution()
+		}
+
+		fn last_adopted() -> Option<pallet_matching::Adoption> {
+			pallet_matching::LastAdopted::<Runtime>::get()
+		}
+
+		fn preview() -> Option<(pallet_matching::Score, Vec<(AccountId, AccountId)>)> {
+			let (solution, score, snapshot) = Matching::preview()?;
+			Some((score, Matching::named_pairs(&snapshot, &solution)))
 		}
 	}
 

@@ -13,6 +13,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_registration, Registration]
 	[pallet_reputation, Reputation]
 	[pallet_settlement, Settlement]
+	[pallet_matching, Matching]
 );
 
 impl frame_system_benchmarking::Config for crate::Runtime {}

@@ -29,6 +29,8 @@ mod benchmarks;
 pub mod configs;
 pub mod genesis_config_presets;
 #[cfg(test)]
+mod market_tests;
+#[cfg(test)]
 mod tests;
 
 pub use gridshard_primitives::{
@@ -41,6 +43,7 @@ use sp_version::RuntimeVersion;
 pub use frame_system::Call as SystemCall;
 pub use pallet_balances::Call as BalancesCall;
 pub use pallet_collective::Call as QualificationCouncilCall;
+pub use pallet_matching::Call as MatchingCall;
 pub use pallet_registration::Call as RegistrationCall;
 pub use pallet_settlement::Call as SettlementCall;
 pub use pallet_timestamp::Call as TimestampCall;
@@ -88,8 +91,12 @@ pub const EXISTENTIAL_DEPOSIT: Balance = MILLI_GRID;
 /// The reward of one mined block.
 pub const BLOCK_REWARD: Balance = 10 * GRID;
 
-/// Blocks per trading period: two minutes at the target block time.
+/// Blocks per trading period: two minutes at the target block time. The last
+/// [`SOLUTION_BLOCKS`] of each period are its solution window.
 pub const PERIOD_BLOCKS: BlockNumber = 20;
+
+/// Blocks of each period's solution window.
+pub const SOLUTION_BLOCKS: BlockNumber = 6;
 
 /// The deposit a provider or user pays into hold while registered: ten block rewards.
 pub const REGISTRATION_DEPOSIT: Balance = 100 * GRID;
@@ -202,4 +209,8 @@ mod runtime {
 	/// Escrow, meter readings and the settlement of orders.
 	#[runtime::pallet_index(10)]
 	pub type Settlement = pallet_settlement;
+
+	/// Trading periods, the order book and the off-chain matching.
+	#[runtime::pallet_index(11)]
+	pub type Matching = pallet_matching;
 }

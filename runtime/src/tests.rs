@@ -5,9 +5,9 @@ use crate::{
 	configs::QualificationCollective,
 	genesis_config_presets::{self, ENDOWMENT},
 	AccountId, AllPalletsWithSystem, Balances, BlockReward, Difficulty, Executive, Header,
-	QualificationCouncil, Registration, RegistrationCall, Reputation, Runtime, RuntimeCall,
-	RuntimeOrigin, Settlement, System, TimestampCall, UncheckedExtrinsic, BLOCK_REWARD, GRID,
-	REGISTRATION_DEPOSIT, TARGET_BLOCK_TIME_MS,
+	Matching, QualificationCouncil, Registration, RegistrationCall, Reputation, Runtime,
+	RuntimeCall, RuntimeOrigin, Settlement, System, TimestampCall, UncheckedExtrinsic,
+	BLOCK_REWARD, GRID, REGISTRATION_DEPOSIT, TARGET_BLOCK_TIME_MS,
 };
 use codec::Encode;
 use frame_support::traits::{fungible::Inspect, IntegrityTest};
@@ -35,12 +35,14 @@ fn run_block(n: u32, miner: &sp_runtime::AccountId32) {
 	Executive::finalize_block();
 }
 
-fn check_invariants() {
+/// Every pallet's `try_state`.
+pub(crate) fn check_invariants() {
 	Difficulty::do_try_state().unwrap();
 	BlockReward::do_try_state().unwrap();
 	Registration::do_try_state().unwrap();
 	Reputation::do_try_state().unwrap();
 	Settlement::do_try_state().unwrap();
+	Matching::do_try_state().unwrap();
 }
 
 /// The genesis participants are approved, and the main service nodes form the council.

@@ -175,6 +175,7 @@ pub fn invariants() {
 	Registration::do_try_state().expect("registration invariants");
 	Reputation::do_try_state().expect("reputation invariants");
 	Settlement::do_try_state().expect("settlement invariants");
+	gridshard_runtime::Matching::do_try_state().expect("matching invariants");
 }
 
 /// Dispatches `call` from `origin`, which must succeed.

@@ -1012,6 +1012,27 @@ impl<T: Config> Pallet<T> {
 		(Offers::<T>::iter_prefix(period).collect(), requests)
 	}
 
+	/// `solution`'s pairs as `(user, provider)` accounts of `snapshot`.
+	pub fn named_pairs(
+		snapshot: &SnapshotOf<T>,
+		solution: &[(u32, u32)],
+	) -> Vec<(T::AccountId, T::AccountId)> {
+		solution
+			.iter()
+			.filter_map(|(i, j)| {
+				let user = snapshot.requests.get(*i as usize)?.user.clone();
+				Some((user, snapshot.offers.get(*j as usize)?.provider.clone()))
+			})
+			.collect()
+	}
+
+	/// The best verified solution so far, with its period and named pairs: for the runtime API.
+	pub fn best_solution() -> Option<(PeriodIndex, Score, Vec<(T::AccountId, T::AccountId)>)> {
+		let snapshot = CurrentSnapshot::<T>::get()?;
+		let (score, solution) = BestSolution::<T>::get()?;
+		Some((snapshot.period, score, Self::named_pairs(&snapshot, &solution)))
+	}
+
 	/// What the solver would do with the current book if it closed now: for the runtime API.
 	pub fn preview() -> Option<(Vec<(u32, u32)>, Score, SnapshotOf<T>)> {
 		let period = Self::current_period();

@@ -987,6 +987,28 @@ impl<T: Config> EnsureOrigin<T::RuntimeOrigin> for EnsureTradingCentre<T> {
 	}
 }
 
+/// The origin of the grid operator named in [`GridOperator`]: a signed origin of that account
+/// (matching lets it set the grid fee table).
+pub struct EnsureGridOperator<T>(core::marker::PhantomData<T>);
+
+impl<T: Config> EnsureOrigin<T::RuntimeOrigin> for EnsureGridOperator<T> {
+	type Success = T::AccountId;
+
+	fn try_origin(origin: T::RuntimeOrigin) -> Result<Self::Success, T::RuntimeOrigin> {
+		let operator = GridOperator::<T>::get();
+		origin.into().and_then(|raw| match raw {
+			frame_system::RawOrigin::Signed(who) if Some(&who) == operator.as_ref() => Ok(who),
+			other => Err(other.into()),
+		})
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn try_successful_origin() -> Result<T::RuntimeOrigin, ()> {
+		let operator = GridOperator::<T>::get().ok_or(())?;
+		Ok(frame_system::RawOrigin::Signed(operator).into())
+	}
+}
+
 impl<T: Config> OpenObligations<T::AccountId> for Pallet<T> {
 	fn has_open_obligations(who: &T::AccountId) -> bool {
 		OpenOrders::<T>::contains_key(who) || Uncommitted::<T>::contains_key(who)

@@ -27,11 +27,11 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Balance, Balances, Block, BlockNumber, Difficulty, Hash, Nonce, PalletInfo,
-	Registration, Reputation, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason,
+	AccountId, Balance, Balances, Block, BlockNumber, Difficulty, Hash, Matching, Nonce,
+	PalletInfo, Registration, Reputation, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason,
 	RuntimeHoldReason, RuntimeOrigin, RuntimeTask, Settlement, System, BLOCK_REWARD,
-	EXISTENTIAL_DEPOSIT, GRID, HOURS, PERIOD_BLOCKS, REGISTRATION_DEPOSIT, TARGET_BLOCK_TIME_MS,
-	VERSION,
+	EXISTENTIAL_DEPOSIT, GRID, HOURS, PERIOD_BLOCKS, REGISTRATION_DEPOSIT, SOLUTION_BLOCKS,
+	TARGET_BLOCK_TIME_MS, VERSION,
 };
 
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
@@ -200,8 +200,8 @@ impl pallet_registration::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type QualificationOrigin = QualificationOrigin;
-	/// Open orders and uncommitted escrow keep a participant from leaving.
-	type Obligations = Settlement;
+	/// Open orders, uncommitted escrow, offers and requests keep a participant from leaving.
+	type Obligations = (Settlement, Matching);
 	type Forfeit = ResolveTo<RewardPot, Balances>;
 	type Deposit = ConstU128<REGISTRATION_DEPOSIT>;
 	type MisconductForfeit = MisconductForfeit;
@@ -215,17 +215,12 @@ parameter_types! {
 	pub const MisconductForfeit: Perbill = Perbill::from_percent(20);
 }
 
-/// The trading period: block number divided by [`PERIOD_BLOCKS`], so period 0 is blocks 0 to 19.
-pub struct BlockPeriods;
-
-impl gridshard_primitives::traits::PeriodClock for BlockPeriods {
-	fn current_period() -> gridshard_primitives::PeriodIndex {
-		System::block_number() / PERIOD_BLOCKS
-	}
-}
+/// Moves reputation's clock (matching's periods, which follow the block number) in benchmarks.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct ReputationBenchmarks;
 
 #[cfg(feature = "runtime-benchmarks")]
-impl pallet_reputation::BenchmarkHelper for BlockPeriods {
+impl pallet_reputation::BenchmarkHelper for ReputationBenchmarks {
 	fn set_period(period: gridshard_primitives::PeriodIndex) {
 		System::set_block_number(period.saturating_mul(PERIOD_BLOCKS));
 	}
@@ -239,7 +234,8 @@ parameter_types! {
 }
 
 impl pallet_reputation::Config for Runtime {
-	type Clock = BlockPeriods;
+	/// Matching's trading periods.
+	type Clock = Matching;
 	type Alpha = ReputationAlpha;
 	type MaxDeliveryRatio = MaxDeliveryRatio;
 	/// Each order a provider settles in a period, up to 16, is kept in its record.
@@ -250,7 +246,7 @@ impl pallet_reputation::Config for Runtime {
 	type MaxRankingPage = ConstU32<100>;
 	type WeightInfo = pallet_reputation::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = BlockPeriods;
+	type BenchmarkHelper = ReputationBenchmarks;
 }
 
 parameter_types! {
@@ -297,5 +293,96 @@ impl pallet_settlement::BenchmarkHelper<AccountId> for MarketBenchmarks {
 		use frame_support::traits::fungible::Mutate;
 		let _ = Balances::set_balance(who, 1_000_000 * GRID);
 		Registration::approve_for_benchmarks(who, provider, meter_key);
+	}
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_matching::BenchmarkHelper<AccountId> for MarketBenchmarks {
+	fn approve(who: &AccountId, provider: bool) {
+		use codec::Encode;
+		use frame_support::traits::fungible::Mutate;
+		let _ = Balances::set_balance(who, 1_000_000_000 * GRID);
+		let key = sp_core::sr25519::Public::from_raw(sp_core::hashing::blake2_256(&who.encode()));
+		Registration::approve_for_benchmarks(who, provider, key);
+	}
+}
+
+parameter_types! {
+	/// Offers may ask up to 10 GRID per kWh; requests without a limit escrow at that price.
+	pub const MaxPrice: Balance = 10 * GRID;
+	/// Ten milli-GRID per kWh between regions the grid company has not priced.
+	pub const DefaultGridFee: Balance = 10 * crate::MILLI_GRID;
+	/// `zeta` in eq. 4 is counted in whole GRID.
+	pub const ZetaUnit: Balance = GRID;
+}
+
+impl pallet_matching::Config for Runtime {
+	type Registry = Registration;
+	type Reputation = Reputation;
+	type Escrow = Settlement;
+	type Orders = Settlement;
+	/// The grid operator settlement names (the grid company), or Root.
+	type GridCompanyOrigin =
+		EitherOfDiverse<EnsureRoot<AccountId>, pallet_settlement::EnsureGridOperator<Runtime>>;
+	type PeriodLength = ConstU32<PERIOD_BLOCKS>;
+	type SolutionBlocks = ConstU32<SOLUTION_BLOCKS>;
+	/// Orders deliver over the ten blocks after adoption.
+	type DeliveryBlocks = ConstU32<10>;
+	type MaxPrice = MaxPrice;
+	/// One MWh per request.
+	type MaxRequestEnergy = ConstU64<1_000_000>;
+	type DefaultGridFee = DefaultGridFee;
+	type ZetaUnit = ZetaUnit;
+	type MaxOffers = ConstU32<50>;
+	type MaxRequests = ConstU32<1_000>;
+	type MaxFeeEntries = ConstU32<64>;
+	/// Branch-and-bound nodes per solve: the same answer on every node.
+	type SolverMaxNodes = ConstU64<20_000>;
+	type WeightInfo = pallet_matching::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = MarketBenchmarks;
+}
+
+impl<LocalCall> frame_system::offchain::CreateTransactionBase<LocalCall> for Runtime
+where
+	RuntimeCall: From<LocalCall>,
+{
+	type Extrinsic = crate::UncheckedExtrinsic;
+	type RuntimeCall = RuntimeCall;
+}
+
+impl<LocalCall> frame_system::offchain::CreateTransaction<LocalCall> for Runtime
+where
+	RuntimeCall: From<LocalCall>,
+{
+	type Extension = crate::TxExtension;
+
+	fn create_transaction(
+		call: RuntimeCall,
+		extension: crate::TxExtension,
+	) -> crate::UncheckedExtrinsic {
+		crate::UncheckedExtrinsic::new_transaction(call, extension)
+	}
+}
+
+/// Off-chain workers submit authorised calls (matching's solutions) as general transactions
+/// with the runtime's extensions: no signer, so no nonce and no fee.
+impl<LocalCall> frame_system::offchain::CreateAuthorizedTransaction<LocalCall> for Runtime
+where
+	RuntimeCall: From<LocalCall>,
+{
+	fn create_extension() -> crate::TxExtension {
+		(
+			frame_system::AuthorizeCall::new(),
+			frame_system::CheckNonZeroSender::new(),
+			frame_system::CheckSpecVersion::new(),
+			frame_system::CheckTxVersion::new(),
+			frame_system::CheckGenesis::new(),
+			frame_system::CheckEra::from(sp_runtime::generic::Era::Immortal),
+			frame_system::CheckNonce::from(0),
+			frame_system::CheckWeight::new(),
+			pallet_transaction_payment::ChargeTransactionPayment::from(0),
+			frame_system::WeightReclaim::new(),
+		)
 	}
 }

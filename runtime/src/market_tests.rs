@@ -1,0 +1,233 @@
+//! Whole trading periods through every market pallet: registration and approval, offers and
+//! requests with escrow, the off-chain worker's solution submitted as a general transaction,
+//! adoption into orders, signed meter readings, settlement, payout and reputation, with the
+//! books checked to balance.
+
+use crate::{
+	configs::RewardPot, genesis_config_presets, Balances, Executive, Header, Matching,
+	MatchingCall, Registration, RegistrationCall, Reputation, Runtime, RuntimeCall, RuntimeOrigin,
+	SettlementCall, System, TimestampCall, UncheckedExtrinsic, BLOCK_REWARD, GRID, MILLI_GRID,
+	PERIOD_BLOCKS, SOLUTION_BLOCKS, TARGET_BLOCK_TIME_MS,
+};
+use codec::{Decode, Encode};
+use frame_support::traits::{
+	fungible::{Inspect, InspectHold},
+	Hooks, UnfilteredDispatchable,
+};
+use gridshard_primitives::{pow::POW_ENGINE_ID, traits::ReputationProvider, AccountId};
+use pallet_registration::{Application, GridConnection, Role, VoltageLevel};
+use pallet_settlement::{reading_payload, Reading, Side};
+use sp_core::{
+	offchain::{
+		testing::{TestOffchainExt, TestTransactionPoolExt},
+		OffchainDbExt, OffchainWorkerExt, TransactionPoolExt,
+	},
+	sr25519, Pair, H256,
+};
+use sp_keyring::Sr25519Keyring;
+use sp_runtime::{traits::Header as _, Digest, DigestItem, FixedU128};
+
+fn meter(keyring: Sr25519Keyring) -> sr25519::Pair {
+	sr25519::Pair::from_string(&format!("//{}//meter", <&str>::from(keyring)), None).unwrap()
+}
+
+/// Runs the next block as a miner builds it, with `body` among its extrinsics, then checks
+/// every pallet's invariants.
+fn block(body: impl FnOnce()) {
+	let n = System::block_number() + 1;
+	let mut digest = Digest::default();
+	digest.push(DigestItem::PreRuntime(
+		POW_ENGINE_ID,
+		Sr25519Keyring::Alice.to_account_id().encode(),
+	));
+	Executive::initialize_block(&Header::new(
+		n,
+		Default::default(),
+		Default::default(),
+		System::parent_hash(),
+		digest,
+	));
+	let now = TARGET_BLOCK_TIME_MS * u64::from(n);
+	Executive::apply_extrinsic(UncheckedExtrinsic::new_bare(RuntimeCall::Timestamp(
+		TimestampCall::set { now },
+	)))
+	.unwrap()
+	.unwrap();
+	body();
+	Executive::finalize_block();
+	crate::tests::check_invariants();
+}
+
+fn run_to(n: u32) {
+	while System::block_number() < n {
+		block(|| {});
+	}
+}
+
+fn dispatch(call: RuntimeCall, origin: RuntimeOrigin) {
+	call.dispatch_bypass_filter(origin).expect("the call succeeds");
+}
+
+fn signed(keyring: Sr25519Keyring) -> RuntimeOrigin {
+	RuntimeOrigin::signed(keyring.to_account_id())
+}
+
+/// A general transaction (no signer) carrying `call`, as meters and off-chain workers send.
+fn general(call: RuntimeCall) -> UncheckedExtrinsic {
+	use frame_system::offchain::CreateAuthorizedTransaction;
+	<Runtime as CreateAuthorizedTransaction<MatchingCall<Runtime>>>::create_authorized_transaction(
+		call,
+	)
+}
+
+#[test]
+fn a_whole_period_runs_through_every_market_pallet() {
+	let mut ext =
+		sp_io::TestExternalities::new(genesis_config_presets::preset_storage("development"));
+	let (offchain, _) = TestOffchainExt::new();
+	let (pool, pool_state) = TestTransactionPoolExt::new();
+	ext.register_extension(OffchainDbExt::new(offchain.clone()));
+	ext.register_extension(OffchainWorkerExt::new(offchain));
+	ext.register_extension(TransactionPoolExt::new(pool));
+
+	let newcomer = Sr25519Keyring::CharlieStash;
+	let providers = [Sr25519Keyring::Eve, Sr25519Keyring::Ferdie, newcomer];
+	let users = [Sr25519Keyring::AliceStash, Sr25519Keyring::BobStash];
+	let pot = RewardPot::get();
+
+	ext.execute_with(|| {
+		let issuance = Balances::total_issuance();
+		let pot_before = Balances::balance(&pot);
+		let users_before = users.map(|u| Balances::total_balance(&u.to_account_id()));
+
+		// Block 1: a newcomer applies and the council (Root here) approves; offers and requests.
+		block(|| {
+			let account = newcomer.to_account_id();
+			let meter_id = b"MTR-NEW-0001".to_vec();
+			let proof =
+				meter(newcomer).sign(&Registration::meter_key_proof_payload(&account, &meter_id));
+			let application = Application {
+				role: Role::Provider {
+					kind: pallet_registration::GenerationKind::Storage,
+					rated_power_w: 20_000,
+					connection: GridConnection {
+						point: b"feeder-3".to_vec(),
+						voltage: VoltageLevel::Low,
+					},
+				},
+				region: 1,
+				name: b"Charlie Battery".to_vec(),
+				meter_id,
+				meter_key: meter(newcomer).public(),
+				meter_key_proof: proof,
+				settlement_commitment: H256::repeat_byte(3),
+			};
+			dispatch(
+				RuntimeCall::Registration(RegistrationCall::apply {
+					application: Box::new(application),
+				}),
+				signed(newcomer),
+			);
+			dispatch(
+				RuntimeCall::Registration(RegistrationCall::approve { who: account }),
+				RuntimeOrigin::root(),
+			);
+
+			// Eve: 0.20 GRID/kWh, 10 kWh; Ferdie: 0.25, 10 kWh; the newcomer: 0.15, 10 kWh.
+			for (provider, price) in providers.iter().zip([200, 250, 150]) {
+				let offer =
+					MatchingCall::post_offer { price: price * MILLI_GRID, capacity: 10_000 };
+				dispatch(RuntimeCall::Matching(offer), signed(*provider));
+			}
+			// 8 + 6 + 7 kWh: more than the two incumbents can supply alone.
+			for (user, energy) in [(users[0], 8_000), (users[1], 6_000), (users[0], 7_000)] {
+				let request = MatchingCall::post_request { energy, limit: Some(300 * MILLI_GRID) };
+				dispatch(RuntimeCall::Matching(request), signed(user));
+			}
+		});
+
+		// The close block takes the snapshot; the worker solves it and submits.
+		let close = PERIOD_BLOCKS - SOLUTION_BLOCKS;
+		run_to(close);
+		assert!(pallet_matching::CurrentSnapshot::<Runtime>::get().is_some());
+		Matching::offchain_worker(close);
+		let submitted = std::mem::take(&mut pool_state.write().transactions);
+		assert_eq!(submitted.len(), 1, "the worker submitted a solution");
+		let solution = UncheckedExtrinsic::decode(&mut &submitted[0][..]).unwrap();
+		block(|| Executive::apply_extrinsic(solution).unwrap().unwrap());
+		let (_, best) = pallet_matching::BestSolution::<Runtime>::get().expect("accepted");
+		assert_eq!(best.len(), 3, "every request served");
+
+		// Adoption: three orders delivering over the next ten blocks.
+		run_to(PERIOD_BLOCKS);
+		let adopted = pallet_matching::LastAdopted::<Runtime>::get().unwrap();
+		assert_eq!((adopted.matched, adopted.unmatched), (3, 0));
+		let orders: Vec<_> = pallet_settlement::Orders::<Runtime>::iter().collect();
+		assert_eq!(orders.len(), 3);
+		assert!(
+			orders.iter().any(|(_, o)| o.provider == newcomer.to_account_id()),
+			"the newcomer (RC 0) sells what the incumbents cannot"
+		);
+
+		// Meters report full delivery (a general transaction each); providers apply.
+		let window_end = PERIOD_BLOCKS + 10;
+		run_to(window_end - 1);
+		block(|| {
+			for (id, order) in &orders {
+				for side in [Side::Provider, Side::User] {
+					let who = if side == Side::Provider { &order.provider } else { &order.user };
+					let keyring = Sr25519Keyring::from_account_id(who).unwrap();
+					let reading = Reading {
+						order: *id,
+						side,
+						energy: order.agreed,
+						sequence: 1,
+						is_final: true,
+					};
+					let signature = meter(keyring).sign(&reading_payload(&reading));
+					let call = RuntimeCall::Settlement(SettlementCall::submit_reading {
+						reading,
+						signature,
+					});
+					Executive::apply_extrinsic(general(call)).unwrap().unwrap();
+				}
+			}
+		});
+		block(|| {
+			for (id, order) in &orders {
+				let call = SettlementCall::apply_for_settlement { order: *id };
+				dispatch(
+					RuntimeCall::Settlement(call),
+					RuntimeOrigin::signed(order.provider.clone()),
+				);
+			}
+		});
+
+		// Paid after the dispute window, counted by reputation, folded the period after.
+		run_to(4 * PERIOD_BLOCKS + 1);
+		assert_eq!(pallet_settlement::Orders::<Runtime>::iter().count(), 0, "all paid out");
+		for (_, order) in &orders {
+			let rc = Reputation::comprehensive_reputation(&order.provider);
+			assert!(rc > FixedU128::from_rational(39, 100), "reputation rose: {rc:?}");
+			assert!(!Reputation::history(&order.provider).is_empty());
+		}
+
+		// The books balance: only block rewards were minted; the pot paid one Token per
+		// full delivery; users paid exactly the orders' cost; no escrow is left.
+		assert_eq!(
+			Balances::total_issuance(),
+			issuance + BLOCK_REWARD * u128::from(System::block_number())
+		);
+		assert_eq!(pot_before - Balances::balance(&pot), 3 * GRID);
+		let cost: u128 = orders.iter().map(|(_, o)| o.escrow).sum();
+		let users_after = users.map(|u| Balances::total_balance(&u.to_account_id()));
+		assert_eq!(users_before.iter().sum::<u128>() - users_after.iter().sum::<u128>(), cost);
+		for user in users {
+			assert_eq!(pallet_settlement::Uncommitted::<Runtime>::get(user.to_account_id()), 0);
+			let account: AccountId = user.to_account_id();
+			let escrow =
+				crate::RuntimeHoldReason::Settlement(pallet_settlement::HoldReason::Escrow);
+			assert_eq!(Balances::balance_on_hold(&escrow, &account), 0, "no escrow held");
+		}
+	});
+}
