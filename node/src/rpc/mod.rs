@@ -3,8 +3,10 @@
 //! `sc-service` already serves `system_*`, `chain_*`, `state_*` and `author_*`; this module adds
 //! `system_accountNextIndex` (`substrate-frame-rpc-system`), `payment_*`
 //! (`pallet-transaction-payment-rpc`), `mining_status` ([`mining`]), `registration_*`
-//! ([`registration`]), `reputation_*` ([`reputation`]) and `settlement_*` ([`settlement`]).
+//! ([`registration`]), `reputation_*` ([`reputation`]), `settlement_*` ([`settlement`]) and
+//! `matching_*` ([`matching`]).
 
+pub mod matching;
 pub mod mining;
 pub mod registration;
 pub mod reputation;
@@ -58,9 +60,18 @@ where
 			AccountId,
 			Balance,
 			pallet_settlement::OrderOf<gridshard_runtime::Runtime>,
+		> + pallet_matching_runtime_api::MatchingApi<
+			Block,
+			AccountId,
+			pallet_matching::Phase,
+			pallet_matching::Offer,
+			pallet_matching::RequestOf<gridshard_runtime::Runtime>,
+			pallet_matching::Score,
+			pallet_matching::Adoption,
 		> + BlockBuilder<Block>,
 	P: TransactionPool + 'static,
 {
+	use matching::{Matching, MatchingApiServer};
 	use mining::{Mining, MiningApiServer};
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
 	use registration::{Registration, RegistrationApiServer};
@@ -75,6 +86,7 @@ where
 	module.merge(Registration::new(client.clone()).into_rpc())?;
 	module.merge(Reputation::new(client.clone()).into_rpc())?;
 	module.merge(Settlement::new(client.clone()).into_rpc())?;
+	module.merge(Matching::new(client.clone()).into_rpc())?;
 	module.merge(Mining::new(client, mining).into_rpc())?;
 	Ok(module)
 }

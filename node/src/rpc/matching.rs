@@ -1,0 +1,230 @@
+//! `matching_phase`, `matching_book`, `matching_bestSolution`, `matching_lastAdopted` and
+//! `matching_preview`: the market, read through `pallet-matching`'s runtime API.
+//!
+//! All are safe (public data) and take an optional block hash (the best block without one).
+//! Amounts come back as decimal strings in the smallest unit. `matching_preview` runs the
+//! solver on the current book inside the runtime: it costs the node some CPU per call.
+
+use gridshard_primitives::AccountId;
+use gridshard_runtime::{opaque::Block, Runtime};
+use jsonrpsee::{core::RpcResult, proc_macros::rpc, types::ErrorObjectOwned};
+use pallet_matching::{Adoption, Offer, Phase, RequestOf, Score, Source};
+use pallet_matching_runtime_api::MatchingApi as MatchingRuntimeApi;
+use serde::{Deserialize, Serialize};
+use sp_api::ProvideRuntimeApi;
+use sp_blockchain::HeaderBackend;
+use sp_core::crypto::Ss58Codec;
+use sp_runtime::traits::Block as BlockT;
+use std::sync::Arc;
+
+/// The current period and phase.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PhaseView {
+	/// The period.
+	pub period: u32,
+	/// `"open"` or `"solution"`.
+	pub phase: String,
+}
+
+/// An offer in the book.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OfferView {
+	/// The provider (SS58).
+	pub provider: String,
+	/// Price per kWh.
+	pub price: String,
+	/// Capacity, Wh.
+	pub capacity: u64,
+}
+
+/// A request in the book.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestView {
+	/// Its id in the period.
+	pub id: u32,
+	/// The user (SS58).
+	pub user: String,
+	/// Energy, Wh.
+	pub energy: u64,
+	/// The limit price per kWh, if any.
+	pub limit: Option<String>,
+	/// The escrow held.
+	pub escrow: String,
+}
+
+/// A period's book.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BookView {
+	/// The offers.
+	pub offers: Vec<OfferView>,
+	/// The requests.
+	pub requests: Vec<RequestView>,
+}
+
+/// A solution: its score and `(user, provider)` pairs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SolutionView {
+	/// The period, when known.
+	pub period: Option<u32>,
+	/// Energy served, Wh.
+	pub energy: String,
+	/// Total matching degree (scaled by 10^6).
+	pub weight: String,
+	/// `(user, provider)` pairs (SS58).
+	pub pairs: Vec<(String, String)>,
+}
+
+/// What the last adoption did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AdoptionView {
+	/// The period.
+	pub period: u32,
+	/// Energy served, Wh.
+	pub energy: String,
+	/// Total matching degree.
+	pub weight: String,
+	/// `"submitted"` or `"fallback"`.
+	pub source: String,
+	/// Orders opened.
+	pub matched: u32,
+	/// Requests released.
+	pub unmatched: u32,
+}
+
+fn solution(period: Option<u32>, score: Score, pairs: Vec<(AccountId, AccountId)>) -> SolutionView {
+	SolutionView {
+		period,
+		energy: score.energy.to_string(),
+		weight: score.weight.to_string(),
+		pairs: pairs.into_iter().map(|(u, p)| (u.to_ss58check(), p.to_ss58check())).collect(),
+	}
+}
+
+/// The matching RPC.
+#[rpc(client, server)]
+pub trait MatchingApi<BlockHash> {
+	/// The current period and phase.
+	#[method(name = "matching_phase")]
+	fn phase(&self, at: Option<BlockHash>) -> RpcResult<PhaseView>;
+
+	/// The book of `period` (default: the current one) until its adoption.
+	#[method(name = "matching_book")]
+	fn book(&self, period: Option<u32>, at: Option<BlockHash>) -> RpcResult<BookView>;
+
+	/// The best solution accepted in the current solution window, or `null`.
+	#[method(name = "matching_bestSolution")]
+	fn best_solution(&self, at: Option<BlockHash>) -> RpcResult<Option<SolutionView>>;
+
+	/// What the last adoption did, or `null`.
+	#[method(name = "matching_lastAdopted")]
+	fn last_adopted(&self, at: Option<BlockHash>) -> RpcResult<Option<AdoptionView>>;
+
+	/// What the solver would do with the current book (or snapshot), or `null` on an empty
+	/// book.
+	#[method(name = "matching_preview")]
+	fn preview(&self, at: Option<BlockHash>) -> RpcResult<Option<SolutionView>>;
+}
+
+/// Serves [`MatchingApiServer`].
+pub struct Matching<C> {
+	client: Arc<C>,
+}
+
+impl<C> Matching<C> {
+	/// Creates the RPC over a client.
+	pub fn new(client: Arc<C>) -> Self {
+		Self { client }
+	}
+}
+
+/// The error of a failed runtime API call.
+fn runtime_error(error: impl std::fmt::Display) -> ErrorObjectOwned {
+	ErrorObjectOwned::owned(9400, format!("runtime API call failed: {error}"), None::<()>)
+}
+
+impl<C> MatchingApiServer<<Block as BlockT>::Hash> for Matching<C>
+where
+	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
+	C::Api: MatchingRuntimeApi<Block, AccountId, Phase, Offer, RequestOf<Runtime>, Score, Adoption>,
+{
+	fn phase(&self, at: Option<<Block as BlockT>::Hash>) -> RpcResult<PhaseView> {
+		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let (period, phase) = self.client.runtime_api().phase(at).map_err(runtime_error)?;
+		let phase = match phase {
+			Phase::Open => "open",
+			Phase::Solution => "solution",
+		};
+		Ok(PhaseView { period, phase: phase.into() })
+	}
+
+	fn book(
+		&self,
+		period: Option<u32>,
+		at: Option<<Block as BlockT>::Hash>,
+	) -> RpcResult<BookView> {
+		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let api = self.client.runtime_api();
+		let period = match period {
+			Some(period) => period,
+			None => api.phase(at).map_err(runtime_error)?.0,
+		};
+		let (offers, requests) = api.book(at, period).map_err(runtime_error)?;
+		Ok(BookView {
+			offers: offers
+				.into_iter()
+				.map(|(provider, offer)| OfferView {
+					provider: provider.to_ss58check(),
+					price: offer.price.to_string(),
+					capacity: offer.capacity,
+				})
+				.collect(),
+			requests: requests
+				.into_iter()
+				.map(|(id, request)| RequestView {
+					id,
+					user: request.user.to_ss58check(),
+					energy: request.energy,
+					limit: request.limit.map(|l| l.to_string()),
+					escrow: request.escrow.to_string(),
+				})
+				.collect(),
+		})
+	}
+
+	fn best_solution(
+		&self,
+		at: Option<<Block as BlockT>::Hash>,
+	) -> RpcResult<Option<SolutionView>> {
+		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let best = self.client.runtime_api().best_solution(at).map_err(runtime_error)?;
+		Ok(best.map(|(period, score, pairs)| solution(Some(period), score, pairs)))
+	}
+
+	fn last_adopted(&self, at: Option<<Block as BlockT>::Hash>) -> RpcResult<Option<AdoptionView>> {
+		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let adopted = self.client.runtime_api().last_adopted(at).map_err(runtime_error)?;
+		Ok(adopted.map(|a| AdoptionView {
+			period: a.period,
+			energy: a.score.energy.to_string(),
+			weight: a.score.weight.to_string(),
+			source: match a.source {
+				Source::Submitted => "submitted".into(),
+				Source::Fallback => "fallback".into(),
+			},
+			matched: a.matched,
+			unmatched: a.unmatched,
+		}))
+	}
+
+	fn preview(&self, at: Option<<Block as BlockT>::Hash>) -> RpcResult<Option<SolutionView>> {
+		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let preview = self.client.runtime_api().preview(at).map_err(runtime_error)?;
+		Ok(preview.map(|(score, pairs)| solution(None, score, pairs)))
+	}
+}
