@@ -213,6 +213,24 @@ pub fn signed(
 	)
 }
 
+/// `call` as a general transaction without signer, as meters and off-chain workers send:
+/// valid only if the call authorises itself (`#[pallet::authorize]`).
+pub fn general(call: RuntimeCall) -> UncheckedExtrinsic {
+	let extension: TxExtension = (
+		frame_system::AuthorizeCall::new(),
+		frame_system::CheckNonZeroSender::new(),
+		frame_system::CheckSpecVersion::new(),
+		frame_system::CheckTxVersion::new(),
+		frame_system::CheckGenesis::new(),
+		frame_system::CheckEra::from(Era::Immortal),
+		frame_system::CheckNonce::from(0),
+		frame_system::CheckWeight::new(),
+		pallet_transaction_payment::ChargeTransactionPayment::from(0),
+		frame_system::WeightReclaim::new(),
+	);
+	UncheckedExtrinsic::new_transaction(call, extension)
+}
+
 type EventRecord = frame_system::EventRecord<RuntimeEvent, Hash>;
 
 impl Node {

@@ -299,10 +299,9 @@ impl pallet_settlement::BenchmarkHelper<AccountId> for MarketBenchmarks {
 #[cfg(feature = "runtime-benchmarks")]
 impl pallet_matching::BenchmarkHelper<AccountId> for MarketBenchmarks {
 	fn approve(who: &AccountId, provider: bool) {
-		use codec::Encode;
 		use frame_support::traits::fungible::Mutate;
 		let _ = Balances::set_balance(who, 1_000_000_000 * GRID);
-		let key = sp_core::sr25519::Public::from_raw(sp_core::hashing::blake2_256(&who.encode()));
+		let key = sp_core::sr25519::Public::from_raw(frame_support::Hashable::blake2_256(who));
 		Registration::approve_for_benchmarks(who, provider, key);
 	}
 }

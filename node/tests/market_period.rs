@@ -1,0 +1,171 @@
+//! A whole trading period on a `--dev` node, driven over RPC: offers and requests, the
+//! off-chain worker's solution, orders, signed meter readings, settlement, payout and
+//! reputation. Prints each step; `scripts/period-demo.sh` runs it with its output shown.
+//!
+//! It takes several minutes: the dev chain targets 6-second blocks and a period is 20 blocks;
+//! the payout waits 20 blocks after settlement and reputation counts it when that period ends.
+
+mod common;
+
+use common::{general, signed, Node};
+use gridshard_runtime::{
+	MatchingCall, RuntimeCall, SettlementCall, GRID, MILLI_GRID, PERIOD_BLOCKS, SOLUTION_BLOCKS,
+};
+use pallet_settlement::{reading_payload, Reading, Side};
+use serde_json::{json, Value};
+use sp_core::{sr25519, Pair};
+use sp_keyring::Sr25519Keyring;
+use std::time::Duration;
+
+const MINUTES: Duration = Duration::from_secs(60);
+
+fn meter(keyring: Sr25519Keyring) -> sr25519::Pair {
+	sr25519::Pair::from_string(&format!("//{}//meter", <&str>::from(keyring)), None).unwrap()
+}
+
+fn step(text: String) {
+	println!("[period] {text}");
+}
+
+#[test]
+fn a_whole_period_over_rpc_ends_with_orders_settled_and_reputations_updated() {
+	let node = Node::start("period", &["--dev", "--tmp"]);
+	let genesis = node.genesis();
+	let providers = [(Sr25519Keyring::Eve, 200), (Sr25519Keyring::Ferdie, 250)];
+	let users = [(Sr25519Keyring::AliceStash, 6_000), (Sr25519Keyring::BobStash, 9_000)];
+
+	// Start early in an open phase, once the first blocks' difficulty has settled a little.
+	let (period, start) = node.wait_for("an early block of an open phase", 3 * MINUTES, || {
+		let best = node.best_number() as u32;
+		let offset = best % PERIOD_BLOCKS;
+		(best >= PERIOD_BLOCKS && (1..=4).contains(&offset)).then_some((best / PERIOD_BLOCKS, best))
+	});
+	step(format!("block #{start}: period {period} is open; posting offers and requests"));
+
+	let mut pending = Vec::new();
+	for (provider, price) in providers {
+		let call = RuntimeCall::Matching(MatchingCall::post_offer {
+			price: price * MILLI_GRID,
+			capacity: 10_000,
+		});
+		let nonce = node.next_nonce(&provider.to_account_id());
+		pending.push((
+			format!("{provider:?}'s offer"),
+			signed(&provider.pair(), call, nonce, genesis),
+		));
+	}
+	for (user, energy) in users {
+		let call = RuntimeCall::Matching(MatchingCall::post_request {
+			energy,
+			limit: Some(300 * MILLI_GRID),
+		});
+		let nonce = node.next_nonce(&user.to_account_id());
+		pending.push((format!("{user:?}'s request"), signed(&user.pair(), call, nonce, genesis)));
+	}
+	for (what, xt) in &pending {
+		let (block, _) = node.submit_and_watch(what, xt);
+		step(format!("{what} is in {block}"));
+	}
+	let book = node.rpc("matching_book", json!([period]));
+	step(format!("matching_book: {book}"));
+	let preview = node.rpc("matching_preview", json!([]));
+	step(format!("matching_preview: {preview}"));
+
+	// The close, the worker's solution, and the adoption at the next period.
+	let adopted = node.wait_for("the adoption", 5 * MINUTES, || {
+		let adopted = node.rpc("matching_lastAdopted", json!([]));
+		(adopted["period"] == json!(period)).then_some(adopted)
+	});
+	step(format!(
+		"the snapshot closed at block #{}; adopted: {adopted}",
+		(period + 1) * PERIOD_BLOCKS - SOLUTION_BLOCKS
+	));
+	assert_eq!(adopted["matched"], json!(2), "{adopted}");
+
+	let orders: Vec<Value> = providers
+		.iter()
+		.flat_map(|(provider, _)| {
+			let orders =
+				node.rpc("settlement_ordersOf", json!([provider.to_account_id().to_string()]));
+			orders.as_array().unwrap().clone()
+		})
+		.collect();
+	assert_eq!(orders.len(), 2, "{orders:?}");
+	for order in &orders {
+		step(format!(
+			"order {}: {} Wh from {} to {} at {} per kWh, escrow {}, window {}",
+			order["id"],
+			order["agreed"],
+			order["provider"],
+			order["user"],
+			order["price"],
+			order["escrow"],
+			order["window"]
+		));
+	}
+
+	// Both meters of each order report full delivery, as feeless general transactions.
+	let keyring = |ss58: &Value| {
+		let account: sp_runtime::AccountId32 = ss58.as_str().unwrap().parse().unwrap();
+		Sr25519Keyring::from_account_id(&account).unwrap()
+	};
+	for order in &orders {
+		let id = order["id"].as_u64().unwrap();
+		let agreed = order["agreed"].as_u64().unwrap();
+		for (side, who) in [(Side::Provider, &order["provider"]), (Side::User, &order["user"])] {
+			let reading = Reading { order: id, side, energy: agreed, sequence: 1, is_final: true };
+			let signature = meter(keyring(who)).sign(&reading_payload(&reading));
+			let call =
+				RuntimeCall::Settlement(SettlementCall::submit_reading { reading, signature });
+			let (block, _) = node.submit_and_watch("a meter reading", &general(call));
+			step(format!("order {id}: {side:?} meter read {agreed} Wh (final) in {block}"));
+		}
+	}
+
+	// After the delivery window each provider applies for settlement.
+	for order in &orders {
+		let id = order["id"].as_u64().unwrap();
+		let window_end = order["window"][1].as_u64().unwrap();
+		node.wait_for("the end of the delivery window", 5 * MINUTES, || {
+			(node.best_number() >= window_end).then_some(())
+		});
+		let provider = keyring(&order["provider"]);
+		let call = RuntimeCall::Settlement(SettlementCall::apply_for_settlement { order: id });
+		let nonce = node.next_nonce(&provider.to_account_id());
+		let (block, _) = node
+			.submit_and_watch("the settlement", &signed(&provider.pair(), call, nonce, genesis));
+		let settled = node.rpc("settlement_order", json!([id]));
+		step(format!(
+			"order {id}: {provider:?} applied in {block}; outcome {}, payable at #{}",
+			settled["outcome"], settled["payableAt"]
+		));
+	}
+
+	// Payout after the dispute window and the confirmation depth.
+	for order in &orders {
+		let id = order["id"].as_u64().unwrap();
+		node.wait_for("the payout", 10 * MINUTES, || {
+			node.rpc("settlement_order", json!([id])).is_null().then_some(())
+		});
+		step(format!("order {id}: paid out (block #{})", node.best_number()));
+	}
+	let payout_period = node.best_number() as u32 / PERIOD_BLOCKS;
+
+	// Reputation counts the deliveries when the payout's period ends.
+	for (provider, _) in providers {
+		let account = provider.to_account_id().to_string();
+		let standing = node.wait_for("the reputation", 10 * MINUTES, || {
+			let standing = node.rpc("reputation_standing", json!([account]));
+			(standing["comprehensive"].as_str()? != "0.000000000000000000").then_some(standing)
+		});
+		step(format!("{provider:?}: reputation_standing {standing}"));
+		assert!(standing["lifetimeTrades"].as_u64().unwrap() >= 1);
+	}
+	let ranking = node.rpc("reputation_ranking", json!([]));
+	step(format!("reputation_ranking after period {payout_period}: {ranking}"));
+	let balance = |k: Sr25519Keyring| {
+		node.rpc("system_accountNextIndex", json!([k.to_account_id().to_string()]))
+	};
+	let _ = balance;
+	step(format!("done at block #{}; one GRID is {GRID} units", node.best_number()));
+}
