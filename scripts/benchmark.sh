@@ -3,7 +3,9 @@
 #   scripts/benchmark.sh difficulty      ->  pallets/difficulty/src/weights.rs
 # Builds the node with the `runtime-benchmarks` feature first (a second build beside the
 # default one; see docs/architecture.md). STEPS and REPEAT may be overridden from the
-# environment.
+# environment, and BENCH_ARGS adds arguments (for example `--no-min-squares`, to derive the
+# weights from the median slopes when the least-squares fit of a two-component benchmark is
+# unstable).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/env.sh"
@@ -19,5 +21,6 @@ cargo build --release --locked -p gridshard-node --features runtime-benchmarks
 	--repeat "${REPEAT:-20}" \
 	--template scripts/pallet-weight-template.hbs \
 	--header scripts/weights-header.txt \
-	--output "pallets/$name/src/weights.rs"
+	--output "pallets/$name/src/weights.rs" \
+	${BENCH_ARGS:-}
 echo "wrote pallets/$name/src/weights.rs"

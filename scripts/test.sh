@@ -14,7 +14,7 @@ cargo build --release --locked -p gridshard-node
 cargo test --release --locked --workspace
 # The pallets' benchmarks, run once each as tests (they need the `runtime-benchmarks` feature).
 cargo test --release --locked -p pallet-difficulty -p pallet-block-reward -p pallet-registration \
-	-p pallet-reputation -p pallet-settlement \
+	-p pallet-reputation -p pallet-settlement -p pallet-matching \
 	--features runtime-benchmarks
 echo "[test] cargo tests done in $(($(date +%s) - start)) s" >&2
 

@@ -196,11 +196,15 @@ pub fn run_to(n: u64) {
 pub struct TestExternalities(sp_io::TestExternalities);
 
 impl TestExternalities {
-	/// Runs `test`, then checks the invariants.
+	/// Runs `test`, then checks the invariants and that no money was created or destroyed:
+	/// settlement only moves funds (the reward comes out of the pot).
 	pub fn execute_with<R>(mut self, test: impl FnOnce() -> R) -> R {
 		self.0.execute_with(|| {
+			use frame_support::traits::fungible::Inspect;
+			let issuance = Balances::total_issuance();
 			let result = test();
 			Settlement::do_try_state().expect("invariants hold after the test");
+			assert_eq!(Balances::total_issuance(), issuance, "money created or destroyed");
 			result
 		})
 	}
