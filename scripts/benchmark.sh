@@ -3,9 +3,10 @@
 #   scripts/benchmark.sh difficulty      ->  pallets/difficulty/src/weights.rs
 # Builds the node with the `runtime-benchmarks` feature first (a second build beside the
 # default one; see docs/architecture.md). STEPS and REPEAT may be overridden from the
-# environment, and BENCH_ARGS adds arguments (for example `--no-min-squares`, to derive the
-# weights from the median slopes when the least-squares fit of a two-component benchmark is
-# unstable).
+# environment, and BENCH_ARGS adds arguments. Matching's weights were written with
+#   STEPS=10 REPEAT=5 BENCH_ARGS="--output-analysis median-slopes" scripts/benchmark.sh matching
+# (its two-component hooks set up to 1000 requests per run; the least-squares fit put a
+# spurious 1.5 s into the intercept of `adopt`, the median slopes do not).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/env.sh"

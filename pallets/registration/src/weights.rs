@@ -59,17 +59,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `Registration::PendingApplications` (r:1 w:1)
 	/// Proof: `Registration::PendingApplications` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `Registration::CounterForPendingApplications` (r:1 w:1)
 	/// Proof: `Registration::CounterForPendingApplications` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn apply() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `540`
+		//  Measured:  `577`
 		//  Estimated: `3810`
-		// Minimum execution time: 94_742_000 picoseconds.
-		Weight::from_parts(99_528_000, 3810)
+		// Minimum execution time: 98_487_000 picoseconds.
+		Weight::from_parts(104_606_000, 3810)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -82,15 +82,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `Registration::MeterOwners` (r:0 w:1)
 	/// Proof: `Registration::MeterOwners` (`max_values`: None, `max_size`: Some(114), added: 2589, mode: `MaxEncodedLen`)
 	fn withdraw() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `940`
+		//  Measured:  `977`
 		//  Estimated: `3810`
-		// Minimum execution time: 53_871_000 picoseconds.
-		Weight::from_parts(57_005_000, 3810)
+		// Minimum execution time: 55_934_000 picoseconds.
+		Weight::from_parts(59_298_000, 3810)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -102,10 +102,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Registration::CounterForPendingApplications` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn approve() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `644`
+		//  Measured:  `681`
 		//  Estimated: `3810`
-		// Minimum execution time: 17_446_000 picoseconds.
-		Weight::from_parts(20_651_000, 3810)
+		// Minimum execution time: 20_150_000 picoseconds.
+		Weight::from_parts(22_043_000, 3810)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -118,30 +118,30 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `Registration::MeterOwners` (r:0 w:1)
 	/// Proof: `Registration::MeterOwners` (`max_values`: None, `max_size`: Some(114), added: 2589, mode: `MaxEncodedLen`)
 	fn reject() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `940`
+		//  Measured:  `977`
 		//  Estimated: `3810`
-		// Minimum execution time: 51_326_000 picoseconds.
-		Weight::from_parts(55_042_000, 3810)
+		// Minimum execution time: 55_563_000 picoseconds.
+		Weight::from_parts(59_979_000, 3810)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Registration::Participants` (r:1 w:1)
 	/// Proof: `Registration::Participants` (`max_values`: None, `max_size`: Some(345), added: 2820, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn suspend() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `894`
+		//  Measured:  `1034`
 		//  Estimated: `6196`
-		// Minimum execution time: 46_189_000 picoseconds.
-		Weight::from_parts(50_235_000, 6196)
+		// Minimum execution time: 48_462_000 picoseconds.
+		Weight::from_parts(51_948_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -150,33 +150,43 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	fn reinstate() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `895`
+		//  Measured:  `932`
 		//  Estimated: `3810`
-		// Minimum execution time: 51_787_000 picoseconds.
-		Weight::from_parts(55_203_000, 3810)
+		// Minimum execution time: 55_763_000 picoseconds.
+		Weight::from_parts(59_208_000, 3810)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Registration::Participants` (r:1 w:1)
 	/// Proof: `Registration::Participants` (`max_values`: None, `max_size`: Some(345), added: 2820, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::OpenOrders` (r:1 w:0)
+	/// Proof: `Settlement::OpenOrders` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::Uncommitted` (r:1 w:0)
+	/// Proof: `Settlement::Uncommitted` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Matching::OpenRequests` (r:1 w:0)
+	/// Proof: `Matching::OpenRequests` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Matching::Offers` (r:1 w:0)
+	/// Proof: `Matching::Offers` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
+	/// Storage: `Matching::SnapshotPeriod` (r:1 w:0)
+	/// Proof: `Matching::SnapshotPeriod` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Registration::PendingApplications` (r:1 w:1)
 	/// Proof: `Registration::PendingApplications` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `Registration::MeterOwners` (r:0 w:1)
 	/// Proof: `Registration::MeterOwners` (`max_values`: None, `max_size`: Some(114), added: 2589, mode: `MaxEncodedLen`)
 	fn deregister() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `894`
+		//  Measured:  `1013`
 		//  Estimated: `3810`
-		// Minimum execution time: 48_553_000 picoseconds.
-		Weight::from_parts(52_989_000, 3810)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
+		// Minimum execution time: 62_203_000 picoseconds.
+		Weight::from_parts(65_578_000, 3810)
+			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 }
@@ -184,38 +194,38 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database costs, for tests and mocks.
 impl WeightInfo for () {
 	fn apply() -> Weight {
-		Weight::from_parts(99_528_000, 3810)
+		Weight::from_parts(104_606_000, 3810)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn withdraw() -> Weight {
-		Weight::from_parts(57_005_000, 3810)
+		Weight::from_parts(59_298_000, 3810)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn approve() -> Weight {
-		Weight::from_parts(20_651_000, 3810)
+		Weight::from_parts(22_043_000, 3810)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn reject() -> Weight {
-		Weight::from_parts(55_042_000, 3810)
+		Weight::from_parts(59_979_000, 3810)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn suspend() -> Weight {
-		Weight::from_parts(50_235_000, 6196)
+		Weight::from_parts(51_948_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn reinstate() -> Weight {
-		Weight::from_parts(55_203_000, 3810)
+		Weight::from_parts(59_208_000, 3810)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn deregister() -> Weight {
-		Weight::from_parts(52_989_000, 3810)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
+		Weight::from_parts(65_578_000, 3810)
+			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 }

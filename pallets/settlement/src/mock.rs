@@ -200,7 +200,6 @@ impl TestExternalities {
 	/// settlement only moves funds (the reward comes out of the pot).
 	pub fn execute_with<R>(mut self, test: impl FnOnce() -> R) -> R {
 		self.0.execute_with(|| {
-			use frame_support::traits::fungible::Inspect;
 			let issuance = Balances::total_issuance();
 			let result = test();
 			Settlement::do_try_state().expect("invariants hold after the test");
