@@ -129,6 +129,19 @@ pub type SolutionOf<T> = BoundedVec<(u32, u32), <T as Config>::MaxRequests>;
 /// A request in this runtime.
 pub type RequestOf<T> = Request<<T as frame_system::Config>::AccountId, Balance>;
 
+/// A period's book: offers by provider, requests by id.
+pub type BookOf<T> =
+	(Vec<(<T as frame_system::Config>::AccountId, Offer)>, Vec<(RequestId, RequestOf<T>)>);
+
+/// A solution's pairs as `(user, provider)` accounts.
+pub type NamedPairs<AccountId> = Vec<(AccountId, AccountId)>;
+
+/// What the off-chain worker caches: the period, its solution and the solution's score.
+pub type CachedSolution = (PeriodIndex, Vec<(u32, u32)>, Score);
+
+/// A preview: the solver's pairs, their score and the snapshot they index.
+pub type PreviewOf<T> = (Vec<(u32, u32)>, Score, SnapshotOf<T>);
+
 /// Where a period is.
 #[derive(
 	Clone,
@@ -992,8 +1005,7 @@ impl<T: Config> Pallet<T> {
 			);
 		let _guard = lock.try_lock().map_err(|_| "another worker is solving")?;
 		let cache = StorageValueRef::persistent(OCW_CACHE);
-		let cached: Option<(PeriodIndex, Vec<(u32, u32)>, Score)> =
-			cache.get().map_err(|_| "unreadable cache")?;
+		let cached: Option<CachedSolution> = cache.get().map_err(|_| "unreadable cache")?;
 		let (solution, score) = match cached {
 			Some((cached_period, solution, score)) if cached_period == period => (solution, score),
 			_ => {
@@ -1018,9 +1030,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The book of `period` while it is open or solving: its offers and requests.
-	pub fn book(
-		period: PeriodIndex,
-	) -> (Vec<(T::AccountId, Offer)>, Vec<(RequestId, RequestOf<T>)>) {
+	pub fn book(period: PeriodIndex) -> BookOf<T> {
 		let mut requests: Vec<_> = Requests::<T>::iter_prefix(period).collect();
 		requests.sort_by_key(|(id, _)| *id);
 		(Offers::<T>::iter_prefix(period).collect(), requests)
@@ -1041,14 +1051,14 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The best verified solution so far, with its period and named pairs: for the runtime API.
-	pub fn best_solution() -> Option<(PeriodIndex, Score, Vec<(T::AccountId, T::AccountId)>)> {
+	pub fn best_solution() -> Option<(PeriodIndex, Score, NamedPairs<T::AccountId>)> {
 		let snapshot = CurrentSnapshot::<T>::get()?;
 		let (score, solution) = BestSolution::<T>::get()?;
 		Some((snapshot.period, score, Self::named_pairs(&snapshot, &solution)))
 	}
 
 	/// What the solver would do with the current book if it closed now: for the runtime API.
-	pub fn preview() -> Option<(Vec<(u32, u32)>, Score, SnapshotOf<T>)> {
+	pub fn preview() -> Option<PreviewOf<T>> {
 		let period = Self::current_period();
 		let snapshot = match CurrentSnapshot::<T>::get() {
 			Some(snapshot) if snapshot.period == period => snapshot,

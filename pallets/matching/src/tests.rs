@@ -349,7 +349,8 @@ mod worker {
 			assert_ok!(Matching::post_request(signed(4), 1_000, Some(50)));
 			run_to(CLOSE);
 			let big = Score { energy: u128::MAX, weight: 0 };
-			let cases: Vec<(Vec<(u32, u32)>, Error<Test>)> = vec![
+			type Case = (Vec<(u32, u32)>, Error<Test>);
+			let cases: [Case; 5] = [
 				(vec![(0, 1), (1, 1)], Error::<Test>::OverCapacity),
 				(vec![(7, 0)], Error::<Test>::UnknownSnapshotRequest),
 				(vec![(0, 5)], Error::<Test>::UnknownSnapshotOffer),

@@ -4,6 +4,8 @@
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![warn(missing_docs)]
+// The signatures spell out the generic types the runtime fills in.
+#![allow(clippy::type_complexity)]
 
 extern crate alloc;
 
