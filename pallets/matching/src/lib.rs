@@ -136,8 +136,21 @@ pub type BookOf<T> =
 /// A solution's pairs as `(user, provider)` accounts.
 pub type NamedPairs<AccountId> = Vec<(AccountId, AccountId)>;
 
-/// What the off-chain worker caches: the period, its solution and the solution's score.
-pub type CachedSolution = (PeriodIndex, Vec<(u32, u32)>, Score);
+/// What the off-chain worker keeps in local storage about the snapshot it solved.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, Debug)]
+pub struct CachedSolution {
+	/// The snapshot's period.
+	pub period: PeriodIndex,
+	/// The solution.
+	pub solution: Vec<(u32, u32)>,
+	/// Its score.
+	pub score: Score,
+	/// The block at which this node last submitted it, if it did.
+	pub submitted_at: Option<u32>,
+}
+
+/// Blocks the worker waits for its submission to be included before sending it again.
+pub const RESUBMIT_AFTER: u32 = 2;
 
 /// A preview: the solver's pairs, their score and the snapshot they index.
 pub type PreviewOf<T> = (Vec<(u32, u32)>, Score, SnapshotOf<T>);
@@ -997,6 +1010,7 @@ impl<T: Config> Pallet<T> {
 	fn run_worker(n: BlockNumberFor<T>) -> Result<(), &'static str> {
 		let period = SnapshotPeriod::<T>::get().ok_or("no snapshot")?;
 		let best = BestSolution::<T>::get().map(|(score, _)| score);
+		let now: u32 = n.saturated_into();
 		let mut lock =
 			StorageLock::<BlockAndTime<frame_system::Pallet<T>>>::with_block_and_time_deadline(
 				OCW_LOCK,
@@ -1006,25 +1020,42 @@ impl<T: Config> Pallet<T> {
 		let _guard = lock.try_lock().map_err(|_| "another worker is solving")?;
 		let cache = StorageValueRef::persistent(OCW_CACHE);
 		let cached: Option<CachedSolution> = cache.get().map_err(|_| "unreadable cache")?;
-		let (solution, score) = match cached {
-			Some((cached_period, solution, score)) if cached_period == period => (solution, score),
+		let (solution, score, submitted_at) = match cached {
+			Some(cached) if cached.period == period => {
+				(cached.solution, cached.score, cached.submitted_at)
+			}
 			_ => {
 				let snapshot = CurrentSnapshot::<T>::get().ok_or("no snapshot")?;
 				let (solution, score) = Self::solve(&snapshot).ok_or("the solver failed")?;
-				cache.set(&(period, solution.clone(), score));
 				log::info!(
 					target: LOG_TARGET,
 					"block {n:?}: solved period {period}: {} pairs, {} Wh, weight {}",
 					solution.len(), score.energy, score.weight
 				);
-				(solution, score)
+				(solution, score, None)
 			}
 		};
+		let remember = |submitted_at| {
+			let entry = CachedSolution { period, solution: solution.clone(), score, submitted_at };
+			cache.set(&entry);
+		};
+		if score == Score::default() {
+			remember(None);
+			return Err("nothing to match: the fallback adopts the empty solution");
+		}
 		if best.is_some_and(|best| best >= score) {
+			remember(submitted_at);
 			return Err("the chain's best is at least as good");
 		}
-		let solution = SolutionOf::<T>::try_from(solution).map_err(|_| "solution too long")?;
-		let call = Call::submit_solution { period, solution, claimed: score };
+		// A submission waits in the pool for a block or two; send it again only if it did not
+		// make it by then.
+		if submitted_at.is_some_and(|at| now < at.saturating_add(RESUBMIT_AFTER)) {
+			return Err("submitted recently");
+		}
+		remember(Some(now));
+		let bounded =
+			SolutionOf::<T>::try_from(solution.clone()).map_err(|_| "solution too long")?;
+		let call = Call::submit_solution { period, solution: bounded, claimed: score };
 		let xt = T::create_authorized_transaction(call.into());
 		SubmitTransaction::<T, Call<T>>::submit_transaction(xt).map_err(|_| "the pool refused")
 	}

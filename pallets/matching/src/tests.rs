@@ -223,17 +223,30 @@ mod model {
 mod worker {
 	use super::*;
 
-	/// Runs the off-chain worker at the current block with test externalities, and returns
-	/// the calls it submitted to the pool.
-	fn offchain(ext: &mut sp_io::TestExternalities) -> Vec<Call<Test>> {
-		let (offchain, _) = TestOffchainExt::new();
-		let (pool, pool_state) = TestTransactionPoolExt::new();
-		ext.register_extension(OffchainDbExt::new(offchain.clone()));
-		ext.register_extension(OffchainWorkerExt::new(offchain));
-		ext.register_extension(TransactionPoolExt::new(pool));
-		let run = |ext: &mut sp_io::TestExternalities| {
-			ext.execute_with(|| Matching::offchain_worker(System::block_number()));
-			let txs = std::mem::take(&mut pool_state.write().transactions);
+	/// Test externalities with the off-chain and pool extensions, kept across worker runs so
+	/// that the worker's local storage (lock, cache) persists as on a node.
+	struct Worker {
+		ext: sp_io::TestExternalities,
+		pool: std::sync::Arc<parking_lot::RwLock<sp_core::offchain::testing::PoolState>>,
+		offchain: std::sync::Arc<parking_lot::RwLock<sp_core::offchain::testing::OffchainState>>,
+	}
+
+	impl Worker {
+		fn new(setup: impl FnOnce()) -> Self {
+			let mut ext = new_test_ext().0;
+			ext.execute_with(setup);
+			let (offchain_ext, offchain) = TestOffchainExt::new();
+			let (pool_ext, pool) = TestTransactionPoolExt::new();
+			ext.register_extension(OffchainDbExt::new(offchain_ext.clone()));
+			ext.register_extension(OffchainWorkerExt::new(offchain_ext));
+			ext.register_extension(TransactionPoolExt::new(pool_ext));
+			Worker { ext, pool, offchain }
+		}
+
+		/// Runs the worker at the current block; returns the calls it submitted.
+		fn run(&mut self) -> Vec<Call<Test>> {
+			self.ext.execute_with(|| Matching::offchain_worker(System::block_number()));
+			let txs = std::mem::take(&mut self.pool.write().transactions);
 			txs.into_iter()
 				.map(|tx| {
 					let xt = Extrinsic::decode(&mut &tx[..]).unwrap();
@@ -244,8 +257,22 @@ mod worker {
 					}
 				})
 				.collect()
-		};
-		run(ext)
+		}
+
+		/// The worker's cached solution, if any.
+		fn cached(&self) -> Option<CachedSolution> {
+			let state = self.offchain.read();
+			let bytes = state.persistent_storage.get(OCW_CACHE)?;
+			CachedSolution::decode(&mut &bytes[..]).ok()
+		}
+
+		fn execute_with<R>(&mut self, f: impl FnOnce() -> R) -> R {
+			self.ext.execute_with(|| {
+				let result = f();
+				Matching::do_try_state().expect("invariants hold");
+				result
+			})
+		}
 	}
 
 	fn dispatch(call: Call<Test>) -> DispatchResult {
@@ -257,20 +284,22 @@ mod worker {
 
 	#[test]
 	fn the_worker_submits_the_optimum_and_it_replaces_a_worse_solution() {
-		let mut ext = new_test_ext().0;
-		ext.execute_with(|| {
+		let mut worker = Worker::new(|| {
 			trap();
 			run_to(CLOSE);
 			// Someone submitted the greedy solution first.
 			let greedy = Matching::greedy(&snapshot());
 			let greedy_score = score(&greedy);
 			assert_eq!(greedy_score.energy, 11_000);
-			assert_ok!(submit(greedy.clone(), greedy_score));
+			assert_ok!(submit(greedy, greedy_score));
 		});
-		let calls = offchain(&mut ext);
+		let calls = worker.run();
 		assert_eq!(calls.len(), 1, "the worker submitted once");
-		ext.execute_with(|| {
+		let cached = worker.cached().expect("the solution is cached");
+		assert_eq!((cached.period, cached.submitted_at), (0, Some(CLOSE as u32)));
+		worker.execute_with(|| {
 			let Call::submit_solution { claimed, .. } = &calls[0] else { panic!("a solution") };
+			assert_eq!(*claimed, cached.score);
 			assert_eq!(claimed.energy, 16_000);
 			assert_ok!(dispatch(calls[0].clone()));
 			assert_eq!(BestSolution::<Test>::get().unwrap().0, *claimed);
@@ -279,11 +308,11 @@ mod worker {
 			let greedy_score = score(&greedy);
 			assert!(!authorize(0, greedy.clone(), greedy_score));
 			assert_noop!(submit(greedy, greedy_score), Error::<Test>::PreDispatchNotBetter);
-			Matching::do_try_state().unwrap();
+			run_to(CLOSE + 1);
 		});
-		// The cache spares a second solve, and the chain's best is as good: nothing to submit.
-		assert!(offchain(&mut ext).is_empty());
-		ext.execute_with(|| {
+		// The chain's best is the worker's own: nothing more to submit.
+		assert!(worker.run().is_empty());
+		worker.execute_with(|| {
 			run_to(LENGTH as u64);
 			let adopted = LastAdopted::<Test>::get().unwrap();
 			assert_eq!(
@@ -293,15 +322,44 @@ mod worker {
 			assert_eq!(Opened::get().len(), 3);
 			// Escrow at the maximum price, less what the orders committed, went back.
 			assert_eq!(Held::get().values().sum::<u128>(), 0);
-			Matching::do_try_state().unwrap();
+		});
+	}
+
+	#[test]
+	fn the_worker_resubmits_only_if_its_solution_did_not_make_it() {
+		let mut worker = Worker::new(|| {
+			trap();
+			run_to(CLOSE);
+		});
+		assert_eq!(worker.run().len(), 1);
+		// Not included yet: the next block's worker waits.
+		worker.execute_with(|| run_to(CLOSE + 1));
+		assert!(worker.run().is_empty());
+		// Two blocks later it sends the cached solution again.
+		worker.execute_with(|| run_to(CLOSE + RESUBMIT_AFTER as u64));
+		let again = worker.run();
+		assert_eq!(again.len(), 1);
+		worker.execute_with(|| {
+			assert_ok!(dispatch(again[0].clone()));
+		});
+	}
+
+	#[test]
+	fn the_worker_submits_nothing_for_an_empty_book() {
+		let mut worker = Worker::new(|| run_to(CLOSE));
+		assert!(worker.run().is_empty());
+		assert_eq!(worker.cached().map(|c| c.score), Some(Score::default()));
+		worker.execute_with(|| {
+			run_to(LENGTH as u64);
+			assert_eq!(LastAdopted::<Test>::get().map(|a| a.source), Some(Source::Fallback));
 		});
 	}
 
 	#[test]
 	fn the_worker_does_nothing_outside_the_solution_window() {
-		let mut ext = new_test_ext().0;
-		ext.execute_with(trap);
-		assert!(offchain(&mut ext).is_empty());
+		let mut worker = Worker::new(trap);
+		assert!(worker.run().is_empty());
+		assert!(worker.cached().is_none());
 	}
 
 	#[test]
