@@ -2,8 +2,9 @@
 //! off-chain worker's solution, orders, signed meter readings, settlement, payout and
 //! reputation. Prints each step; `scripts/period-demo.sh` runs it with its output shown.
 //!
-//! It takes several minutes: the dev chain targets 6-second blocks and a period is 20 blocks;
-//! the payout waits 20 blocks after settlement and reputation counts it when that period ends.
+//! It needs about 80 blocks (a period is 20; the payout waits 20 blocks after settlement, and
+//! reputation counts it when that period ends): about half a minute on a fresh dev chain, whose
+//! first blocks come fast while the difficulty climbs towards 6-second blocks.
 
 mod common;
 
