@@ -10,7 +10,7 @@ mod common;
 
 use common::{general, signed, Node};
 use gridshard_runtime::{
-	MatchingCall, RuntimeCall, SettlementCall, GRID, MILLI_GRID, PERIOD_BLOCKS, SOLUTION_BLOCKS,
+	MatchingCall, RuntimeCall, SettlementCall, MILLI_GRID, PERIOD_BLOCKS, SOLUTION_BLOCKS,
 };
 use pallet_settlement::{reading_payload, Reading, Side};
 use serde_json::{json, Value};
