@@ -164,9 +164,5 @@ fn a_whole_period_over_rpc_ends_with_orders_settled_and_reputations_updated() {
 	}
 	let ranking = node.rpc("reputation_ranking", json!([]));
 	step(format!("reputation_ranking after period {payout_period}: {ranking}"));
-	let balance = |k: Sr25519Keyring| {
-		node.rpc("system_accountNextIndex", json!([k.to_account_id().to_string()]))
-	};
-	let _ = balance;
-	step(format!("done at block #{}; one GRID is {GRID} units", node.best_number()));
+	step(format!("done at block #{} (amounts in units of 10^-12 GRID)", node.best_number()));
 }
