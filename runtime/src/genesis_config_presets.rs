@@ -72,8 +72,9 @@ pub fn development_meter_key(keyring: Sr25519Keyring) -> Option<MeterKey> {
 	}))
 }
 
-/// The providers and users approved at genesis on `dev` and `local`: Eve's solar roof and Ferdie's wind turbine
-/// sell; two households (the Alice and Bob stash accounts) buy. All trade in region 1.
+/// The providers and users approved at genesis on `dev` and `local`: Eve's solar roof and
+/// Ferdie's wind turbine sell; two households (the Alice and Bob stash accounts) buy. All trade
+/// in region 1.
 pub fn market_participants() -> Vec<GenesisParticipant<AccountId>> {
 	let connection = |point: &str, voltage| GridConnection { point: point.into(), voltage };
 	let participant =

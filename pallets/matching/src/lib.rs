@@ -675,7 +675,9 @@ pub mod pallet {
 			T::MaxRequests::get(),
 			T::MaxOffers::get()
 		))]
-		#[pallet::authorize(|_source, period, _solution, claimed| Pallet::<T>::authorize_solution(*period, claimed))]
+		#[pallet::authorize(|_source, period, _solution, claimed| {
+			Pallet::<T>::authorize_solution(*period, claimed)
+		})]
 		#[pallet::weight_of_authorize(T::WeightInfo::authorize_submit_solution())]
 		pub fn submit_solution(
 			origin: OriginFor<T>,

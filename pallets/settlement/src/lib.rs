@@ -24,7 +24,8 @@
 //!    - the provider earns `R r`, less the penalty `r (R - gamma)` when `rho < R` (eq. 7), and
 //!      pays the grid fee out of it: eq. 3 nets `eta` from the provider's revenue, so the
 //!      provider bears the fee, capped at what it earned;
-//!    - the grid operator ([`Config::GridOperator`]) gets the fee;
+//!    - the grid operator ([`GridOperator`], named at genesis or by [`Pallet::set_roles`])
+//!      gets the fee;
 //!    - the user gets the rest of its escrow back (the penalty: energy paid for, not received);
 //!    - the provider earns the reward of eq. 6 from the reward pot ([`Config::RewardPot`]):
 //!      `Token` if `gamma >= R`, `Token/2` if `rho >= R` and `gamma >= R - tau`, else nothing
@@ -33,7 +34,8 @@
 //!      ([`DeliveryRecorder`]), so neither meter alone can inflate it.
 //! 5. **Disputes and confirmations.** The user may dispute a settlement within
 //!    [`Config::DisputeWindow`] blocks ([`Pallet::dispute`]); the trading centre
-//!    ([`Config::DisputeOrigin`]) resolves it with the energy it finds ([`Pallet::resolve_dispute`]).
+//!    ([`Config::DisputeOrigin`]) resolves it with the energy it finds
+//!    ([`Pallet::resolve_dispute`]).
 //!    Proof of work has no finality, so nothing is paid before [`Config::ConfirmationDepth`]
 //!    blocks (and the dispute window) have passed: the hook pays settled orders in order,
 //!    [`Config::MaxPayoutsPerBlock`] per block, and anyone may trigger a due payout with
@@ -443,7 +445,9 @@ pub mod pallet {
 		/// Emits [`Event::ReadingAccepted`].
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::submit_reading())]
-		#[pallet::authorize(|_source, reading, signature| Pallet::<T>::authorize_reading(reading, signature))]
+		#[pallet::authorize(|_source, reading, signature| {
+			Pallet::<T>::authorize_reading(reading, signature)
+		})]
 		#[pallet::weight_of_authorize(T::WeightInfo::authorize_submit_reading())]
 		pub fn submit_reading(
 			origin: OriginFor<T>,
