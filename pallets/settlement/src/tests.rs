@@ -318,6 +318,34 @@ mod life_of_an_order {
 	}
 
 	#[test]
+	fn the_deadline_walk_stays_bounded_over_paid_orders() {
+		new_test_ext().execute_with(|| {
+			let ids: Vec<_> = (0..5).map(|_| open(USER, PROVIDER)).collect();
+			run_to(10);
+			for id in &ids[..4] {
+				assert_ok!(Settlement::apply_for_settlement(RuntimeOrigin::signed(PROVIDER), *id));
+			}
+			// Two payouts per block.
+			run_to(10 + DEPTH + 1);
+			assert_eq!(Orders::<Test>::iter().count(), 1, "four paid, one silent");
+			// The walk looks at no more than two ids per block, paid ones included, and reaches
+			// the silent order once it is due.
+			let mut last = DeadlineCursor::<Test>::get();
+			for block in System::block_number() + 1..=10 + DEADLINE {
+				run_to(block);
+				let cursor = DeadlineCursor::<Test>::get();
+				assert!(cursor - last <= 2, "block {block}: {last} -> {cursor}");
+				last = cursor;
+			}
+			assert_eq!(last, 5);
+			assert!(matches!(
+				Orders::<Test>::get(ids[4]).map(|o| o.status),
+				Some(OrderStatus::Settled { .. })
+			));
+		});
+	}
+
+	#[test]
 	fn anyone_may_claim_a_due_payout_but_not_before() {
 		new_test_ext().execute_with(|| {
 			let id = open(USER, PROVIDER);
