@@ -75,10 +75,12 @@ fn dev_node_mines_and_includes_a_signed_transfer() {
 }
 
 #[test]
-fn mining_status_is_refused_on_a_public_interface() {
+fn unsafe_methods_are_refused_on_a_public_interface() {
 	// `--rpc-external` with the default `--rpc-methods auto` serves only safe methods.
 	let node = Node::start("public", &["--dev", "--tmp", "--rpc-external"]);
-	let refused = node.try_rpc("mining_status", json!([]));
-	assert!(refused.is_err(), "{refused:?}");
+	for unsafe_method in ["mining_status", "matching_preview"] {
+		let refused = node.try_rpc(unsafe_method, json!([]));
+		assert!(refused.is_err(), "{unsafe_method}: {refused:?}");
+	}
 	assert!(node.try_rpc("chain_getHeader", json!([])).is_ok());
 }

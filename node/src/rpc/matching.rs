@@ -1,13 +1,15 @@
 //! `matching_phase`, `matching_book`, `matching_bestSolution`, `matching_lastAdopted` and
 //! `matching_preview`: the market, read through `pallet-matching`'s runtime API.
 //!
-//! All are safe (public data) and take an optional block hash (the best block without one).
-//! Amounts come back as decimal strings in the smallest unit. `matching_preview` runs the
-//! solver on the current book inside the runtime: it costs the node some CPU per call.
+//! All take an optional block hash (the best block without one) and answer amounts as decimal
+//! strings in the smallest unit. All read public data, but `matching_preview` runs the solver on
+//! the current book inside the runtime, which costs the node real CPU per call: it is unsafe
+//! (`check_if_safe`), served on localhost and on public interfaces only with
+//! `--rpc-methods unsafe`, so that nobody can keep a public node busy with it.
 
 use gridshard_primitives::AccountId;
 use gridshard_runtime::{opaque::Block, Runtime};
-use jsonrpsee::{core::RpcResult, proc_macros::rpc, types::ErrorObjectOwned};
+use jsonrpsee::{core::RpcResult, proc_macros::rpc, types::ErrorObjectOwned, Extensions};
 use pallet_matching::{Adoption, Offer, Phase, RequestOf, Score, Source};
 use pallet_matching_runtime_api::MatchingApi as MatchingRuntimeApi;
 use serde::{Deserialize, Serialize};
@@ -127,7 +129,7 @@ pub trait MatchingApi<BlockHash> {
 
 	/// What the solver would do with the current book (or snapshot), or `null` on an empty
 	/// book.
-	#[method(name = "matching_preview")]
+	#[method(name = "matching_preview", with_extensions)]
 	fn preview(&self, at: Option<BlockHash>) -> RpcResult<Option<SolutionView>>;
 }
 
@@ -222,7 +224,12 @@ where
 		}))
 	}
 
-	fn preview(&self, at: Option<<Block as BlockT>::Hash>) -> RpcResult<Option<SolutionView>> {
+	fn preview(
+		&self,
+		ext: &Extensions,
+		at: Option<<Block as BlockT>::Hash>,
+	) -> RpcResult<Option<SolutionView>> {
+		sc_rpc_api::check_if_safe(ext)?;
 		let at = at.unwrap_or_else(|| self.client.info().best_hash);
 		let preview = self.client.runtime_api().preview(at).map_err(runtime_error)?;
 		Ok(preview.map(|(score, pairs)| solution(None, score, pairs)))
