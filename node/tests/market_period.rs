@@ -10,19 +10,16 @@ mod common;
 
 use common::{general, signed, Node};
 use gridshard_runtime::{
-	MatchingCall, RuntimeCall, SettlementCall, MILLI_GRID, PERIOD_BLOCKS, SOLUTION_BLOCKS,
+	genesis_config_presets::development_meter, MatchingCall, RuntimeCall, SettlementCall,
+	MILLI_GRID, PERIOD_BLOCKS, SOLUTION_BLOCKS,
 };
 use pallet_settlement::{reading_payload, Reading, Side};
 use serde_json::{json, Value};
-use sp_core::{sr25519, Pair};
+use sp_core::Pair;
 use sp_keyring::Sr25519Keyring;
 use std::time::Duration;
 
 const MINUTES: Duration = Duration::from_secs(60);
-
-fn meter(keyring: Sr25519Keyring) -> sr25519::Pair {
-	sr25519::Pair::from_string(&format!("//{}//meter", <&str>::from(keyring)), None).unwrap()
-}
 
 fn step(text: String) {
 	println!("[period] {text}");
@@ -115,7 +112,7 @@ fn a_whole_period_over_rpc_ends_with_orders_settled_and_reputations_updated() {
 		let agreed = order["agreed"].as_u64().unwrap();
 		for (side, who) in [(Side::Provider, &order["provider"]), (Side::User, &order["user"])] {
 			let reading = Reading { order: id, side, energy: agreed, sequence: 1, is_final: true };
-			let signature = meter(keyring(who)).sign(&reading_payload(&reading));
+			let signature = development_meter(keyring(who)).sign(&reading_payload(&reading));
 			let call =
 				RuntimeCall::Settlement(SettlementCall::submit_reading { reading, signature });
 			let (block, _) = node.submit_and_watch("a meter reading", &general(call));

@@ -6,10 +6,13 @@ mod common;
 use codec::Encode;
 use common::{signed, Node};
 use frame_support::dispatch::GetDispatchInfo;
-use gridshard_runtime::{QualificationCouncilCall, RegistrationCall, Runtime, RuntimeCall};
+use gridshard_runtime::{
+	genesis_config_presets::development_meter, QualificationCouncilCall, RegistrationCall, Runtime,
+	RuntimeCall,
+};
 use pallet_registration::{Application, GridConnection, Role, VoltageLevel};
 use serde_json::json;
-use sp_core::{sr25519, Pair, H256};
+use sp_core::{Pair, H256};
 use sp_keyring::Sr25519Keyring;
 use sp_runtime::traits::{BlakeTwo256, Hash as _};
 use std::time::Duration;
@@ -30,7 +33,7 @@ fn an_application_is_approved_by_the_council_and_shows_over_rpc() {
 	// A household applies, its meter key proving possession.
 	let applicant = Sr25519Keyring::CharlieStash;
 	let account = applicant.to_account_id();
-	let meter = sr25519::Pair::from_string("//Charlie//stash//meter", None).unwrap();
+	let meter = development_meter(applicant);
 	let meter_id = b"MTR-HOUSE-0077".to_vec();
 	let proof = meter.sign(&pallet_registration::Pallet::<Runtime>::meter_key_proof_payload(
 		&account, &meter_id,

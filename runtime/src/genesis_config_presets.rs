@@ -50,7 +50,17 @@ pub fn main_service_nodes() -> [(&'static str, AccountId); 4] {
 	]
 }
 
-/// The public key of `keyring`'s development meter key, `<seed>//meter` (for example
+/// The key pair of `keyring`'s development meter, derived as `<account seed>//meter` (for
+/// example `//Eve//meter`, `//Alice//stash//meter`): what tests, demos and tools sign meter
+/// readings with.
+#[cfg(feature = "std")]
+pub fn development_meter(keyring: Sr25519Keyring) -> sp_core::sr25519::Pair {
+	use sp_core::Pair;
+	let seed = alloc::format!("//{}//meter", <&str>::from(keyring));
+	sp_core::sr25519::Pair::from_string(&seed, None).expect("a valid derivation path; qed")
+}
+
+/// The public key of `keyring`'s [`development_meter`] (for example
 /// `//Eve//meter`, `//Alice//stash//meter`), for the meters of [`market_participants`]; the
 /// runtime's tests check each constant against the derivation. `None` for accounts without a
 /// meter.

@@ -4,10 +4,12 @@
 //! books checked to balance.
 
 use crate::{
-	configs::RewardPot, genesis_config_presets, Balances, Executive, Header, Matching,
-	MatchingCall, Registration, RegistrationCall, Reputation, Runtime, RuntimeCall, RuntimeOrigin,
-	SettlementCall, System, TimestampCall, UncheckedExtrinsic, BLOCK_REWARD, GRID, MILLI_GRID,
-	PERIOD_BLOCKS, SOLUTION_BLOCKS, TARGET_BLOCK_TIME_MS,
+	configs::RewardPot,
+	genesis_config_presets::{self, development_meter},
+	Balances, Executive, Header, Matching, MatchingCall, Registration, RegistrationCall,
+	Reputation, Runtime, RuntimeCall, RuntimeOrigin, SettlementCall, System, TimestampCall,
+	UncheckedExtrinsic, BLOCK_REWARD, GRID, MILLI_GRID, PERIOD_BLOCKS, SOLUTION_BLOCKS,
+	TARGET_BLOCK_TIME_MS,
 };
 use codec::{Decode, Encode};
 use frame_support::traits::{
@@ -22,14 +24,10 @@ use sp_core::{
 		testing::{TestOffchainExt, TestTransactionPoolExt},
 		OffchainDbExt, OffchainWorkerExt, TransactionPoolExt,
 	},
-	sr25519, Pair, H256,
+	Pair, H256,
 };
 use sp_keyring::Sr25519Keyring;
 use sp_runtime::{traits::Header as _, Digest, DigestItem, FixedU128};
-
-fn meter(keyring: Sr25519Keyring) -> sr25519::Pair {
-	sr25519::Pair::from_string(&format!("//{}//meter", <&str>::from(keyring)), None).unwrap()
-}
 
 /// Runs the next block as a miner builds it, with `body` among its extrinsics, then checks
 /// every pallet's invariants.
@@ -72,14 +70,6 @@ fn signed(keyring: Sr25519Keyring) -> RuntimeOrigin {
 	RuntimeOrigin::signed(keyring.to_account_id())
 }
 
-/// A general transaction (no signer) carrying `call`, as meters and off-chain workers send.
-fn general(call: RuntimeCall) -> UncheckedExtrinsic {
-	use frame_system::offchain::CreateAuthorizedTransaction;
-	<Runtime as CreateAuthorizedTransaction<MatchingCall<Runtime>>>::create_authorized_transaction(
-		call,
-	)
-}
-
 #[test]
 fn a_whole_period_runs_through_every_market_pallet() {
 	let mut ext =
@@ -104,8 +94,8 @@ fn a_whole_period_runs_through_every_market_pallet() {
 		block(|| {
 			let account = newcomer.to_account_id();
 			let meter_id = b"MTR-NEW-0001".to_vec();
-			let proof =
-				meter(newcomer).sign(&Registration::meter_key_proof_payload(&account, &meter_id));
+			let proof = development_meter(newcomer)
+				.sign(&Registration::meter_key_proof_payload(&account, &meter_id));
 			let application = Application {
 				role: Role::Provider {
 					kind: pallet_registration::GenerationKind::Storage,
@@ -118,7 +108,7 @@ fn a_whole_period_runs_through_every_market_pallet() {
 				region: 1,
 				name: b"Charlie Battery".to_vec(),
 				meter_id,
-				meter_key: meter(newcomer).public(),
+				meter_key: development_meter(newcomer).public(),
 				meter_key_proof: proof,
 				settlement_commitment: H256::repeat_byte(3),
 			};
@@ -184,12 +174,12 @@ fn a_whole_period_runs_through_every_market_pallet() {
 						sequence: 1,
 						is_final: true,
 					};
-					let signature = meter(keyring).sign(&reading_payload(&reading));
+					let signature = development_meter(keyring).sign(&reading_payload(&reading));
 					let call = RuntimeCall::Settlement(SettlementCall::submit_reading {
 						reading,
 						signature,
 					});
-					Executive::apply_extrinsic(general(call)).unwrap().unwrap();
+					Executive::apply_extrinsic(crate::tests::general(call)).unwrap().unwrap();
 				}
 			}
 		});

@@ -35,6 +35,13 @@ fn run_block(n: u32, miner: &sp_runtime::AccountId32) {
 	Executive::finalize_block();
 }
 
+/// `call` as a general transaction without signer, as meters and off-chain workers send it,
+/// with the extensions the runtime gives authorised calls.
+pub(crate) fn general(call: RuntimeCall) -> UncheckedExtrinsic {
+	use frame_system::offchain::CreateAuthorizedTransaction;
+	<Runtime as CreateAuthorizedTransaction<RuntimeCall>>::create_authorized_transaction(call)
+}
+
 /// Every pallet's `try_state`.
 pub(crate) fn check_invariants() {
 	Difficulty::do_try_state().unwrap();
@@ -156,10 +163,9 @@ fn development_meter_keys_are_the_derived_keys() {
 	use sp_core::Pair;
 	for participant in genesis_config_presets::market_participants() {
 		let keyring = Sr25519Keyring::from_account_id(&participant.account).unwrap();
-		let seed = format!("//{}//meter", <&str>::from(keyring));
-		let derived = sp_core::sr25519::Pair::from_string(&seed, None).unwrap().public();
-		println!("{seed}: {}", sp_core::hexdisplay::HexDisplay::from(&derived.0));
-		assert_eq!(participant.meter_key, derived, "{seed}");
+		let derived = genesis_config_presets::development_meter(keyring).public();
+		println!("{keyring:?}: {}", sp_core::hexdisplay::HexDisplay::from(&derived.0));
+		assert_eq!(participant.meter_key, derived, "{keyring:?}");
 	}
 }
 
@@ -176,7 +182,7 @@ fn three_of_the_four_main_service_nodes_approve_an_application() {
 		let [alice, bob, charlie, _dave] =
 			genesis_config_presets::main_service_nodes().map(|(_, account)| account);
 		let applicant = Sr25519Keyring::CharlieStash.to_account_id();
-		let meter = sp_core::sr25519::Pair::from_string("//Charlie//stash//meter", None).unwrap();
+		let meter = genesis_config_presets::development_meter(Sr25519Keyring::CharlieStash);
 		let meter_id = b"MTR-HOUSE-0077".to_vec();
 		let payload = Registration::meter_key_proof_payload(&applicant, &meter_id);
 		let application = Application {
@@ -235,9 +241,8 @@ fn a_meter_reading_is_a_feeless_general_transaction_authorised_by_its_meter() {
 	use gridshard_primitives::traits::{Escrow, NewOrder, OrderBook};
 	use pallet_settlement::{reading_payload, Reading, Side};
 	use sp_core::Pair;
-	use sp_runtime::{
-		generic::Era,
-		transaction_validity::{InvalidTransaction, TransactionSource, TransactionValidityError},
+	use sp_runtime::transaction_validity::{
+		InvalidTransaction, TransactionSource, TransactionValidityError,
 	};
 
 	preset_ext(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
@@ -260,26 +265,13 @@ fn a_meter_reading_is_a_feeless_general_transaction_authorised_by_its_meter() {
 
 		let reading =
 			Reading { order, side: Side::Provider, energy: 4_000, sequence: 1, is_final: false };
-		let general = |meter: &str| {
-			let pair = sp_core::sr25519::Pair::from_string(meter, None).unwrap();
-			let signature = pair.sign(&reading_payload(&reading));
-			let call = RuntimeCall::Settlement(crate::SettlementCall::submit_reading {
+		let reading_by = |meter: Sr25519Keyring| {
+			let signature =
+				genesis_config_presets::development_meter(meter).sign(&reading_payload(&reading));
+			general(RuntimeCall::Settlement(crate::SettlementCall::submit_reading {
 				reading,
 				signature,
-			});
-			let extension: crate::TxExtension = (
-				frame_system::AuthorizeCall::new(),
-				frame_system::CheckNonZeroSender::new(),
-				frame_system::CheckSpecVersion::new(),
-				frame_system::CheckTxVersion::new(),
-				frame_system::CheckGenesis::new(),
-				frame_system::CheckEra::from(Era::Immortal),
-				frame_system::CheckNonce::from(0),
-				frame_system::CheckWeight::new(),
-				pallet_transaction_payment::ChargeTransactionPayment::from(0),
-				frame_system::WeightReclaim::new(),
-			);
-			UncheckedExtrinsic::new_transaction(call, extension)
+			}))
 		};
 		let parent = System::parent_hash();
 		// The pool's check, which must leave no trace in the block's state.
@@ -294,13 +286,13 @@ fn a_meter_reading_is_a_feeless_general_transaction_authorised_by_its_meter() {
 			.unwrap()
 		};
 
-		let forged = general("//Ferdie//meter");
+		let forged = reading_by(Sr25519Keyring::Ferdie);
 		assert_eq!(
 			validate(forged),
 			Err(TransactionValidityError::Invalid(InvalidTransaction::BadProof))
 		);
 
-		let genuine = general("//Eve//meter");
+		let genuine = reading_by(Sr25519Keyring::Eve);
 		assert!(Executive::validate_transaction(
 			TransactionSource::External,
 			genuine.clone(),

@@ -34,14 +34,15 @@ use gridshard_primitives::{
 	AccountId, Balance, Energy, Price, MILLI_GRID,
 };
 use gridshard_runtime::{
-	genesis_config_presets::preset_storage, Executive, Header, Registration, RegistrationCall,
-	Reputation, Runtime, RuntimeCall, RuntimeOrigin, Settlement, SettlementCall, System,
-	TimestampCall, UncheckedExtrinsic, PERIOD_BLOCKS, TARGET_BLOCK_TIME_MS,
+	genesis_config_presets::{development_meter, preset_storage},
+	Executive, Header, Registration, RegistrationCall, Reputation, Runtime, RuntimeCall,
+	RuntimeOrigin, Settlement, SettlementCall, System, TimestampCall, UncheckedExtrinsic,
+	PERIOD_BLOCKS, TARGET_BLOCK_TIME_MS,
 };
 use gridshard_solver::generate::SplitMix;
 use pallet_registration::{Application, GridConnection, Role, VoltageLevel};
 use pallet_settlement::{reading_payload, Reading, Side};
-use sp_core::{sr25519, Pair, H256};
+use sp_core::{Pair, H256};
 use sp_keyring::Sr25519Keyring;
 use sp_runtime::{traits::Header as _, Digest, DigestItem, FixedPointNumber, FixedU128};
 
@@ -122,12 +123,6 @@ pub struct Cycle {
 	pub dishonest: [bool; 4],
 }
 
-/// The meter key pair of a development account: `<account seed>//meter`.
-pub fn meter(keyring: Sr25519Keyring) -> sr25519::Pair {
-	let seed = format!("//{}//meter", <&str>::from(keyring));
-	sr25519::Pair::from_string(&seed, None).expect("a valid derivation")
-}
-
 /// Draws the cycle's ratios (thousandths) and whether each provider is dishonest in it.
 fn draw(rng: &mut SplitMix) -> ([Vec<u64>; 4], [bool; 4]) {
 	let mut ratios: [Vec<u64>; 4] = Default::default();
@@ -186,7 +181,7 @@ fn dispatch(call: RuntimeCall, origin: RuntimeOrigin) {
 /// Registers provider `keyring` (a photovoltaic roof) and has Root approve it.
 fn register(keyring: Sr25519Keyring, index: usize) {
 	let account = keyring.to_account_id();
-	let meter = meter(keyring);
+	let meter = development_meter(keyring);
 	let meter_id = format!("MTR-EXP-{index}").into_bytes();
 	let proof = meter.sign(&Registration::meter_key_proof_payload(&account, &meter_id));
 	let application = Application {
@@ -242,7 +237,7 @@ fn deliver_and_settle(order: u64, provider: usize, user: Sr25519Keyring, ratio: 
 	let energy = AGREED * ratio / 1_000;
 	for (side, keyring) in [(Side::Provider, PROVIDERS[provider].keyring), (Side::User, user)] {
 		let reading = Reading { order, side, energy, sequence: 1, is_final: true };
-		let signature = meter(keyring).sign(&reading_payload(&reading));
+		let signature = development_meter(keyring).sign(&reading_payload(&reading));
 		let call = SettlementCall::submit_reading { reading, signature };
 		dispatch(RuntimeCall::Settlement(call), RawOrigin::Authorized.into());
 	}

@@ -4,13 +4,14 @@
 #![allow(dead_code)]
 
 use codec::{Decode, Encode};
+use frame_system::offchain::CreateAuthorizedTransaction;
 use gridshard_primitives::{AccountId, Hash, Nonce};
 use gridshard_runtime::{
-	RuntimeCall, RuntimeEvent, SignedPayload, TxExtension, UncheckedExtrinsic, VERSION,
+	Runtime, RuntimeCall, RuntimeEvent, SignedPayload, TxExtension, UncheckedExtrinsic, VERSION,
 };
 use serde_json::{json, Value};
 use sp_core::{sr25519, Pair};
-use sp_runtime::{generic::Era, MultiAddress, MultiSignature};
+use sp_runtime::{MultiAddress, MultiSignature};
 use std::{
 	io::{BufRead, BufReader, Read, Write},
 	net::{TcpListener, TcpStream},
@@ -172,6 +173,12 @@ pub fn unhex(s: &str) -> Vec<u8> {
 	(0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
 }
 
+/// The runtime's transaction extensions: immortal, no tip, nonce 0 (what it gives the general
+/// transactions of authorised calls).
+fn extensions() -> TxExtension {
+	<Runtime as CreateAuthorizedTransaction<RuntimeCall>>::create_extension()
+}
+
 /// `call` signed by `from` with `nonce`, immortal, no tip, for the chain of `genesis`.
 pub fn signed(
 	from: &sr25519::Pair,
@@ -179,18 +186,8 @@ pub fn signed(
 	nonce: Nonce,
 	genesis: Hash,
 ) -> UncheckedExtrinsic {
-	let extension: TxExtension = (
-		frame_system::AuthorizeCall::new(),
-		frame_system::CheckNonZeroSender::new(),
-		frame_system::CheckSpecVersion::new(),
-		frame_system::CheckTxVersion::new(),
-		frame_system::CheckGenesis::new(),
-		frame_system::CheckEra::from(Era::Immortal),
-		frame_system::CheckNonce::from(nonce),
-		frame_system::CheckWeight::new(),
-		pallet_transaction_payment::ChargeTransactionPayment::from(0),
-		frame_system::WeightReclaim::new(),
-	);
+	let mut extension = extensions();
+	extension.6 = frame_system::CheckNonce::from(nonce);
 	let implicit = (
 		(),
 		(),
@@ -216,19 +213,7 @@ pub fn signed(
 /// `call` as a general transaction without signer, as meters and off-chain workers send:
 /// valid only if the call authorises itself (`#[pallet::authorize]`).
 pub fn general(call: RuntimeCall) -> UncheckedExtrinsic {
-	let extension: TxExtension = (
-		frame_system::AuthorizeCall::new(),
-		frame_system::CheckNonZeroSender::new(),
-		frame_system::CheckSpecVersion::new(),
-		frame_system::CheckTxVersion::new(),
-		frame_system::CheckGenesis::new(),
-		frame_system::CheckEra::from(Era::Immortal),
-		frame_system::CheckNonce::from(0),
-		frame_system::CheckWeight::new(),
-		pallet_transaction_payment::ChargeTransactionPayment::from(0),
-		frame_system::WeightReclaim::new(),
-	);
-	UncheckedExtrinsic::new_transaction(call, extension)
+	UncheckedExtrinsic::new_transaction(call, extensions())
 }
 
 type EventRecord = frame_system::EventRecord<RuntimeEvent, Hash>;
