@@ -979,17 +979,12 @@ impl<T: Config> EnsureOrigin<T::RuntimeOrigin> for EnsureTradingCentre<T> {
 	type Success = T::AccountId;
 
 	fn try_origin(origin: T::RuntimeOrigin) -> Result<Self::Success, T::RuntimeOrigin> {
-		let centre = TradingCentre::<T>::get();
-		origin.into().and_then(|raw| match raw {
-			frame_system::RawOrigin::Signed(who) if Some(&who) == centre.as_ref() => Ok(who),
-			other => Err(other.into()),
-		})
+		ensure_named::<T>(origin, TradingCentre::<T>::get())
 	}
 
 	#[cfg(feature = "runtime-benchmarks")]
 	fn try_successful_origin() -> Result<T::RuntimeOrigin, ()> {
-		let centre = TradingCentre::<T>::get().ok_or(())?;
-		Ok(frame_system::RawOrigin::Signed(centre).into())
+		named_origin::<T>(TradingCentre::<T>::get())
 	}
 }
 
@@ -1001,18 +996,30 @@ impl<T: Config> EnsureOrigin<T::RuntimeOrigin> for EnsureGridOperator<T> {
 	type Success = T::AccountId;
 
 	fn try_origin(origin: T::RuntimeOrigin) -> Result<Self::Success, T::RuntimeOrigin> {
-		let operator = GridOperator::<T>::get();
-		origin.into().and_then(|raw| match raw {
-			frame_system::RawOrigin::Signed(who) if Some(&who) == operator.as_ref() => Ok(who),
-			other => Err(other.into()),
-		})
+		ensure_named::<T>(origin, GridOperator::<T>::get())
 	}
 
 	#[cfg(feature = "runtime-benchmarks")]
 	fn try_successful_origin() -> Result<T::RuntimeOrigin, ()> {
-		let operator = GridOperator::<T>::get().ok_or(())?;
-		Ok(frame_system::RawOrigin::Signed(operator).into())
+		named_origin::<T>(GridOperator::<T>::get())
 	}
+}
+
+/// `origin`'s account if it is the signed origin of `named`; the origin back otherwise.
+fn ensure_named<T: Config>(
+	origin: T::RuntimeOrigin,
+	named: Option<T::AccountId>,
+) -> Result<T::AccountId, T::RuntimeOrigin> {
+	origin.into().and_then(|raw| match raw {
+		frame_system::RawOrigin::Signed(who) if Some(&who) == named.as_ref() => Ok(who),
+		other => Err(other.into()),
+	})
+}
+
+/// The signed origin of `named`, for benchmarks.
+#[cfg(feature = "runtime-benchmarks")]
+fn named_origin<T: Config>(named: Option<T::AccountId>) -> Result<T::RuntimeOrigin, ()> {
+	Ok(frame_system::RawOrigin::Signed(named.ok_or(())?).into())
 }
 
 impl<T: Config> OpenObligations<T::AccountId> for Pallet<T> {

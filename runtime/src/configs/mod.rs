@@ -291,18 +291,17 @@ pub struct MarketBenchmarks;
 impl pallet_settlement::BenchmarkHelper<AccountId> for MarketBenchmarks {
 	fn approve(who: &AccountId, provider: bool, meter_key: gridshard_primitives::MeterKey) {
 		use frame_support::traits::fungible::Mutate;
-		let _ = Balances::set_balance(who, 1_000_000 * GRID);
+		let _ = Balances::set_balance(who, 1_000_000_000 * GRID);
 		Registration::approve_for_benchmarks(who, provider, meter_key);
 	}
 }
 
+/// Matching's participants are settlement's, with a meter key derived from the account.
 #[cfg(feature = "runtime-benchmarks")]
 impl pallet_matching::BenchmarkHelper<AccountId> for MarketBenchmarks {
 	fn approve(who: &AccountId, provider: bool) {
-		use frame_support::traits::fungible::Mutate;
-		let _ = Balances::set_balance(who, 1_000_000_000 * GRID);
 		let key = sp_core::sr25519::Public::from_raw(frame_support::Hashable::blake2_256(who));
-		Registration::approve_for_benchmarks(who, provider, key);
+		<Self as pallet_settlement::BenchmarkHelper<AccountId>>::approve(who, provider, key);
 	}
 }
 
