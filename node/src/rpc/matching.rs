@@ -145,9 +145,12 @@ impl<C> Matching<C> {
 	}
 }
 
+/// The error code of this module's failed runtime API calls.
+const RUNTIME_ERROR: i32 = 9400;
+
 /// The error of a failed runtime API call.
 fn runtime_error(error: impl std::fmt::Display) -> ErrorObjectOwned {
-	ErrorObjectOwned::owned(9400, format!("runtime API call failed: {error}"), None::<()>)
+	super::runtime_error(RUNTIME_ERROR, error)
 }
 
 impl<C> MatchingApiServer<<Block as BlockT>::Hash> for Matching<C>
@@ -156,7 +159,7 @@ where
 	C::Api: MatchingRuntimeApi<Block, AccountId, Phase, Offer, RequestOf<Runtime>, Score, Adoption>,
 {
 	fn phase(&self, at: Option<<Block as BlockT>::Hash>) -> RpcResult<PhaseView> {
-		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let at = super::at_or_best(&*self.client, at);
 		let (period, phase) = self.client.runtime_api().phase(at).map_err(runtime_error)?;
 		let phase = match phase {
 			Phase::Open => "open",
@@ -170,7 +173,7 @@ where
 		period: Option<u32>,
 		at: Option<<Block as BlockT>::Hash>,
 	) -> RpcResult<BookView> {
-		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let at = super::at_or_best(&*self.client, at);
 		let api = self.client.runtime_api();
 		let period = match period {
 			Some(period) => period,
@@ -203,13 +206,13 @@ where
 		&self,
 		at: Option<<Block as BlockT>::Hash>,
 	) -> RpcResult<Option<SolutionView>> {
-		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let at = super::at_or_best(&*self.client, at);
 		let best = self.client.runtime_api().best_solution(at).map_err(runtime_error)?;
 		Ok(best.map(|(period, score, pairs)| solution(Some(period), score, pairs)))
 	}
 
 	fn last_adopted(&self, at: Option<<Block as BlockT>::Hash>) -> RpcResult<Option<AdoptionView>> {
-		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let at = super::at_or_best(&*self.client, at);
 		let adopted = self.client.runtime_api().last_adopted(at).map_err(runtime_error)?;
 		Ok(adopted.map(|a| AdoptionView {
 			period: a.period,
@@ -230,7 +233,7 @@ where
 		at: Option<<Block as BlockT>::Hash>,
 	) -> RpcResult<Option<SolutionView>> {
 		sc_rpc_api::check_if_safe(ext)?;
-		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let at = super::at_or_best(&*self.client, at);
 		let preview = self.client.runtime_api().preview(at).map_err(runtime_error)?;
 		Ok(preview.map(|(score, pairs)| solution(None, score, pairs)))
 	}

@@ -22,6 +22,26 @@ use sp_blockchain::{Error as BlockChainError, HeaderBackend, HeaderMetadata};
 use sp_core::U256;
 use std::sync::Arc;
 
+/// The block an RPC call reads: `at`, or the best block without one.
+pub fn at_or_best<C: HeaderBackend<Block>>(
+	client: &C,
+	at: Option<<Block as sp_runtime::traits::Block>::Hash>,
+) -> <Block as sp_runtime::traits::Block>::Hash {
+	at.unwrap_or_else(|| client.info().best_hash)
+}
+
+/// The RPC error of a failed runtime API call, with the calling module's `code`.
+pub fn runtime_error(
+	code: i32,
+	error: impl std::fmt::Display,
+) -> jsonrpsee::types::ErrorObjectOwned {
+	jsonrpsee::types::ErrorObjectOwned::owned(
+		code,
+		format!("runtime API call failed: {error}"),
+		None::<()>,
+	)
+}
+
 /// What the RPC methods need.
 pub struct FullDeps<C, P> {
 	/// The client.

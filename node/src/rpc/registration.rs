@@ -104,9 +104,12 @@ impl<C> Registration<C> {
 	}
 }
 
+/// The error code of this module's failed runtime API calls.
+const RUNTIME_ERROR: i32 = 9100;
+
 /// The error of a failed runtime API call.
 fn runtime_error(error: impl std::fmt::Display) -> ErrorObjectOwned {
-	ErrorObjectOwned::owned(9100, format!("runtime API call failed: {error}"), None::<()>)
+	super::runtime_error(RUNTIME_ERROR, error)
 }
 
 impl<C> RegistrationApiServer<<Block as BlockT>::Hash> for Registration<C>
@@ -119,7 +122,7 @@ where
 		account: AccountId,
 		at: Option<<Block as BlockT>::Hash>,
 	) -> RpcResult<Option<ParticipantView>> {
-		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let at = super::at_or_best(&*self.client, at);
 		let record =
 			self.client.runtime_api().participant(at, account.clone()).map_err(runtime_error)?;
 		Ok(record.map(|record| ParticipantView::new(&account, record)))
@@ -131,7 +134,7 @@ where
 		limit: Option<u32>,
 		at: Option<<Block as BlockT>::Hash>,
 	) -> RpcResult<Vec<ParticipantView>> {
-		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let at = super::at_or_best(&*self.client, at);
 		let page = self
 			.client
 			.runtime_api()

@@ -127,9 +127,12 @@ impl<C> Reputation<C> {
 	}
 }
 
+/// The error code of this module's failed runtime API calls.
+const RUNTIME_ERROR: i32 = 9200;
+
 /// The error of a failed runtime API call.
 fn runtime_error(error: impl std::fmt::Display) -> ErrorObjectOwned {
-	ErrorObjectOwned::owned(9200, format!("runtime API call failed: {error}"), None::<()>)
+	super::runtime_error(RUNTIME_ERROR, error)
 }
 
 impl<C> ReputationApiServer<<Block as BlockT>::Hash> for Reputation<C>
@@ -142,7 +145,7 @@ where
 		provider: AccountId,
 		at: Option<<Block as BlockT>::Hash>,
 	) -> RpcResult<Option<StandingView>> {
-		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let at = super::at_or_best(&*self.client, at);
 		let standing = self.client.runtime_api().standing(at, provider).map_err(runtime_error)?;
 		Ok(standing.map(|standing| StandingView {
 			comprehensive: decimal(standing.comprehensive),
@@ -156,7 +159,7 @@ where
 		provider: AccountId,
 		at: Option<<Block as BlockT>::Hash>,
 	) -> RpcResult<Vec<SummaryView>> {
-		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let at = super::at_or_best(&*self.client, at);
 		let history = self.client.runtime_api().history(at, provider).map_err(runtime_error)?;
 		Ok(history
 			.iter()
@@ -173,7 +176,7 @@ where
 		limit: Option<u32>,
 		at: Option<<Block as BlockT>::Hash>,
 	) -> RpcResult<Vec<RankView>> {
-		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let at = super::at_or_best(&*self.client, at);
 		let start = start.unwrap_or(0);
 		let page = self
 			.client

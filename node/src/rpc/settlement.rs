@@ -175,9 +175,12 @@ impl<C> Settlement<C> {
 	}
 }
 
+/// The error code of this module's failed runtime API calls.
+const RUNTIME_ERROR: i32 = 9300;
+
 /// The error of a failed runtime API call.
 fn runtime_error(error: impl std::fmt::Display) -> ErrorObjectOwned {
-	ErrorObjectOwned::owned(9300, format!("runtime API call failed: {error}"), None::<()>)
+	super::runtime_error(RUNTIME_ERROR, error)
 }
 
 impl<C> SettlementApiServer<<Block as BlockT>::Hash> for Settlement<C>
@@ -186,7 +189,7 @@ where
 	C::Api: SettlementRuntimeApi<Block, AccountId, Balance, OrderOf<Runtime>>,
 {
 	fn order(&self, id: u64, at: Option<<Block as BlockT>::Hash>) -> RpcResult<Option<OrderView>> {
-		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let at = super::at_or_best(&*self.client, at);
 		let order = self.client.runtime_api().order(at, id).map_err(runtime_error)?;
 		Ok(order.map(|order| OrderView::new(id, order)))
 	}
@@ -198,7 +201,7 @@ where
 		limit: Option<u32>,
 		at: Option<<Block as BlockT>::Hash>,
 	) -> RpcResult<Vec<OrderView>> {
-		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let at = super::at_or_best(&*self.client, at);
 		let orders = self
 			.client
 			.runtime_api()
@@ -212,7 +215,7 @@ where
 		account: AccountId,
 		at: Option<<Block as BlockT>::Hash>,
 	) -> RpcResult<String> {
-		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let at = super::at_or_best(&*self.client, at);
 		let escrow =
 			self.client.runtime_api().uncommitted_escrow(at, account).map_err(runtime_error)?;
 		Ok(escrow.to_string())
