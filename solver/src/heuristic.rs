@@ -9,9 +9,23 @@
 //! [`MAX_PASSES`] passes): put an unassigned item where it fits, move an item to an agent where
 //! it is worth more and fits, replace an assigned item by a more profitable unassigned one that
 //! fits in its place, or swap two items between their agents when both fit and the total rises.
+//!
+//! **Filling** ([`fill`], markets only): where the load is the energy, an agent left with spare
+//! capacity may still be filled to the Wh by another subset of its items and the unassigned
+//! ones, a subset-sum problem that local moves of one or two items rarely solve. A bitset
+//! dynamic programme over the agent's capacity finds the fullest subset; on a market short of
+//! capacity this is what reaches the energy bound, after which the bound proves the energy and
+//! only the weight is left to search.
 
 use crate::problem::{Assignment, Pair, Problem};
 use alloc::{vec, vec::Vec};
+
+/// Unassigned candidates a fill considers for one agent, at most (the most profitable).
+pub const FILL_CANDIDATES: usize = 64;
+
+/// The largest table a fill builds for one agent, in 64-bit words (candidates times capacity
+/// in bits): 2^19 words, 4 MiB. An agent whose table would be larger is not filled.
+pub const FILL_WORDS: usize = 1 << 19;
 
 /// Passes of the improvement step, at most.
 pub const MAX_PASSES: usize = 8;
@@ -78,6 +92,16 @@ pub fn greedy(problem: &Problem, order: &[usize], key: impl Fn(usize, &Pair) -> 
 
 /// Improves `solution` by local search (see the module docs).
 pub fn improve(problem: &Problem, solution: &mut Solution) {
+	local_search(problem, solution, problem.items() <= SWAP_LIMIT);
+}
+
+/// Improves `solution` by the moves of [`improve`] except swaps, which are quadratic in the
+/// items: for the many repairs of the Lagrangian heuristic.
+pub fn improve_quickly(problem: &Problem, solution: &mut Solution) {
+	local_search(problem, solution, false);
+}
+
+fn local_search(problem: &Problem, solution: &mut Solution, swaps: bool) {
 	for _ in 0..MAX_PASSES {
 		let mut improved = false;
 		for item in 0..problem.items() {
@@ -104,8 +128,8 @@ pub fn improve(problem: &Problem, solution: &mut Solution) {
 				improved = true;
 			}
 		}
-		if problem.items() <= SWAP_LIMIT {
-			improved |= replace_pass(problem, solution);
+		improved |= replace_pass(problem, solution);
+		if swaps {
 			improved |= swap_pass(problem, solution);
 		}
 		if !improved {
@@ -118,17 +142,21 @@ pub fn improve(problem: &Problem, solution: &mut Solution) {
 /// more on the same agent and fits once the first has left.
 fn replace_pass(problem: &Problem, solution: &mut Solution) -> bool {
 	let mut improved = false;
+	let mut unassigned: Vec<usize> =
+		(0..problem.items()).filter(|k| solution.assignment[*k].is_none()).collect();
 	for out in 0..problem.items() {
 		let Some(current) = solution.pair(problem, out).copied() else { continue };
 		let room = solution.residual[current.agent as usize] + current.load;
-		let best = (0..problem.items())
-			.filter(|k| solution.assignment[*k].is_none())
-			.filter_map(|k| problem.pair(k, current.agent).map(|p| (k, *p)))
-			.filter(|(_, p)| p.profit > current.profit && p.load <= room)
-			.max_by(|(a, pa), (b, pb)| pa.profit.cmp(&pb.profit).then(b.cmp(a)));
-		if let Some((incoming, pair)) = best {
+		let best = unassigned
+			.iter()
+			.enumerate()
+			.filter_map(|(slot, k)| problem.pair(*k, current.agent).map(|p| (slot, *k, *p)))
+			.filter(|(_, _, p)| p.profit > current.profit && p.load <= room)
+			.max_by(|(_, a, pa), (_, b, pb)| pa.profit.cmp(&pb.profit).then(b.cmp(a)));
+		if let Some((slot, incoming, pair)) = best {
 			solution.take(out, &current);
 			solution.put(incoming, &pair);
+			unassigned[slot] = out;
 			improved = true;
 		}
 	}
@@ -168,4 +196,85 @@ fn swap_pass(problem: &Problem, solution: &mut Solution) -> bool {
 		}
 	}
 	improved
+}
+
+/// Fills agents with spare capacity as full as a subset of their own items and the unassigned
+/// ones allows (see the module docs), agents with the most spare capacity first; profit may
+/// fall, load never does. For problems whose load is what the objective values first (markets).
+///
+/// Per agent: its items first, then up to [`FILL_CANDIDATES`] unassigned ones by decreasing
+/// profit; layer `k` of the table is the set of sums the first `k` candidates reach, so the
+/// reconstruction from the fullest sum keeps the earliest candidates it can: the agent's own
+/// items, then the most profitable.
+pub fn fill(problem: &Problem, solution: &mut Solution) {
+	let mut agents: Vec<usize> =
+		(0..problem.agents()).filter(|j| solution.residual[*j] > 0).collect();
+	agents.sort_by(|a, b| solution.residual[*b].cmp(&solution.residual[*a]).then(a.cmp(b)));
+	for agent in agents {
+		fill_agent(problem, solution, agent);
+	}
+}
+
+fn fill_agent(problem: &Problem, solution: &mut Solution, agent: usize) {
+	let capacity = problem.capacities()[agent];
+	let on_agent = |item: usize| problem.pair(item, agent as u32).copied();
+	let mut candidates: Vec<(usize, Pair)> = (0..problem.items())
+		.filter(|i| solution.assignment[*i] == Some(agent as u32))
+		.filter_map(|i| on_agent(i).map(|p| (i, p)))
+		.collect();
+	let own = candidates.len();
+	let mut free: Vec<(usize, Pair)> = (0..problem.items())
+		.filter(|i| solution.assignment[*i].is_none())
+		.filter_map(|i| on_agent(i).map(|p| (i, p)))
+		.filter(|(_, p)| p.load <= capacity)
+		.collect();
+	free.sort_by(|(a, pa), (b, pb)| pb.profit.cmp(&pa.profit).then(a.cmp(b)));
+	free.truncate(FILL_CANDIDATES);
+	candidates.extend(free);
+
+	let words = capacity as usize / 64 + 1;
+	let layers = candidates.len() + 1;
+	if layers.saturating_mul(words) > FILL_WORDS {
+		return;
+	}
+	let mut table = vec![0u64; layers * words];
+	table[0] = 1;
+	let top_mask = if capacity % 64 == 63 { u64::MAX } else { (1u64 << (capacity % 64 + 1)) - 1 };
+	for (k, (_, pair)) in candidates.iter().enumerate() {
+		let (before, after) = table.split_at_mut((k + 1) * words);
+		let (prev, next) = (&before[k * words..], &mut after[..words]);
+		let (shift_words, shift_bits) = ((pair.load / 64) as usize, (pair.load % 64) as u32);
+		for w in 0..words {
+			let mut shifted = 0;
+			if w >= shift_words {
+				shifted = prev[w - shift_words] << shift_bits;
+				if shift_bits > 0 && w > shift_words {
+					shifted |= prev[w - shift_words - 1] >> (64 - shift_bits);
+				}
+			}
+			next[w] = prev[w] | shifted;
+		}
+		next[words - 1] &= top_mask;
+	}
+	let reached =
+		|layer: usize, sum: u64| table[layer * words + (sum / 64) as usize] >> (sum % 64) & 1 == 1;
+	let current = capacity - solution.residual[agent];
+	let Some(fullest) = (current + 1..=capacity).rev().find(|s| reached(layers - 1, *s)) else {
+		return;
+	};
+	let mut used = vec![false; candidates.len()];
+	let mut sum = fullest;
+	for k in (0..candidates.len()).rev() {
+		if !reached(k, sum) {
+			used[k] = true;
+			sum -= candidates[k].1.load;
+		}
+	}
+	for (k, (item, pair)) in candidates.iter().enumerate() {
+		match (k < own, used[k]) {
+			(true, false) => solution.take(*item, pair),
+			(false, true) => solution.put(*item, pair),
+			_ => {}
+		}
+	}
 }

@@ -13,12 +13,22 @@
 //! subgradient optimisation ([`optimise`]): `b_j - load_j` of the relaxed solution is a
 //! subgradient, and Polyak steps towards the incumbent's value shrink the bound.
 //!
+//! Where the subgradient starts and what it aims at comes from the objective ([`Guide`]): a
+//! market's profits mix two scales (a Wh served is worth more than all the weight there is), so
+//! its prices start at the energy prices of a minimum cut ([`crate::flow`]) and its steps aim at
+//! the energy bound plus the incumbent's weight; the search then only moves prices on the
+//! weight's scale. Starting from the incumbent alone, the steps would be sized by the energy the
+//! incumbent lacks and throw the prices far off.
+//!
 //! Everything is integer: `λ` and reduced profits are scaled by [`SCALE`] and kept in `i128`,
 //! so every node computes the same bound from the same problem. A reduced profit too negative to
 //! represent is treated as minus infinity, which changes nothing (the pair is never the item's
 //! best); the `λ b` terms saturate upwards, which only loosens the bound.
 
-use crate::problem::{Pair, Problem};
+use crate::{
+	flow::EnergyCut,
+	problem::{Pair, Problem},
+};
 use alloc::{vec, vec::Vec};
 
 /// Fixed-point scale of prices and reduced profits.
@@ -95,6 +105,56 @@ pub fn initial_prices(problem: &Problem) -> Vec<i128> {
 		.collect()
 }
 
+/// What the objective tells the bound about the problem's shape.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Guide {
+	/// Nothing: start from [`initial_prices`] and aim the steps at the incumbent's value.
+	General,
+	/// A market: profits `R_i * scale + w_ij` with load `R_i` on every agent.
+	Market {
+		/// One Wh served is worth this much profit.
+		scale: u128,
+		/// The maximum flow: the most energy, and the bottleneck providers.
+		cut: EnergyCut,
+	},
+}
+
+impl Guide {
+	/// The prices the subgradient starts from (scaled): for a market, `scale` per Wh on the
+	/// bottleneck providers and 0 elsewhere, where the bound's energy part is already `E_LP`.
+	pub fn start(&self, problem: &Problem) -> Vec<i128> {
+		match self {
+			Guide::General => initial_prices(problem),
+			Guide::Market { scale, cut } => {
+				let price = SCALE.saturating_mul(*scale as i128);
+				cut.bottleneck.iter().map(|b| if *b { price } else { 0 }).collect()
+			}
+		}
+	}
+
+	/// Whether an assignment worth `profit` serves less energy than a market's bound (always
+	/// false for other problems): then filling agents may still serve more.
+	pub fn short_of_energy(&self, profit: u128) -> bool {
+		match self {
+			Guide::General => false,
+			Guide::Market { scale, cut } => profit / scale < cut.energy,
+		}
+	}
+
+	/// The value the steps aim at when the incumbent is worth `incumbent`: the incumbent itself,
+	/// or for a market the energy bound with the incumbent's weight (an estimate of the
+	/// optimum on the weight's scale).
+	pub fn target(&self, incumbent: u128) -> u128 {
+		match self {
+			Guide::General => incumbent,
+			Guide::Market { scale, cut } => {
+				let estimate = cut.energy.saturating_mul(*scale).saturating_add(incumbent % scale);
+				estimate.max(incumbent)
+			}
+		}
+	}
+}
+
 /// The result of the subgradient optimisation.
 pub struct Relaxation {
 	/// The best prices found, scaled by [`SCALE`].
@@ -103,18 +163,19 @@ pub struct Relaxation {
 	pub bound: i128,
 }
 
-/// Minimises `L(λ)` by subgradient optimisation, starting from `λ = 0`, with Polyak steps
-/// towards `lower_bound` (the incumbent's internal value). `on_relaxed` sees each relaxed
+/// Minimises `L(λ)` by subgradient optimisation, starting from the guide's prices, with Polyak
+/// steps towards the guide's target for `lower_bound` (the incumbent's internal value). `on_relaxed` sees each relaxed
 /// solution, for a Lagrangian heuristic to repair into a feasible one; it returns a new lower
 /// bound if it found a better incumbent. Stops after [`ITERATIONS`], or when the bound meets the
 /// lower bound (then the incumbent is optimal).
 pub fn optimise(
 	problem: &Problem,
+	guide: &Guide,
 	mut lower_bound: u128,
 	mut on_relaxed: impl FnMut(&[i128], usize) -> Option<u128>,
 ) -> Relaxation {
 	let m = problem.agents();
-	let mut lambda = initial_prices(problem);
+	let mut lambda = guide.start(problem);
 	let mut choice = vec![None; problem.items()];
 	let mut best = Relaxation { lambda: lambda.clone(), bound: i128::MAX };
 	// The step size factor is `mu / 64`; it halves after 15 iterations without improvement.
@@ -135,7 +196,7 @@ pub fn optimise(
 		if let Some(better) = on_relaxed(&lambda, iteration) {
 			lower_bound = lower_bound.max(better);
 		}
-		let target = SCALE.saturating_mul(lower_bound as i128);
+		let target = SCALE.saturating_mul(guide.target(lower_bound) as i128);
 		if best.bound / SCALE <= lower_bound as i128 || mu == 0 {
 			break;
 		}

@@ -15,7 +15,7 @@
 //! 2. [`objective`]: the market and the plain GAP objectives, and back;
 //! 3. [`check`]: feasibility and score in linear time (what the chain re-checks);
 //! 4. [`heuristic`]: the first incumbent;
-//! 5. [`lagrangian`]: the upper bound;
+//! 5. [`flow`] and [`lagrangian`]: the upper bound;
 //! 6. [`search`]: branch-and-bound, variable fixing and the budget;
 //! 7. [`orlib`]: the OR-Library file format;
 //! 8. [`generate`]: generated market instances for benchmarks and tests.
@@ -26,6 +26,7 @@
 extern crate alloc;
 
 pub mod check;
+pub mod flow;
 pub mod generate;
 pub mod heuristic;
 pub mod lagrangian;
@@ -62,7 +63,7 @@ pub fn solve_until(
 	max_nodes: u64,
 	should_stop: &mut dyn FnMut() -> bool,
 ) -> Solution {
-	let outcome = search::solve(&model.problem, max_nodes, should_stop);
+	let outcome = search::solve(&model.problem, &model.guide(), max_nodes, should_stop);
 	let value = model.value(&outcome.assignment, outcome.profit);
 	let bound = model.bound(outcome.bound);
 	Solution { outcome, value, bound }

@@ -9,7 +9,11 @@
 //!   is feasible, and among those maximises `sum p`.
 //! - **GAP, minimise** cost with every job assigned: `q_ij = K - c_ij` in the same way.
 
-use crate::problem::{AgentIndex, Assignment, Pair, Problem, ProblemError, MAX_LOAD};
+use crate::{
+	flow::energy_bound,
+	lagrangian::Guide,
+	problem::{AgentIndex, Assignment, Pair, Problem, ProblemError, MAX_LOAD},
+};
 use alloc::{vec, vec::Vec};
 
 /// A market snapshot as the matching pallet sees it: requests with their energy, providers
@@ -131,6 +135,15 @@ impl Model {
 		let sense =
 			if maximise { Sense::MaxAllAssigned { k } } else { Sense::MinAllAssigned { k } };
 		Ok(Self { problem: Problem::new(capacities, pairs)?, sense })
+	}
+
+	/// What the search may know of this model's shape: for a market, its scale and maximum
+	/// flow ([`crate::flow`]).
+	pub fn guide(&self) -> Guide {
+		match self.sense {
+			Sense::Market { scale } => Guide::Market { scale, cut: energy_bound(&self.problem) },
+			_ => Guide::General,
+		}
 	}
 
 	/// The original value of an internal profit reached by `assignment`.

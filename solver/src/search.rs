@@ -29,7 +29,7 @@
 
 use crate::{
 	heuristic::{self, Solution},
-	lagrangian::{self, best_reduced, capacity_value, reduced, SCALE},
+	lagrangian::{self, best_reduced, capacity_value, reduced, Guide, SCALE},
 	problem::{Assignment, Pair, Problem},
 };
 use alloc::{vec, vec::Vec};
@@ -71,11 +71,19 @@ struct Frame {
 	choices: Vec<Choice>,
 	/// The next option to try.
 	next: usize,
+	/// The node's prices (scaled), where its children's price search starts.
+	lambda: Vec<i128>,
 }
 
 /// Solves `problem` by branch-and-bound within `max_nodes` nodes, asking `should_stop` every
-/// few hundred nodes whether to stop early.
-pub fn solve(problem: &Problem, max_nodes: u64, should_stop: &mut dyn FnMut() -> bool) -> Outcome {
+/// few hundred nodes whether to stop early; `guide` says what the objective knows of the
+/// problem's shape ([`Guide::General`] when nothing).
+pub fn solve(
+	problem: &Problem,
+	guide: &Guide,
+	max_nodes: u64,
+	should_stop: &mut dyn FnMut() -> bool,
+) -> Outcome {
 	let n = problem.items();
 
 	// 1. First incumbent.
@@ -86,16 +94,20 @@ pub fn solve(problem: &Problem, max_nodes: u64, should_stop: &mut dyn FnMut() ->
 	heuristic::improve(problem, &mut best);
 
 	// 2. Root bound, with the Lagrangian heuristic.
-	let relaxation = lagrangian::optimise(problem, best.profit, |lambda, iteration| {
+	let relaxation = lagrangian::optimise(problem, guide, best.profit, |lambda, iteration| {
 		if iteration % 10 != 0 {
 			return None;
 		}
-		let candidate = lagrangian_heuristic(problem, lambda);
+		let candidate = lagrangian_heuristic(problem, guide, lambda, iteration % 50 == 0);
 		(candidate.profit > best.profit).then(|| {
 			best = candidate;
 			best.profit
 		})
 	});
+	if guide.short_of_energy(best.profit) {
+		heuristic::fill(problem, &mut best);
+	}
+	heuristic::improve(problem, &mut best);
 	let lambda = relaxation.lambda;
 	let root_bound = relaxation.bound;
 	if root_bound / SCALE <= best.profit as i128 {
@@ -125,10 +137,11 @@ pub fn solve(problem: &Problem, max_nodes: u64, should_stop: &mut dyn FnMut() ->
 		})
 		.collect();
 
-	// 4. and 5. Depth-first search, choosing the item to branch on at each node.
+	// 4. and 5. Depth-first search, choosing the item to branch on and its prices at each node.
 	let mut current = Solution::empty(problem);
 	let mut decided = vec![false; n];
 	let mut stack: Vec<Frame> = Vec::with_capacity(n + 1);
+	let mut scratch = Scratch::new(problem.agents());
 	let mut nodes = 0u64;
 	let mut entering = true;
 	loop {
@@ -137,24 +150,43 @@ pub fn solve(problem: &Problem, max_nodes: u64, should_stop: &mut dyn FnMut() ->
 			if current.profit > best.profit {
 				best = current.clone();
 			}
-			let node = examine(&current, &decided, &options, &lambda);
+			let prices = stack.last().map_or(&lambda, |frame| &frame.lambda);
+			let at = Node::examine(
+				&current,
+				&decided,
+				&options,
+				prices,
+				SCALE.saturating_mul(best.profit as i128 + 1),
+				&mut scratch,
+			);
+			if let Some(completion) = &at.completion {
+				let mut candidate = current.clone();
+				for (item, pair) in completion {
+					candidate.put(*item, pair);
+				}
+				if candidate.profit > best.profit {
+					best = candidate;
+				}
+			}
 			let stop =
 				nodes >= max_nodes || (nodes.is_multiple_of(STOP_CHECK_INTERVAL) && should_stop());
 			if stop {
-				let open = open_bound(&stack).max(node.bound);
+				let open = open_bound(&stack).max(at.pruning_bound);
 				return stopped(best, open, nodes);
 			}
-			match node.branch {
-				Some((item, item_best)) if node.bound >= threshold(best.profit) => {
-					let choices = options[item]
-						.iter()
-						.filter(|c| {
-							c.pair.is_none_or(|p| p.load <= current.residual[p.agent as usize])
-						})
-						.copied()
-						.collect();
-					decided[item] = true;
-					stack.push(Frame { item, bound: node.bound, item_best, choices, next: 0 });
+			match at.branch {
+				Some(branch)
+					if at.pruning_bound >= SCALE.saturating_mul(best.profit as i128 + 1) =>
+				{
+					decided[branch.item] = true;
+					stack.push(Frame {
+						item: branch.item,
+						bound: at.bound,
+						item_best: branch.best,
+						choices: branch.choices,
+						next: 0,
+						lambda: at.lambda,
+					});
 				}
 				_ => {
 					if let Some(frame) = stack.last() {
@@ -164,11 +196,12 @@ pub fn solve(problem: &Problem, max_nodes: u64, should_stop: &mut dyn FnMut() ->
 			}
 			continue;
 		}
+		let threshold = SCALE.saturating_mul(best.profit as i128 + 1);
 		let Some(frame) = stack.last_mut() else { break };
 		let parent_less_item = frame.bound - frame.item_best;
 		let next = frame.choices[frame.next..]
 			.iter()
-			.position(|c| parent_less_item + c.reduced >= threshold(best.profit));
+			.position(|c| parent_less_item + c.reduced >= threshold);
 		match next {
 			Some(offset) => {
 				let choice = frame.choices[frame.next + offset];
@@ -190,47 +223,304 @@ pub fn solve(problem: &Problem, max_nodes: u64, should_stop: &mut dyn FnMut() ->
 	finished(best, nodes)
 }
 
-/// What [`examine`] finds at a node.
-struct Node {
-	/// The node's bound (scaled): `SCALE * profit + sum_j λ_j residual_j + sum over undecided
-	/// items of their best reduced profit among options that still fit`.
-	bound: i128,
-	/// The item to branch on and its best reduced profit, or `None` when all are decided.
-	branch: Option<(usize, i128)>,
+/// Subgradient steps at each node, warm-started from the parent's prices.
+pub const NODE_ITERATIONS: usize = 4;
+
+/// Scratch space of [`Node::examine`], kept between nodes so that nodes allocate little.
+struct Scratch {
+	/// Each agent's load in the relaxed solution.
+	load: Vec<u64>,
+	/// For each agent, the undecided items whose best fitting option it is: `(load, regret)`.
+	crowds: Vec<Vec<(u64, u128)>>,
+	/// Each undecided item's best fitting option and regret.
+	firsts: Vec<(usize, Choice, i128)>,
 }
 
-/// Computes a node's bound and picks its branching item: the undecided item with the largest
-/// regret (best minus second-best reduced profit among its fitting options), the one whose
-/// wrong decision would cost most; ties go to the larger best reduced profit, then the lower
-/// index. An item without any fitting option (fixing removed "unassigned" and no agent has
-/// room) makes the node worthless: its bound becomes very negative and prunes it.
-fn examine(current: &Solution, decided: &[bool], options: &[Vec<Choice>], lambda: &[i128]) -> Node {
+impl Scratch {
+	fn new(agents: usize) -> Self {
+		Self { load: vec![0; agents], crowds: vec![Vec::new(); agents], firsts: Vec::new() }
+	}
+}
+
+/// The regret of an item with a single fitting option: it cannot go anywhere else.
+const NO_ALTERNATIVE: u128 = u128::MAX;
+
+/// The decision a node branches on.
+struct Branch {
+	/// The item.
+	item: usize,
+	/// Its best reduced profit at the node's prices.
+	best: i128,
+	/// Its fitting options at the node's prices, best first.
+	choices: Vec<Choice>,
+}
+
+/// What [`Node::examine`] finds at a node.
+struct Node {
+	/// The node's Lagrangian bound (scaled) at its prices: `SCALE * profit + sum_j λ_j r_j +
+	/// sum over undecided items of their best reduced profit among options that still fit`. A
+	/// child's bound is at most this less the item's best plus the child's option.
+	bound: i128,
+	/// That bound less the crowding penalty: what the node is pruned by.
+	pruning_bound: i128,
+	/// The node's prices.
+	lambda: Vec<i128>,
+	/// What to branch on, or `None` when the node is pruned or every item is decided.
+	branch: Option<Branch>,
+	/// The relaxed solution's assignments of the undecided items, when it is feasible.
+	completion: Option<Vec<(usize, Pair)>>,
+}
+
+impl Node {
+	fn pruned(bound: i128, lambda: Vec<i128>) -> Self {
+		Self { bound, pruning_bound: bound, lambda, branch: None, completion: None }
+	}
+
+	/// Bounds a node and picks its branching decision.
+	///
+	/// **Prices.** Starting from the parent's prices, [`NODE_ITERATIONS`] subgradient steps
+	/// aimed at `threshold` (the value a node must reach to be worth exploring) adapt them to
+	/// the node's decisions; the lowest bound seen is the node's. Every price vector gives a
+	/// valid bound, so the steps can only help.
+	///
+	/// **Branching.** The undecided item with the largest regret (best minus second-best
+	/// reduced profit among its fitting options), the one whose wrong decision would cost most;
+	/// ties go to the larger best reduced profit, then the lower index. An item without any
+	/// fitting option (fixing removed "unassigned" and no agent has room) makes the node
+	/// infeasible.
+	///
+	/// **Crowding penalty.** In the relaxation each item takes its best fitting option, and
+	/// the items crowding onto agent `j` may together exceed its residual capacity `r_j`. In
+	/// every feasible completion the items that leave `j` lose at least their regret each, and
+	/// those that stay fit in `r_j`; so the bound may be lowered by the cheapest way to shed the
+	/// excess, a minimum knapsack whose linear relaxation (items by regret per unit of load, the
+	/// last one fractional, rounded down) is a valid lower bound. The agents' crowds are
+	/// disjoint, so their penalties add up. An excess that cannot be shed proves the node
+	/// infeasible.
+	fn examine(
+		current: &Solution,
+		decided: &[bool],
+		options: &[Vec<Choice>],
+		start: &[i128],
+		threshold: i128,
+		scratch: &mut Scratch,
+	) -> Self {
+		let mut lambda = start.to_vec();
+		let mut best: Option<(i128, Vec<i128>)> = None;
+		for iteration in 0..=NODE_ITERATIONS {
+			let Some(bound) = relax(current, decided, options, &lambda, &mut scratch.load) else {
+				return Self::pruned(i128::MIN / 4, lambda);
+			};
+			if best.as_ref().is_none_or(|(lowest, _)| bound < *lowest) {
+				best = Some((bound, lambda.clone()));
+			}
+			if bound < threshold || iteration == NODE_ITERATIONS {
+				break;
+			}
+			if !step(&mut lambda, &current.residual, &scratch.load, bound - threshold) {
+				break;
+			}
+		}
+		let (bound, lambda) = best.expect("the loop runs at least once; qed");
+		if bound < threshold {
+			return Self::pruned(bound, lambda);
+		}
+
+		// The branching item and the crowding penalty, at the node's prices.
+		let fits =
+			|c: &&Choice| c.pair.is_none_or(|p| p.load <= current.residual[p.agent as usize]);
+		let at_prices = |c: &Choice| match c.pair {
+			Some(pair) => reduced(&pair, &lambda).map(|r| Choice { pair: Some(pair), reduced: r }),
+			None => Some(*c),
+		};
+		scratch.crowds.iter_mut().for_each(Vec::clear);
+		scratch.firsts.clear();
+		for (item, choices) in options.iter().enumerate() {
+			if decided[item] {
+				continue;
+			}
+			let (mut first, mut second): (Option<Choice>, Option<Choice>) = (None, None);
+			for choice in choices.iter().filter(fits).filter_map(at_prices) {
+				if first.is_none_or(|f| better(&choice, &f)) {
+					second = first;
+					first = Some(choice);
+				} else if second.is_none_or(|s| better(&choice, &s)) {
+					second = Some(choice);
+				}
+			}
+			let first = first.expect("relax found a fitting option for every item; qed");
+			let regret = second.map_or(i128::MAX, |second| first.reduced - second.reduced);
+			if let Some(pair) = first.pair.filter(|p| p.load > 0) {
+				let shed = second.map_or(NO_ALTERNATIVE, |_| regret as u128);
+				scratch.crowds[pair.agent as usize].push((pair.load, shed));
+			}
+			scratch.firsts.push((item, first, regret));
+		}
+		let crowded: Vec<bool> = scratch
+			.crowds
+			.iter()
+			.zip(&current.residual)
+			.map(|(crowd, residual)| {
+				crowd.iter().map(|(l, _)| *l as u128).sum::<u128>() > *residual as u128
+			})
+			.collect();
+		let mut penalty = 0i128;
+		for (crowd, residual) in scratch.crowds.iter_mut().zip(&current.residual) {
+			match shedding_cost(crowd, *residual) {
+				Some(cost) => penalty = penalty.saturating_add(cost.min(i128::MAX as u128) as i128),
+				None => return Self::pruned(i128::MIN / 4, lambda),
+			}
+		}
+		let pruning_bound = bound.saturating_sub(penalty);
+		// With no agent crowded, the relaxed solution is feasible: a candidate incumbent.
+		let completion = (!crowded.iter().any(|c| *c)).then(|| {
+			scratch
+				.firsts
+				.iter()
+				.filter_map(|(item, first, _)| first.pair.map(|p| (*item, p)))
+				.collect()
+		});
+		if pruning_bound < threshold {
+			return Self { bound, pruning_bound, lambda, branch: None, completion };
+		}
+		// Branch on the item with the largest regret.
+		let widest = scratch.firsts.iter().max_by(|(a, fa, ra), (b, fb, rb)| {
+			ra.cmp(rb).then(fa.reduced.cmp(&fb.reduced)).then(b.cmp(a))
+		});
+		let branch = widest.map(|(item, first, _)| {
+			let mut choices: Vec<Choice> =
+				options[*item].iter().filter(fits).filter_map(at_prices).collect();
+			choices.sort_by(|a, b| b.reduced.cmp(&a.reduced).then(agent_key(a).cmp(&agent_key(b))));
+			Branch { item: *item, best: first.reduced, choices }
+		});
+		Self { bound, pruning_bound, lambda, branch, completion }
+	}
+}
+
+/// Whether option `a` comes before `b`: higher reduced profit, then agents before
+/// "unassigned", then the lower agent.
+fn better(a: &Choice, b: &Choice) -> bool {
+	(a.reduced, core::cmp::Reverse(agent_key(a))) > (b.reduced, core::cmp::Reverse(agent_key(b)))
+}
+
+/// The node's Lagrangian bound at prices `lambda` (scaled), each undecided item taking its best
+/// fitting option; fills `load` with each agent's load in that relaxed solution. `None` if an
+/// undecided item has no fitting option.
+fn relax(
+	current: &Solution,
+	decided: &[bool],
+	options: &[Vec<Choice>],
+	lambda: &[i128],
+	load: &mut [u64],
+) -> Option<i128> {
+	load.iter_mut().for_each(|l| *l = 0);
 	let mut bound = SCALE
 		.saturating_mul(current.profit as i128)
 		.saturating_add(capacity_value(lambda, &current.residual));
-	let mut branch: Option<(usize, i128, i128)> = None;
 	for (item, choices) in options.iter().enumerate() {
 		if decided[item] {
 			continue;
 		}
-		let mut fitting = choices
-			.iter()
-			.filter(|c| c.pair.is_none_or(|p| p.load <= current.residual[p.agent as usize]))
-			.map(|c| c.reduced);
-		let Some(first) = fitting.next() else {
-			return Node { bound: i128::MIN / 4, branch: None };
-		};
-		let regret = fitting.next().map_or(i128::MAX, |second| first - second);
-		bound = bound.saturating_add(first);
-		let better = match branch {
-			None => true,
-			Some((_, best_first, best_regret)) => (regret, first) > (best_regret, best_first),
-		};
-		if better {
-			branch = Some((item, first, regret));
+		let mut best: Option<(i128, Option<&Pair>)> = None;
+		for choice in choices {
+			let value = match &choice.pair {
+				Some(pair) if pair.load <= current.residual[pair.agent as usize] => {
+					match reduced(pair, lambda) {
+						Some(value) => (value, Some(pair)),
+						None => continue,
+					}
+				}
+				Some(_) => continue,
+				None => (0, None),
+			};
+			if best.is_none_or(|(b, _)| value.0 > b) {
+				best = Some(value);
+			}
+		}
+		let (value, pair) = best?;
+		bound = bound.saturating_add(value);
+		if let Some(pair) = pair {
+			load[pair.agent as usize] += pair.load;
 		}
 	}
-	Node { bound, branch: branch.map(|(item, first, _)| (item, first)) }
+	Some(bound)
+}
+
+/// One projected subgradient step on `lambda` towards lowering the bound by `gap`: the
+/// subgradient is each agent's residual capacity less its relaxed load (0 where the price is 0
+/// and there is room, since prices stay non-negative); the Polyak step is `gap / |g|^2`.
+/// Returns false when the subgradient is zero (the relaxed solution fits exactly).
+fn step(lambda: &mut [i128], residual: &[u64], load: &[u64], gap: i128) -> bool {
+	let mut norm = 0i128;
+	let g: Vec<i128> = residual
+		.iter()
+		.zip(load)
+		.zip(lambda.iter())
+		.map(|((r, l), price)| {
+			let spare = *r as i128 - *l as i128;
+			let g = if spare > 0 && *price == 0 { 0 } else { spare };
+			norm = norm.saturating_add(g.saturating_mul(g));
+			g
+		})
+		.collect();
+	if norm == 0 {
+		return false;
+	}
+	let (mut gap, mut norm) = (gap, norm);
+	while norm > (1 << 62) {
+		norm >>= 1;
+		gap >>= 1;
+	}
+	let (whole, rest) = (gap / norm, gap % norm);
+	for (price, g) in lambda.iter_mut().zip(&g) {
+		let change = whole.saturating_mul(*g).saturating_add(rest.saturating_mul(*g) / norm);
+		*price = price.saturating_sub(change).max(0);
+	}
+	true
+}
+
+/// A lower bound on the regret lost by moving items of `crowd` off an agent with `residual`
+/// capacity until the rest fits: the linear relaxation of the minimum knapsack. `None` if the
+/// excess cannot be shed (items without an alternative fill more than the residual).
+fn shedding_cost(crowd: &mut [(u64, u128)], residual: u64) -> Option<u128> {
+	let total: u128 = crowd.iter().map(|(load, _)| *load as u128).sum();
+	let Some(mut excess) = total.checked_sub(residual as u128).filter(|e| *e > 0) else {
+		return Some(0);
+	};
+	// Cheapest regret per unit of load first: `r_a / l_a < r_b / l_b` iff `r_a l_b < r_b l_a`.
+	crowd.sort_unstable_by(|(la, ra), (lb, rb)| {
+		wide_mul(*ra, *lb as u128).cmp(&wide_mul(*rb, *la as u128))
+	});
+	let mut cost = 0u128;
+	for (load, regret) in crowd.iter() {
+		if *regret == NO_ALTERNATIVE {
+			return None;
+		}
+		let load = *load as u128;
+		if load <= excess {
+			cost = cost.saturating_add(*regret);
+			excess -= load;
+		} else {
+			let part = regret.checked_mul(excess).map_or((regret / load) * excess, |r| r / load);
+			cost = cost.saturating_add(part);
+			excess = 0;
+		}
+		if excess == 0 {
+			return Some(cost);
+		}
+	}
+	None
+}
+
+/// `a * b` as a 256-bit number `(high, low)`, for exact comparisons of ratios.
+fn wide_mul(a: u128, b: u128) -> (u128, u128) {
+	const LOW: u128 = u64::MAX as u128;
+	let (a1, a0, b1, b0) = (a >> 64, a & LOW, b >> 64, b & LOW);
+	let (low, cross1, cross2, high) = (a0 * b0, a0 * b1, a1 * b0, a1 * b1);
+	let middle = (low >> 64) + (cross1 & LOW) + (cross2 & LOW);
+	let low = (low & LOW) | (middle << 64);
+	let high = high + (cross1 >> 64) + (cross2 >> 64) + (middle >> 64);
+	(high, low)
 }
 
 /// Sorting key that puts agents before "unassigned" among equal reduced profits.
@@ -258,15 +548,21 @@ fn open_bound(stack: &[Frame]) -> i128 {
 		.unwrap_or(i128::MIN)
 }
 
-/// The Lagrangian heuristic: items by best reduced profit, each to its best agent with room.
-fn lagrangian_heuristic(problem: &Problem, lambda: &[i128]) -> Solution {
+/// The Lagrangian heuristic: items by best reduced profit, each to its best agent with room,
+/// then the quick local search and, if `fill` and a market's energy falls short of its bound,
+/// the filling of agents with spare capacity.
+fn lagrangian_heuristic(problem: &Problem, guide: &Guide, lambda: &[i128], fill: bool) -> Solution {
 	let n = problem.items();
 	let red: Vec<i128> = (0..n).map(|i| best_reduced(problem.pairs_of(i), lambda)).collect();
 	let mut order: Vec<usize> = (0..n).collect();
 	order.sort_by(|a, b| red[*b].cmp(&red[*a]).then(a.cmp(b)));
 	let mut solution =
 		heuristic::greedy(problem, &order, |_, p| reduced(p, lambda).unwrap_or(i128::MIN));
-	heuristic::improve(problem, &mut solution);
+	heuristic::improve_quickly(problem, &mut solution);
+	if fill && guide.short_of_energy(solution.profit) {
+		heuristic::fill(problem, &mut solution);
+		heuristic::improve_quickly(problem, &mut solution);
+	}
 	solution
 }
 

@@ -5,7 +5,7 @@
 mod common;
 
 use common::{all_assignments, random_market, random_problem, Rng};
-use gridshard_solver::{check, solve, Model, Value};
+use gridshard_solver::{check, lagrangian::Guide, solve, Model, Value};
 
 const INSTANCES: u64 = 3_000;
 
@@ -23,7 +23,8 @@ fn internal_optimum_equals_brute_force() {
 		let n = rng.range(1, 7) as usize;
 		let m = rng.range(1, 3) as usize;
 		let problem = random_problem(&mut rng, n, m);
-		let outcome = gridshard_solver::search::solve(&problem, u64::MAX, &mut || false);
+		let outcome =
+			gridshard_solver::search::solve(&problem, &Guide::General, u64::MAX, &mut || false);
 		let score = check::score(&problem, &outcome.assignment);
 		assert_eq!(score, Ok(outcome.profit), "instance {instance}: infeasible or misscored");
 		assert!(outcome.optimal);
@@ -128,7 +129,8 @@ fn a_budget_limited_answer_is_feasible_and_its_bound_holds() {
 		let problem = random_problem(&mut rng, n, m);
 		let optimum = brute_force(&problem);
 		for budget in [1, 2, 5, 20] {
-			let outcome = gridshard_solver::search::solve(&problem, budget, &mut || false);
+			let outcome =
+				gridshard_solver::search::solve(&problem, &Guide::General, budget, &mut || false);
 			assert_eq!(check::score(&problem, &outcome.assignment), Ok(outcome.profit));
 			assert!(outcome.profit <= optimum);
 			assert!(outcome.bound >= optimum, "instance {instance} budget {budget}");
