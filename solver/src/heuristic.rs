@@ -23,6 +23,9 @@ use alloc::{vec, vec::Vec};
 /// Unassigned candidates a fill considers for one agent, at most (the most profitable).
 pub const FILL_CANDIDATES: usize = 64;
 
+/// Own items a fill considers dropping to make room (the least preferred), singly or in pairs.
+pub const FILL_DROPS: usize = 8;
+
 /// The largest table a fill builds for one agent, in 64-bit words (candidates times capacity
 /// in bits): 2^19 words, 4 MiB. An agent whose table would be larger is not filled.
 pub const FILL_WORDS: usize = 1 << 19;
@@ -203,78 +206,173 @@ fn swap_pass(problem: &Problem, solution: &mut Solution) -> bool {
 /// fall, load never does. For problems whose load is what the objective values first (markets).
 ///
 /// Per agent: its items first, then up to [`FILL_CANDIDATES`] unassigned ones by decreasing
-/// profit; layer `k` of the table is the set of sums the first `k` candidates reach, so the
-/// reconstruction from the fullest sum keeps the earliest candidates it can: the agent's own
-/// items, then the most profitable.
-pub fn fill(problem: &Problem, solution: &mut Solution) {
+/// `key` (the caller's preference: the Lagrangian heuristic passes reduced profits, which
+/// weigh a market's weight against the capacity it takes); layer `k` of the table is the set of
+/// sums the first `k` candidates reach, so the reconstruction from the fullest sum keeps the
+/// earliest candidates it can: the agent's own items, then the preferred ones.
+pub fn fill(problem: &Problem, solution: &mut Solution, key: impl Fn(&Pair) -> i128) {
 	let mut agents: Vec<usize> =
 		(0..problem.agents()).filter(|j| solution.residual[*j] > 0).collect();
 	agents.sort_by(|a, b| solution.residual[*b].cmp(&solution.residual[*a]).then(a.cmp(b)));
 	for agent in agents {
-		fill_agent(problem, solution, agent);
+		fill_agent(problem, solution, agent, &key);
 	}
 }
 
-fn fill_agent(problem: &Problem, solution: &mut Solution, agent: usize) {
+fn fill_agent(
+	problem: &Problem,
+	solution: &mut Solution,
+	agent: usize,
+	key: &impl Fn(&Pair) -> i128,
+) {
 	let capacity = problem.capacities()[agent];
 	let on_agent = |item: usize| problem.pair(item, agent as u32).copied();
-	let mut candidates: Vec<(usize, Pair)> = (0..problem.items())
+	let mut own: Vec<(usize, Pair)> = (0..problem.items())
 		.filter(|i| solution.assignment[*i] == Some(agent as u32))
 		.filter_map(|i| on_agent(i).map(|p| (i, p)))
 		.collect();
-	let own = candidates.len();
 	let mut free: Vec<(usize, Pair)> = (0..problem.items())
 		.filter(|i| solution.assignment[*i].is_none())
 		.filter_map(|i| on_agent(i).map(|p| (i, p)))
 		.filter(|(_, p)| p.load <= capacity)
 		.collect();
-	free.sort_by(|(a, pa), (b, pb)| pb.profit.cmp(&pa.profit).then(a.cmp(b)));
+	free.sort_by(|(a, pa), (b, pb)| key(pb).cmp(&key(pa)).then(a.cmp(b)));
 	free.truncate(FILL_CANDIDATES);
-	candidates.extend(free);
+	own.sort_by(|(a, pa), (b, pb)| key(pa).cmp(&key(pb)).then(a.cmp(b)));
 
-	let words = capacity as usize / 64 + 1;
-	let layers = candidates.len() + 1;
-	if layers.saturating_mul(words) > FILL_WORDS {
-		return;
+	// Top up: drop at most two of the cheapest own items and add free ones, the most energy
+	// first and then the best change of key.
+	let residual = solution.residual[agent];
+	let cheapest = &own[..own.len().min(FILL_DROPS)];
+	let mut drops: Vec<Vec<usize>> = vec![Vec::new()];
+	for a in 0..cheapest.len() {
+		drops.push(vec![a]);
+		for b in a + 1..cheapest.len() {
+			drops.push(vec![a, b]);
+		}
 	}
-	let mut table = vec![0u64; layers * words];
-	table[0] = 1;
-	let top_mask = if capacity % 64 == 63 { u64::MAX } else { (1u64 << (capacity % 64 + 1)) - 1 };
-	for (k, (_, pair)) in candidates.iter().enumerate() {
-		let (before, after) = table.split_at_mut((k + 1) * words);
-		let (prev, next) = (&before[k * words..], &mut after[..words]);
-		let (shift_words, shift_bits) = ((pair.load / 64) as usize, (pair.load % 64) as u32);
-		for w in 0..words {
-			let mut shifted = 0;
-			if w >= shift_words {
-				shifted = prev[w - shift_words] << shift_bits;
-				if shift_bits > 0 && w > shift_words {
-					shifted |= prev[w - shift_words - 1] >> (64 - shift_bits);
+	let dropped = |drop: &[usize]| drop.iter().map(|k| cheapest[*k].1.load).sum::<u64>();
+	let reach = drops.iter().map(|d| residual + dropped(d)).max().unwrap_or(residual);
+	let loads: Vec<u64> = free.iter().map(|(_, p)| p.load).collect();
+	if let Some(sums) = SubsetSums::new(&loads, reach) {
+		let mut best: Option<(u64, i128, usize, u64)> = None;
+		for (d, drop) in drops.iter().enumerate() {
+			let out = dropped(drop);
+			let Some(sum) = sums.fullest(residual + out) else { continue };
+			let Some(gain) = sum.checked_sub(out).filter(|g| *g > 0) else { continue };
+			let change =
+				sums.chosen(sum)
+					.iter()
+					.zip(&free)
+					.filter(|(used, _)| **used)
+					.map(|(_, (_, p))| key(p))
+					.sum::<i128>() - drop.iter().map(|k| key(&cheapest[*k].1)).sum::<i128>();
+			if best.is_none_or(|(g, c, _, _)| (gain, change) > (g, c)) {
+				best = Some((gain, change, d, sum));
+			}
+		}
+		if let Some((_, _, d, sum)) = best {
+			for k in &drops[d] {
+				let (item, pair) = cheapest[*k];
+				solution.take(item, &pair);
+			}
+			for (used, (item, pair)) in sums.chosen(sum).iter().zip(&free) {
+				if *used {
+					solution.put(*item, pair);
 				}
 			}
-			next[w] = prev[w] | shifted;
 		}
-		next[words - 1] &= top_mask;
 	}
-	let reached =
-		|layer: usize, sum: u64| table[layer * words + (sum / 64) as usize] >> (sum % 64) & 1 == 1;
-	let current = capacity - solution.residual[agent];
-	let Some(fullest) = (current + 1..=capacity).rev().find(|s| reached(layers - 1, *s)) else {
+	if solution.residual[agent] == 0 {
 		return;
-	};
-	let mut used = vec![false; candidates.len()];
-	let mut sum = fullest;
-	for k in (0..candidates.len()).rev() {
-		if !reached(k, sum) {
-			used[k] = true;
-			sum -= candidates[k].1.load;
-		}
 	}
-	for (k, (item, pair)) in candidates.iter().enumerate() {
-		match (k < own, used[k]) {
+
+	// Reshuffle: any subset of the agent's items and the free ones, the fullest.
+	let mut candidates: Vec<(usize, Pair)> = (0..problem.items())
+		.filter(|i| solution.assignment[*i] == Some(agent as u32))
+		.filter_map(|i| on_agent(i).map(|p| (i, p)))
+		.collect();
+	let kept = candidates.len();
+	candidates.extend(free.into_iter().filter(|(i, _)| solution.assignment[*i].is_none()));
+	let loads: Vec<u64> = candidates.iter().map(|(_, p)| p.load).collect();
+	let Some(sums) = SubsetSums::new(&loads, capacity) else { return };
+	let current = capacity - solution.residual[agent];
+	let Some(fullest) = sums.fullest(capacity).filter(|s| *s > current) else { return };
+	for (k, (used, (item, pair))) in sums.chosen(fullest).iter().zip(&candidates).enumerate() {
+		match (k < kept, used) {
 			(true, false) => solution.take(*item, pair),
 			(false, true) => solution.put(*item, pair),
 			_ => {}
 		}
+	}
+}
+
+/// The sums subsets of some loads reach, up to a limit: layer `k` of the table is a bitset of
+/// the sums the first `k` loads reach.
+struct SubsetSums {
+	table: Vec<u64>,
+	words: usize,
+	loads: Vec<u64>,
+}
+
+impl SubsetSums {
+	/// The table for `loads` up to `limit`, or `None` if it would exceed [`FILL_WORDS`].
+	fn new(loads: &[u64], limit: u64) -> Option<Self> {
+		let words = usize::try_from(limit / 64 + 1).ok()?;
+		let layers = loads.len() + 1;
+		if layers.saturating_mul(words) > FILL_WORDS {
+			return None;
+		}
+		let mut table = vec![0u64; layers * words];
+		table[0] = 1;
+		let top_mask = if limit % 64 == 63 { u64::MAX } else { (1u64 << (limit % 64 + 1)) - 1 };
+		for (k, load) in loads.iter().enumerate() {
+			let (before, after) = table.split_at_mut((k + 1) * words);
+			let (prev, next) = (&before[k * words..], &mut after[..words]);
+			let (shift_words, shift_bits) = ((load / 64) as usize, (load % 64) as u32);
+			for w in 0..words {
+				let mut shifted = 0;
+				if w >= shift_words {
+					shifted = prev[w - shift_words] << shift_bits;
+					if shift_bits > 0 && w > shift_words {
+						shifted |= prev[w - shift_words - 1] >> (64 - shift_bits);
+					}
+				}
+				next[w] = prev[w] | shifted;
+			}
+			next[words - 1] &= top_mask;
+		}
+		Some(Self { table, words, loads: loads.to_vec() })
+	}
+
+	fn reached(&self, layer: usize, sum: u64) -> bool {
+		self.table[layer * self.words + (sum / 64) as usize] >> (sum % 64) & 1 == 1
+	}
+
+	/// The largest sum reached that is at most `at_most` (and within the limit).
+	fn fullest(&self, at_most: u64) -> Option<u64> {
+		let last = self.loads.len() * self.words;
+		let top = at_most.min(self.words as u64 * 64 - 1);
+		let (mut word, bit) = ((top / 64) as usize, top % 64);
+		let mut bits = self.table[last + word] & (u64::MAX >> (63 - bit));
+		loop {
+			if bits != 0 {
+				return Some(word as u64 * 64 + 63 - bits.leading_zeros() as u64);
+			}
+			word = word.checked_sub(1)?;
+			bits = self.table[last + word];
+		}
+	}
+
+	/// Which loads make up `sum` (which must be reached): the earliest ones it can keep.
+	fn chosen(&self, mut sum: u64) -> Vec<bool> {
+		let mut used = vec![false; self.loads.len()];
+		for k in (0..self.loads.len()).rev() {
+			if !self.reached(k, sum) {
+				used[k] = true;
+				sum -= self.loads[k];
+			}
+		}
+		used
 	}
 }

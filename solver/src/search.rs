@@ -57,6 +57,8 @@ const STOP_CHECK_INTERVAL: u64 = 256;
 struct Choice {
 	pair: Option<Pair>,
 	reduced: i128,
+	/// `SCALE * profit` (0 for "unassigned").
+	scaled: i128,
 }
 
 /// A node on the depth-first stack.
@@ -104,8 +106,14 @@ pub fn solve(
 			best.profit
 		})
 	});
+	let at_best_prices = lagrangian_heuristic(problem, guide, &relaxation.lambda, true);
+	if at_best_prices.profit > best.profit {
+		best = at_best_prices;
+	}
 	if guide.short_of_energy(best.profit) {
-		heuristic::fill(problem, &mut best);
+		heuristic::fill(problem, &mut best, |p| {
+			reduced(p, &relaxation.lambda).unwrap_or(i128::MIN)
+		});
 	}
 	heuristic::improve(problem, &mut best);
 	let lambda = relaxation.lambda;
@@ -125,12 +133,16 @@ pub fn solve(
 				.iter()
 				.filter(|p| p.load <= problem.capacities()[p.agent as usize])
 				.filter_map(|p| {
-					reduced(p, &lambda).map(|red| Choice { pair: Some(*p), reduced: red })
+					reduced(p, &lambda).map(|red| Choice {
+						pair: Some(*p),
+						reduced: red,
+						scaled: SCALE * p.profit as i128,
+					})
 				})
 				.filter(|c| keep(c.reduced))
 				.collect();
 			if keep(0) {
-				choices.push(Choice { pair: None, reduced: 0 });
+				choices.push(Choice { pair: None, reduced: 0, scaled: 0 });
 			}
 			choices.sort_by(|a, b| b.reduced.cmp(&a.reduced).then(agent_key(a).cmp(&agent_key(b))));
 			choices
@@ -224,7 +236,7 @@ pub fn solve(
 }
 
 /// Subgradient steps at each node, warm-started from the parent's prices.
-pub const NODE_ITERATIONS: usize = 4;
+pub const NODE_ITERATIONS: usize = 3;
 
 /// Scratch space of [`Node::examine`], kept between nodes so that nodes allocate little.
 struct Scratch {
@@ -307,11 +319,15 @@ impl Node {
 	) -> Self {
 		let mut lambda = start.to_vec();
 		let mut best: Option<(i128, Vec<i128>)> = None;
+		let mut recorded = false;
 		for iteration in 0..=NODE_ITERATIONS {
-			let Some(bound) = relax(current, decided, options, &lambda, &mut scratch.load) else {
+			let record = iteration == NODE_ITERATIONS;
+			let Some(bound) = relax(current, decided, options, &lambda, scratch, record) else {
 				return Self::pruned(i128::MIN / 4, lambda);
 			};
-			if best.as_ref().is_none_or(|(lowest, _)| bound < *lowest) {
+			let last_is_best = best.as_ref().is_none_or(|(lowest, _)| bound < *lowest);
+			recorded = record && last_is_best;
+			if last_is_best {
 				best = Some((bound, lambda.clone()));
 			}
 			if bound < threshold || iteration == NODE_ITERATIONS {
@@ -325,36 +341,18 @@ impl Node {
 		if bound < threshold {
 			return Self::pruned(bound, lambda);
 		}
+		if !recorded {
+			relax(current, decided, options, &lambda, scratch, true)
+				.expect("the same node and prices relaxed before; qed");
+		}
 
-		// The branching item and the crowding penalty, at the node's prices.
-		let fits =
-			|c: &&Choice| c.pair.is_none_or(|p| p.load <= current.residual[p.agent as usize]);
-		let at_prices = |c: &Choice| match c.pair {
-			Some(pair) => reduced(&pair, &lambda).map(|r| Choice { pair: Some(pair), reduced: r }),
-			None => Some(*c),
-		};
+		// The crowding penalty, the branching item and a completion, at the node's prices.
 		scratch.crowds.iter_mut().for_each(Vec::clear);
-		scratch.firsts.clear();
-		for (item, choices) in options.iter().enumerate() {
-			if decided[item] {
-				continue;
-			}
-			let (mut first, mut second): (Option<Choice>, Option<Choice>) = (None, None);
-			for choice in choices.iter().filter(fits).filter_map(at_prices) {
-				if first.is_none_or(|f| better(&choice, &f)) {
-					second = first;
-					first = Some(choice);
-				} else if second.is_none_or(|s| better(&choice, &s)) {
-					second = Some(choice);
-				}
-			}
-			let first = first.expect("relax found a fitting option for every item; qed");
-			let regret = second.map_or(i128::MAX, |second| first.reduced - second.reduced);
+		for (_, first, regret) in &scratch.firsts {
 			if let Some(pair) = first.pair.filter(|p| p.load > 0) {
-				let shed = second.map_or(NO_ALTERNATIVE, |_| regret as u128);
+				let shed = if *regret == i128::MAX { NO_ALTERNATIVE } else { *regret as u128 };
 				scratch.crowds[pair.agent as usize].push((pair.load, shed));
 			}
-			scratch.firsts.push((item, first, regret));
 		}
 		let crowded: Vec<bool> = scratch
 			.crowds
@@ -387,6 +385,13 @@ impl Node {
 		let widest = scratch.firsts.iter().max_by(|(a, fa, ra), (b, fb, rb)| {
 			ra.cmp(rb).then(fa.reduced.cmp(&fb.reduced)).then(b.cmp(a))
 		});
+		let fits =
+			|c: &&Choice| c.pair.is_none_or(|p| p.load <= current.residual[p.agent as usize]);
+		let at_prices = |c: &Choice| match c.pair {
+			Some(pair) => reduced_at(c.scaled, lambda[pair.agent as usize], pair.load)
+				.map(|reduced| Choice { reduced, ..*c }),
+			None => Some(*c),
+		};
 		let branch = widest.map(|(item, first, _)| {
 			let mut choices: Vec<Choice> =
 				options[*item].iter().filter(fits).filter_map(at_prices).collect();
@@ -397,23 +402,20 @@ impl Node {
 	}
 }
 
-/// Whether option `a` comes before `b`: higher reduced profit, then agents before
-/// "unassigned", then the lower agent.
-fn better(a: &Choice, b: &Choice) -> bool {
-	(a.reduced, core::cmp::Reverse(agent_key(a))) > (b.reduced, core::cmp::Reverse(agent_key(b)))
-}
-
 /// The node's Lagrangian bound at prices `lambda` (scaled), each undecided item taking its best
-/// fitting option; fills `load` with each agent's load in that relaxed solution. `None` if an
-/// undecided item has no fitting option.
+/// fitting option; records in `scratch` each agent's load in that relaxed solution and, if
+/// `record`, each undecided item's best option and regret (best minus second-best reduced
+/// profit, `i128::MAX` for a single option). `None` if an undecided item has no fitting option.
 fn relax(
 	current: &Solution,
 	decided: &[bool],
 	options: &[Vec<Choice>],
 	lambda: &[i128],
-	load: &mut [u64],
+	scratch: &mut Scratch,
+	record: bool,
 ) -> Option<i128> {
-	load.iter_mut().for_each(|l| *l = 0);
+	scratch.load.iter_mut().for_each(|l| *l = 0);
+	scratch.firsts.clear();
 	let mut bound = SCALE
 		.saturating_mul(current.profit as i128)
 		.saturating_add(capacity_value(lambda, &current.residual));
@@ -421,29 +423,55 @@ fn relax(
 		if decided[item] {
 			continue;
 		}
-		let mut best: Option<(i128, Option<&Pair>)> = None;
-		for choice in choices {
-			let value = match &choice.pair {
+		// The best option (its index and reduced profit) and the second-best reduced profit.
+		let (mut first, mut second): (Option<(usize, i128)>, Option<i128>) = (None, None);
+		for (k, choice) in choices.iter().enumerate() {
+			let reduced = match &choice.pair {
 				Some(pair) if pair.load <= current.residual[pair.agent as usize] => {
-					match reduced(pair, lambda) {
-						Some(value) => (value, Some(pair)),
+					match reduced_at(choice.scaled, lambda[pair.agent as usize], pair.load) {
+						Some(value) => value,
 						None => continue,
 					}
 				}
 				Some(_) => continue,
-				None => (0, None),
+				None => 0,
 			};
-			if best.is_none_or(|(b, _)| value.0 > b) {
-				best = Some(value);
+			match first {
+				Some((_, f)) if reduced <= f => {
+					if second.is_none_or(|s| reduced > s) {
+						second = Some(reduced);
+					}
+				}
+				_ => {
+					second = first.map(|(_, f)| f);
+					first = Some((k, reduced));
+				}
 			}
 		}
-		let (value, pair) = best?;
-		bound = bound.saturating_add(value);
-		if let Some(pair) = pair {
-			load[pair.agent as usize] += pair.load;
+		let (k, reduced) = first?;
+		bound = bound.saturating_add(reduced);
+		if let Some(pair) = &choices[k].pair {
+			scratch.load[pair.agent as usize] += pair.load;
+		}
+		if record {
+			let regret = second.map_or(i128::MAX, |second| reduced - second);
+			scratch.firsts.push((item, Choice { reduced, ..choices[k] }, regret));
 		}
 	}
 	Some(bound)
+}
+
+/// `scaled - price * load`, the reduced profit of a pair whose scaled profit is `scaled`;
+/// `None` below the representable range. The common case (a price below `2^64`) takes one
+/// widening multiplication.
+fn reduced_at(scaled: i128, price: i128, load: u64) -> Option<i128> {
+	match u64::try_from(price) {
+		Ok(price) => {
+			let cost = price as u128 * load as u128;
+			i128::try_from(cost).ok().and_then(|cost| scaled.checked_sub(cost))
+		}
+		Err(_) => price.checked_mul(load as i128).and_then(|cost| scaled.checked_sub(cost)),
+	}
 }
 
 /// One projected subgradient step on `lambda` towards lowering the bound by `gap`: the
@@ -558,11 +586,10 @@ fn lagrangian_heuristic(problem: &Problem, guide: &Guide, lambda: &[i128], fill:
 	order.sort_by(|a, b| red[*b].cmp(&red[*a]).then(a.cmp(b)));
 	let mut solution =
 		heuristic::greedy(problem, &order, |_, p| reduced(p, lambda).unwrap_or(i128::MIN));
-	heuristic::improve_quickly(problem, &mut solution);
 	if fill && guide.short_of_energy(solution.profit) {
-		heuristic::fill(problem, &mut solution);
-		heuristic::improve_quickly(problem, &mut solution);
+		heuristic::fill(problem, &mut solution, |p| reduced(p, lambda).unwrap_or(i128::MIN));
 	}
+	heuristic::improve_quickly(problem, &mut solution);
 	solution
 }
 
