@@ -125,7 +125,7 @@ pub fn solve(
 	// 3. Variable fixing.
 	let best_red: Vec<i128> = (0..n).map(|i| best_reduced(problem.pairs_of(i), &lambda)).collect();
 	let threshold = |incumbent: u128| SCALE.saturating_mul(incumbent as i128 + 1);
-	let options: Vec<Vec<Choice>> = (0..n)
+	let mut options: Vec<Vec<Choice>> = (0..n)
 		.map(|i| {
 			let keep = |red: i128| root_bound - best_red[i] + red >= threshold(best.profit);
 			let mut choices: Vec<Choice> = problem
@@ -159,6 +159,7 @@ pub fn solve(
 	loop {
 		if core::mem::take(&mut entering) {
 			nodes += 1;
+			let incumbent = best.profit;
 			if current.profit > best.profit {
 				best = current.clone();
 			}
@@ -178,6 +179,13 @@ pub fn solve(
 				}
 				if candidate.profit > best.profit {
 					best = candidate;
+				}
+			}
+			if best.profit > incumbent {
+				// A better incumbent fixes more options for good (root prices, as in step 3).
+				for (i, choices) in options.iter_mut().enumerate() {
+					choices
+						.retain(|c| root_bound - best_red[i] + c.reduced >= threshold(best.profit));
 				}
 			}
 			let stop =
@@ -236,7 +244,7 @@ pub fn solve(
 }
 
 /// Subgradient steps at each node, warm-started from the parent's prices.
-pub const NODE_ITERATIONS: usize = 3;
+pub const NODE_ITERATIONS: usize = 2;
 
 /// Scratch space of [`Node::examine`], kept between nodes so that nodes allocate little.
 struct Scratch {
@@ -370,6 +378,7 @@ impl Node {
 			}
 		}
 		let pruning_bound = bound.saturating_sub(penalty);
+
 		// With no agent crowded, the relaxed solution is feasible: a candidate incumbent.
 		let completion = (!crowded.iter().any(|c| *c)).then(|| {
 			scratch
@@ -507,22 +516,65 @@ fn step(lambda: &mut [i128], residual: &[u64], load: &[u64], gap: i128) -> bool 
 	true
 }
 
+/// Depth of the branching on critical items in [`shedding_cost`].
+const SHEDDING_DEPTH: u32 = 3;
+
 /// A lower bound on the regret lost by moving items of `crowd` off an agent with `residual`
-/// capacity until the rest fits: the linear relaxation of the minimum knapsack. `None` if the
-/// excess cannot be shed (items without an alternative fill more than the residual).
+/// capacity until the rest fits, a minimum knapsack. Its linear relaxation sheds items by regret
+/// per unit of load, the last one (the critical item) fractionally; every integer solution
+/// either sheds the critical item whole or not at all, so the smaller of the two relaxations
+/// with that item decided is a lower bound at least as strong; the branching goes
+/// [`SHEDDING_DEPTH`] levels deep (crowds of up to 64 items). `None` if the excess cannot be
+/// shed (items without an alternative fill more than the residual).
 fn shedding_cost(crowd: &mut [(u64, u128)], residual: u64) -> Option<u128> {
 	let total: u128 = crowd.iter().map(|(load, _)| *load as u128).sum();
-	let Some(mut excess) = total.checked_sub(residual as u128).filter(|e| *e > 0) else {
+	let Some(excess) = total.checked_sub(residual as u128).filter(|e| *e > 0) else {
 		return Some(0);
 	};
 	// Cheapest regret per unit of load first: `r_a / l_a < r_b / l_b` iff `r_a l_b < r_b l_a`.
 	crowd.sort_unstable_by(|(la, ra), (lb, rb)| {
 		wide_mul(*ra, *lb as u128).cmp(&wide_mul(*rb, *la as u128))
 	});
+	let depth = if crowd.len() <= 64 { SHEDDING_DEPTH } else { 0 };
+	shed(crowd, 0, 0, excess, depth)
+}
+
+/// The branching of [`shedding_cost`]: items in mask `out` are shed, those in `stay` are not.
+fn shed(crowd: &[(u64, u128)], out: u64, stay: u64, excess: u128, depth: u32) -> Option<u128> {
+	let (cost, critical) = cover(crowd, out, stay, excess)?;
+	let Some(critical) = critical.filter(|_| depth > 0) else { return Some(cost) };
+	let bit = 1u64 << critical;
+	let shedding = shed(crowd, out | bit, stay, excess, depth - 1);
+	let keeping = shed(crowd, out, stay | bit, excess, depth - 1);
+	match (shedding, keeping) {
+		(Some(a), Some(b)) => Some(a.min(b)),
+		(one, other) => one.or(other),
+	}
+}
+
+/// The linear relaxation of shedding `excess` from `crowd` (sorted by regret per unit of load)
+/// with the items in mask `out` shed and those in `stay` kept: its cost rounded down, and the
+/// item shed fractionally if any. `None` if the items that can leave do not cover the excess.
+fn cover(
+	crowd: &[(u64, u128)],
+	out: u64,
+	stay: u64,
+	mut excess: u128,
+) -> Option<(u128, Option<usize>)> {
 	let mut cost = 0u128;
-	for (load, regret) in crowd.iter() {
-		if *regret == NO_ALTERNATIVE {
-			return None;
+	for (_, (load, regret)) in
+		crowd.iter().enumerate().filter(|(k, _)| *k < 64 && out >> k & 1 == 1)
+	{
+		cost = cost.saturating_add(*regret);
+		excess = excess.saturating_sub(*load as u128);
+	}
+	for (k, (load, regret)) in crowd.iter().enumerate() {
+		if excess == 0 {
+			break;
+		}
+		let decided = k < 64 && (out | stay) >> k & 1 == 1;
+		if *regret == NO_ALTERNATIVE || decided {
+			continue;
 		}
 		let load = *load as u128;
 		if load <= excess {
@@ -530,14 +582,10 @@ fn shedding_cost(crowd: &mut [(u64, u128)], residual: u64) -> Option<u128> {
 			excess -= load;
 		} else {
 			let part = regret.checked_mul(excess).map_or((regret / load) * excess, |r| r / load);
-			cost = cost.saturating_add(part);
-			excess = 0;
-		}
-		if excess == 0 {
-			return Some(cost);
+			return Some((cost.saturating_add(part), Some(k)));
 		}
 	}
-	None
+	(excess == 0).then_some((cost, None))
 }
 
 /// `a * b` as a 256-bit number `(high, low)`, for exact comparisons of ratios.
