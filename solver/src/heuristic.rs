@@ -8,7 +8,8 @@
 //! **Improvement** ([`improve`]): first-improvement local search until no move helps (at most
 //! [`MAX_PASSES`] passes): put an unassigned item where it fits, move an item to an agent where
 //! it is worth more and fits, replace an assigned item by a more profitable unassigned one that
-//! fits in its place, or swap two items between their agents when both fit and the total rises.
+//! fits in its place, swap two items between their agents when both fit and the total rises, or
+//! eject an item to another agent with room to let an unassigned one in.
 //!
 //! **Filling** ([`fill`], markets only): where the load is the energy, an agent left with spare
 //! capacity may still be filled to the Wh by another subset of its items and the unassigned
@@ -22,6 +23,9 @@ use alloc::{vec, vec::Vec};
 
 /// Unassigned candidates a fill considers for one agent, at most (the most profitable).
 pub const FILL_CANDIDATES: usize = 64;
+
+/// Trials of [`fill_forcing`], at most.
+pub const FORCING_TRIALS: usize = 64;
 
 /// Own items a fill considers dropping to make room (the least preferred), singly or in pairs.
 pub const FILL_DROPS: usize = 8;
@@ -134,6 +138,7 @@ fn local_search(problem: &Problem, solution: &mut Solution, swaps: bool) {
 		improved |= replace_pass(problem, solution);
 		if swaps {
 			improved |= swap_pass(problem, solution);
+			improved |= eject_pass(problem, solution);
 		}
 		if !improved {
 			break;
@@ -160,6 +165,51 @@ fn replace_pass(problem: &Problem, solution: &mut Solution) -> bool {
 			solution.take(out, &current);
 			solution.put(incoming, &pair);
 			unassigned[slot] = out;
+			improved = true;
+		}
+	}
+	improved
+}
+
+/// One pass of ejections: an unassigned item enters an agent after one of the agent's items
+/// moves to another agent with room, when the total rises (on a market: when the newcomer brings
+/// energy, whatever weight the move costs).
+fn eject_pass(problem: &Problem, solution: &mut Solution) -> bool {
+	let mut improved = false;
+	for incoming in 0..problem.items() {
+		if solution.assignment[incoming].is_some() {
+			continue;
+		}
+		// (gain, item moved, its pair now, its new pair, incoming pair)
+		let mut best: Option<(u128, usize, Pair, Pair, Pair)> = None;
+		for entry in problem.pairs_of(incoming) {
+			let agent = entry.agent as usize;
+			let Some(needed) = entry.load.checked_sub(solution.residual[agent]).filter(|n| *n > 0)
+			else {
+				continue;
+			};
+			for moved in 0..problem.items() {
+				let Some(now) = solution.pair(problem, moved).copied() else { continue };
+				if now.agent != entry.agent || now.load < needed {
+					continue;
+				}
+				for to in problem.pairs_of(moved) {
+					if to.agent == now.agent || to.load > solution.residual[to.agent as usize] {
+						continue;
+					}
+					let Some(gain) = (entry.profit + to.profit).checked_sub(now.profit) else {
+						continue;
+					};
+					if gain > 0 && best.is_none_or(|(g, ..)| gain > g) {
+						best = Some((gain, moved, now, *to, *entry));
+					}
+				}
+			}
+		}
+		if let Some((_, moved, now, to, entry)) = best {
+			solution.take(moved, &now);
+			solution.put(moved, &to);
+			solution.put(incoming, &entry);
 			improved = true;
 		}
 	}
@@ -288,21 +338,91 @@ fn fill_agent(
 	}
 
 	// Reshuffle: any subset of the agent's items and the free ones, the fullest.
+	let free: Vec<(usize, Pair)> =
+		free.into_iter().filter(|(i, _)| solution.assignment[*i].is_none()).collect();
+	reshuffle(problem, solution, agent, capacity, &free);
+}
+
+/// Replaces the items of `agent` by the fullest subset of them and `free` (unassigned items
+/// with a pair on the agent) within `room`, keeping its own items where it can; does nothing
+/// unless that is fuller than the agent's load now.
+fn reshuffle(
+	problem: &Problem,
+	solution: &mut Solution,
+	agent: usize,
+	room: u64,
+	free: &[(usize, Pair)],
+) {
 	let mut candidates: Vec<(usize, Pair)> = (0..problem.items())
 		.filter(|i| solution.assignment[*i] == Some(agent as u32))
-		.filter_map(|i| on_agent(i).map(|p| (i, p)))
+		.filter_map(|i| problem.pair(i, agent as u32).map(|p| (i, *p)))
 		.collect();
 	let kept = candidates.len();
-	candidates.extend(free.into_iter().filter(|(i, _)| solution.assignment[*i].is_none()));
+	candidates.extend(free.iter().filter(|(_, p)| p.load <= room));
 	let loads: Vec<u64> = candidates.iter().map(|(_, p)| p.load).collect();
-	let Some(sums) = SubsetSums::new(&loads, capacity) else { return };
-	let current = capacity - solution.residual[agent];
-	let Some(fullest) = sums.fullest(capacity).filter(|s| *s > current) else { return };
+	let Some(sums) = SubsetSums::new(&loads, room) else { return };
+	let current = problem.capacities()[agent] - solution.residual[agent];
+	let Some(fullest) = sums.fullest(room) else { return };
+	if fullest <= current && room >= current {
+		return;
+	}
 	for (k, (used, (item, pair))) in sums.chosen(fullest).iter().zip(&candidates).enumerate() {
 		match (k < kept, used) {
 			(true, false) => solution.take(*item, pair),
 			(false, true) => solution.put(*item, pair),
 			_ => {}
+		}
+	}
+}
+
+/// Tries, at most [`FORCING_TRIALS`] times, to serve an unassigned item on one of its agents by
+/// reshuffling that agent around it and then filling every agent ([`fill`]); keeps a trial that
+/// raises the profit. Largest items first. For a market still short of its energy bound after
+/// [`fill`], where serving an item needs space freed on several agents at once.
+pub fn fill_forcing(problem: &Problem, solution: &mut Solution, key: impl Fn(&Pair) -> i128) {
+	let mut waiting: Vec<usize> =
+		(0..problem.items()).filter(|i| solution.assignment[*i].is_none()).collect();
+	let load = |i: usize| problem.pairs_of(i).first().map_or(0, |p| p.load);
+	waiting.sort_by(|a, b| load(*b).cmp(&load(*a)).then(a.cmp(b)));
+	let mut trials = 0;
+	for item in waiting {
+		for pair in problem.pairs_of(item) {
+			if solution.assignment[item].is_some() || trials >= FORCING_TRIALS {
+				return;
+			}
+			let agent = pair.agent as usize;
+			let Some(room) = problem.capacities()[agent].checked_sub(pair.load) else { continue };
+			trials += 1;
+			let mut trial = solution.clone();
+			let free: Vec<(usize, Pair)> = (0..problem.items())
+				.filter(|i| *i != item && trial.assignment[*i].is_none())
+				.filter_map(|i| problem.pair(i, pair.agent).map(|p| (i, *p)))
+				.collect();
+			// Empty the agent down to the reshuffled subset within `room`, then add the item.
+			let own: Vec<(usize, Pair)> = (0..problem.items())
+				.filter(|i| trial.assignment[*i] == Some(pair.agent))
+				.filter_map(|i| problem.pair(i, pair.agent).map(|p| (i, *p)))
+				.collect();
+			reshuffle(problem, &mut trial, agent, room, &free);
+			if trial.residual[agent] < pair.load {
+				// The reshuffle kept more than `room` (nothing fuller within it): make room.
+				for (i, p) in own.iter().rev() {
+					if trial.residual[agent] >= pair.load {
+						break;
+					}
+					if trial.assignment[*i] == Some(pair.agent) {
+						trial.take(*i, p);
+					}
+				}
+			}
+			if trial.residual[agent] < pair.load {
+				continue;
+			}
+			trial.put(item, pair);
+			fill(problem, &mut trial, &key);
+			if trial.profit > solution.profit {
+				*solution = trial;
+			}
 		}
 	}
 }

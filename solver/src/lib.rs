@@ -53,15 +53,16 @@ pub struct Solution {
 
 /// Solves a model within `max_nodes` branch-and-bound nodes (`u64::MAX` for no limit).
 pub fn solve(model: &Model, max_nodes: u64) -> Solution {
-	solve_until(model, max_nodes, &mut || false)
+	solve_until(model, max_nodes, &mut |_| false)
 }
 
-/// Solves a model within `max_nodes` nodes, stopping early when `should_stop` returns true (it
-/// is asked every few hundred nodes; tools pass a clock, the chain never does).
+/// Solves a model within `max_nodes` nodes, stopping early when `should_stop` returns true. It
+/// is asked after the root and then every few hundred nodes, with the internal profit of the
+/// best assignment found so far: tools pass a clock, or a target to reach; the chain never does.
 pub fn solve_until(
 	model: &Model,
 	max_nodes: u64,
-	should_stop: &mut dyn FnMut() -> bool,
+	should_stop: &mut dyn FnMut(u128) -> bool,
 ) -> Solution {
 	let outcome = search::solve(&model.problem, &model.guide(), max_nodes, should_stop);
 	let value = model.value(&outcome.assignment, outcome.profit);

@@ -49,7 +49,7 @@ pub struct Outcome {
 	pub nodes: u64,
 }
 
-/// How often (in nodes) `should_stop` is asked.
+/// How often (in nodes) `should_stop` is asked, besides at the root.
 const STOP_CHECK_INTERVAL: u64 = 256;
 
 /// One option at a node: an agent (or none) and its reduced profit.
@@ -77,14 +77,14 @@ struct Frame {
 	lambda: Vec<i128>,
 }
 
-/// Solves `problem` by branch-and-bound within `max_nodes` nodes, asking `should_stop` every
-/// few hundred nodes whether to stop early; `guide` says what the objective knows of the
+/// Solves `problem` by branch-and-bound within `max_nodes` nodes, asking `should_stop` (with the
+/// incumbent's profit) after the root and every few hundred nodes whether to stop early; `guide` says what the objective knows of the
 /// problem's shape ([`Guide::General`] when nothing).
 pub fn solve(
 	problem: &Problem,
 	guide: &Guide,
 	max_nodes: u64,
-	should_stop: &mut dyn FnMut() -> bool,
+	should_stop: &mut dyn FnMut(u128) -> bool,
 ) -> Outcome {
 	let n = problem.items();
 
@@ -110,10 +110,12 @@ pub fn solve(
 	if at_best_prices.profit > best.profit {
 		best = at_best_prices;
 	}
+	let key = |p: &Pair| reduced(p, &relaxation.lambda).unwrap_or(i128::MIN);
 	if guide.short_of_energy(best.profit) {
-		heuristic::fill(problem, &mut best, |p| {
-			reduced(p, &relaxation.lambda).unwrap_or(i128::MIN)
-		});
+		heuristic::fill(problem, &mut best, key);
+	}
+	if guide.short_of_energy(best.profit) {
+		heuristic::fill_forcing(problem, &mut best, key);
 	}
 	heuristic::improve(problem, &mut best);
 	let lambda = relaxation.lambda;
@@ -170,6 +172,7 @@ pub fn solve(
 				&options,
 				prices,
 				SCALE.saturating_mul(best.profit as i128 + 1),
+				guide.short_of_energy(best.profit),
 				&mut scratch,
 			);
 			if let Some(completion) = &at.completion {
@@ -188,8 +191,9 @@ pub fn solve(
 						.retain(|c| root_bound - best_red[i] + c.reduced >= threshold(best.profit));
 				}
 			}
-			let stop =
-				nodes >= max_nodes || (nodes.is_multiple_of(STOP_CHECK_INTERVAL) && should_stop());
+			let stop = nodes >= max_nodes
+				|| ((nodes == 1 || nodes.is_multiple_of(STOP_CHECK_INTERVAL))
+					&& should_stop(best.profit));
 			if stop {
 				let open = open_bound(&stack).max(at.pruning_bound);
 				return stopped(best, open, nodes);
@@ -254,11 +258,21 @@ struct Scratch {
 	crowds: Vec<Vec<(u64, u128)>>,
 	/// Each undecided item's best fitting option and regret.
 	firsts: Vec<(usize, Choice, i128)>,
+	/// For each agent checked by [`slack_penalty`], the loads that could still go to it.
+	loads: Vec<Vec<u64>>,
+	/// The bitset of [`fullest_sum`].
+	sums: Vec<u64>,
 }
 
 impl Scratch {
 	fn new(agents: usize) -> Self {
-		Self { load: vec![0; agents], crowds: vec![Vec::new(); agents], firsts: Vec::new() }
+		Self {
+			load: vec![0; agents],
+			crowds: vec![Vec::new(); agents],
+			firsts: Vec::new(),
+			loads: vec![Vec::new(); agents],
+			sums: Vec::new(),
+		}
 	}
 }
 
@@ -323,6 +337,7 @@ impl Node {
 		options: &[Vec<Choice>],
 		start: &[i128],
 		threshold: i128,
+		packing: bool,
 		scratch: &mut Scratch,
 	) -> Self {
 		let mut lambda = start.to_vec();
@@ -377,6 +392,8 @@ impl Node {
 				None => return Self::pruned(i128::MIN / 4, lambda),
 			}
 		}
+		penalty =
+			penalty.saturating_add(slack_penalty(current, decided, options, &lambda, scratch));
 		let pruning_bound = bound.saturating_sub(penalty);
 
 		// With no agent crowded, the relaxed solution is feasible: a candidate incumbent.
@@ -390,9 +407,20 @@ impl Node {
 		if pruning_bound < threshold {
 			return Self { bound, pruning_bound, lambda, branch: None, completion };
 		}
-		// Branch on the item with the largest regret.
-		let widest = scratch.firsts.iter().max_by(|(a, fa, ra), (b, fb, rb)| {
-			ra.cmp(rb).then(fa.reduced.cmp(&fb.reduced)).then(b.cmp(a))
+		// Branch on the item with the largest regret; while a market's energy can still grow,
+		// on the largest item (a packing decision) that can go somewhere.
+		let load = |c: &Choice| c.pair.map_or(0, |p| p.load);
+		let widest = if packing {
+			scratch.firsts.iter().filter(|(_, f, _)| f.pair.is_some()).max_by(
+				|(a, fa, ra), (b, fb, rb)| load(fa).cmp(&load(fb)).then(ra.cmp(rb)).then(b.cmp(a)),
+			)
+		} else {
+			None
+		}
+		.or_else(|| {
+			scratch.firsts.iter().max_by(|(a, fa, ra), (b, fb, rb)| {
+				ra.cmp(rb).then(fa.reduced.cmp(&fb.reduced)).then(b.cmp(a))
+			})
 		});
 		let fits =
 			|c: &&Choice| c.pair.is_none_or(|p| p.load <= current.residual[p.agent as usize]);
@@ -514,6 +542,77 @@ fn step(lambda: &mut [i128], residual: &[u64], load: &[u64], gap: i128) -> bool 
 		*price = price.saturating_sub(change).max(0);
 	}
 	true
+}
+
+/// Agents with at most this much residual capacity are checked by [`slack_penalty`].
+pub const SLACK_CHECK_LIMIT: u64 = 1 << 14;
+
+/// The bound credits each agent's residual capacity `r_j` at its price `λ_j`, as if it could
+/// be filled; but an agent is filled at most to the fullest sum of the loads that may still go
+/// to it. For agents with a positive price and a small residual (at most
+/// [`SLACK_CHECK_LIMIT`]), that sum is computed (a bitset subset sum), and the capacity that
+/// must stay unused is subtracted at its price. On a market short of capacity (`λ_j` a Wh's
+/// worth) this prunes every node that can no longer fill its agents to the Wh. It bounds a
+/// different part of the relaxation than the crowding penalty, so the two add up.
+fn slack_penalty(
+	current: &Solution,
+	decided: &[bool],
+	options: &[Vec<Choice>],
+	lambda: &[i128],
+	scratch: &mut Scratch,
+) -> i128 {
+	let checked = |j: usize| {
+		lambda[j] > 0 && current.residual[j] > 0 && current.residual[j] <= SLACK_CHECK_LIMIT
+	};
+	if !(0..lambda.len()).any(checked) {
+		return 0;
+	}
+	scratch.loads.iter_mut().for_each(Vec::clear);
+	for (item, choices) in options.iter().enumerate() {
+		if decided[item] {
+			continue;
+		}
+		for pair in choices.iter().filter_map(|c| c.pair.as_ref()) {
+			let j = pair.agent as usize;
+			if checked(j) && pair.load <= current.residual[j] {
+				scratch.loads[j].push(pair.load);
+			}
+		}
+	}
+	let mut penalty = 0i128;
+	for j in (0..lambda.len()).filter(|j| checked(*j)) {
+		let residual = current.residual[j];
+		let fullest = fullest_sum(&scratch.loads[j], residual, &mut scratch.sums);
+		penalty = penalty.saturating_add(lambda[j].saturating_mul((residual - fullest) as i128));
+	}
+	penalty
+}
+
+/// The largest sum of a subset of `loads` that is at most `limit`, by a bitset of reachable
+/// sums (`sums` is its storage).
+fn fullest_sum(loads: &[u64], limit: u64, sums: &mut Vec<u64>) -> u64 {
+	let words = (limit / 64 + 1) as usize;
+	sums.clear();
+	sums.resize(words, 0);
+	sums[0] = 1;
+	let top_mask = if limit % 64 == 63 { u64::MAX } else { (1u64 << (limit % 64 + 1)) - 1 };
+	let full = |sums: &[u64]| sums[words - 1] >> (limit % 64) & 1 == 1;
+	for load in loads {
+		let (shift_words, shift_bits) = ((load / 64) as usize, (load % 64) as u32);
+		for w in (shift_words..words).rev() {
+			let mut shifted = sums[w - shift_words] << shift_bits;
+			if shift_bits > 0 && w > shift_words {
+				shifted |= sums[w - shift_words - 1] >> (64 - shift_bits);
+			}
+			sums[w] |= shifted;
+		}
+		sums[words - 1] &= top_mask;
+		if full(sums) {
+			return limit;
+		}
+	}
+	let word = (0..words).rev().find(|w| sums[*w] != 0).unwrap_or(0);
+	word as u64 * 64 + 63 - sums[word].leading_zeros() as u64
 }
 
 /// Depth of the branching on critical items in [`shedding_cost`].

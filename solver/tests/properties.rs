@@ -24,7 +24,7 @@ fn internal_optimum_equals_brute_force() {
 		let m = rng.range(1, 3) as usize;
 		let problem = random_problem(&mut rng, n, m);
 		let outcome =
-			gridshard_solver::search::solve(&problem, &Guide::General, u64::MAX, &mut || false);
+			gridshard_solver::search::solve(&problem, &Guide::General, u64::MAX, &mut |_| false);
 		let score = check::score(&problem, &outcome.assignment);
 		assert_eq!(score, Ok(outcome.profit), "instance {instance}: infeasible or misscored");
 		assert!(outcome.optimal);
@@ -130,7 +130,7 @@ fn a_budget_limited_answer_is_feasible_and_its_bound_holds() {
 		let optimum = brute_force(&problem);
 		for budget in [1, 2, 5, 20] {
 			let outcome =
-				gridshard_solver::search::solve(&problem, &Guide::General, budget, &mut || false);
+				gridshard_solver::search::solve(&problem, &Guide::General, budget, &mut |_| false);
 			assert_eq!(check::score(&problem, &outcome.assignment), Ok(outcome.profit));
 			assert!(outcome.profit <= optimum);
 			assert!(outcome.bound >= optimum, "instance {instance} budget {budget}");

@@ -139,7 +139,7 @@ fn main() -> ExitCode {
 	};
 	let start = Instant::now();
 	let deadline = args.time_limit_ms.map(|ms| start + std::time::Duration::from_millis(ms));
-	let mut should_stop = || deadline.is_some_and(|d| Instant::now() >= d);
+	let mut should_stop = |_| deadline.is_some_and(|d| Instant::now() >= d);
 	let solution = solve_until(&model, args.max_nodes, &mut should_stop);
 	let millis = start.elapsed().as_millis() as u64;
 
