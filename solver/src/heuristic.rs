@@ -149,22 +149,28 @@ fn local_search(problem: &Problem, solution: &mut Solution, swaps: bool) {
 /// One pass of replacements: an assigned item makes room for an unassigned one that is worth
 /// more on the same agent and fits once the first has left.
 fn replace_pass(problem: &Problem, solution: &mut Solution) -> bool {
+	// For each agent, the unassigned items' pairs on it, most profitable first.
+	let mut waiting: Vec<Vec<(usize, Pair)>> = vec![Vec::new(); problem.agents()];
+	for item in (0..problem.items()).filter(|i| solution.assignment[*i].is_none()) {
+		for pair in problem.pairs_of(item) {
+			waiting[pair.agent as usize].push((item, *pair));
+		}
+	}
+	for list in waiting.iter_mut() {
+		list.sort_by(|(a, pa), (b, pb)| pb.profit.cmp(&pa.profit).then(a.cmp(b)));
+	}
 	let mut improved = false;
-	let mut unassigned: Vec<usize> =
-		(0..problem.items()).filter(|k| solution.assignment[*k].is_none()).collect();
 	for out in 0..problem.items() {
 		let Some(current) = solution.pair(problem, out).copied() else { continue };
 		let room = solution.residual[current.agent as usize] + current.load;
-		let best = unassigned
+		let best = waiting[current.agent as usize]
 			.iter()
-			.enumerate()
-			.filter_map(|(slot, k)| problem.pair(*k, current.agent).map(|p| (slot, *k, *p)))
-			.filter(|(_, _, p)| p.profit > current.profit && p.load <= room)
-			.max_by(|(_, a, pa), (_, b, pb)| pa.profit.cmp(&pb.profit).then(b.cmp(a)));
-		if let Some((slot, incoming, pair)) = best {
+			.take_while(|(_, p)| p.profit > current.profit)
+			.find(|(k, p)| solution.assignment[*k].is_none() && p.load <= room)
+			.copied();
+		if let Some((incoming, pair)) = best {
 			solution.take(out, &current);
 			solution.put(incoming, &pair);
-			unassigned[slot] = out;
 			improved = true;
 		}
 	}

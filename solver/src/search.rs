@@ -1,31 +1,38 @@
 //! Exact branch-and-bound over the internal problem, with a node budget.
 //!
 //! 1. **Incumbent.** A greedy assignment by profit, improved by local search
-//!    ([`crate::heuristic`]); then, during the subgradient optimisation of the root bound, the
-//!    Lagrangian heuristic repairs every tenth relaxed solution.
-//! 2. **Root bound.** `L(λ)` at the best prices found ([`crate::lagrangian`]).
-//! 3. **Variable fixing.** Forcing item `i` onto agent `j` lowers the bound by exactly
+//!    ([`crate::heuristic`]); during the subgradient optimisation of the root bound the
+//!    Lagrangian heuristic repairs every tenth relaxed solution (and fills agents to the Wh on
+//!    a market short of capacity), and once more at the best prices; then filling, forced
+//!    insertions and the full local search polish the best.
+//! 2. **Root bound.** `L(λ)` at the best prices found ([`crate::lagrangian`]; for a market, from
+//!    the energy prices of a minimum cut, [`crate::flow`]).
+//! 3. **Variable fixing.** Forcing item `i` onto agent `j` lowers the root bound by exactly
 //!    `best_i - red_ij` (the item's best reduced profit minus this pair's): a pair for which
 //!    `L - best_i + red_ij` cannot beat the incumbent is removed for good, and so is the option
-//!    of leaving `i` unassigned when `L - best_i` cannot. On the market instances this removes
-//!    most pairs before the search starts.
-//! 4. **Branching.** Items in a fixed order, most valuable first (highest best reduced profit:
-//!    the decisions that move the bound most are taken first); at each item the options are the
-//!    agents with room, best reduced profit first, and "unassigned" in its place by its reduced
-//!    profit of zero. Depth first, so the first dive follows the Lagrangian prices and every
-//!    node's partial assignment is itself a feasible solution (unassigned items are allowed).
-//! 5. **Bounding at a node.** With the prices fixed at the root's, the bound of a node is
-//!    `SCALE * fixed profit + sum_j λ_j residual_j + sum of best reduced profits of the items
-//!    left`; the last sum is a precomputed suffix, so a child's bound costs O(1). A node that
-//!    survives it gets the tighter bound that only counts pairs still fitting their agent's
-//!    residual capacity.
+//!    of leaving `i` unassigned when `L - best_i` cannot. Every better incumbent the search finds
+//!    fixes more. On the market instances this removes most pairs.
+//! 4. **Bounding at a node.** Prices adapt to the node: [`NODE_ITERATIONS`] subgradient steps
+//!    from the parent's prices, aimed at the value the node must reach, and the lowest bound
+//!    seen is the node's (every price vector gives a valid bound). Two penalties sharpen it,
+//!    each bounding a different part of the relaxation: the *crowding* penalty (the items whose
+//!    best option is the same agent and overfill it must partly leave, at their regret; a
+//!    minimum knapsack) and the *slack* penalty (an agent with little room left fills at most
+//!    to the fullest subset sum of what may still go to it; the rest of its capacity is worth
+//!    nothing). When the relaxed solution happens to fit, it is a new incumbent.
+//! 5. **Branching.** Depth first, on the undecided item with the largest regret at the node's
+//!    prices (best minus second-best fitting option: the decision that costs most if wrong),
+//!    best option first; while a market's energy can still grow (the incumbent serves less
+//!    than the maximum flow), on the largest item instead: that is a packing problem, and big
+//!    items first is how packing is searched. Every node's partial assignment is feasible.
 //! 6. **Budget.** The search stops after `max_nodes` nodes (deterministic: every node computes
-//!    the same answer), or when `should_stop` says so (a time limit, for tools). It then returns
-//!    the incumbent and the largest bound among the open nodes, so the gap is proven.
+//!    the same answer), or when `should_stop` says so (a time limit or a target, for tools). It
+//!    then returns the incumbent and the largest bound among the open nodes, so the gap is
+//!    proven.
 //!
 //! Memory is bounded by the depth: the stack holds at most one frame per item, each with at
-//! most one option per agent plus one, whatever the budget: `O(n m)` words for `n` items and
-//! `m` agents, besides the problem itself.
+//! most one option per agent plus one and the node's prices: `O(n m)` words for `n` items and
+//! `m` agents, besides the problem itself and scratch space of the same order.
 
 use crate::{
 	heuristic::{self, Solution},
@@ -181,6 +188,7 @@ pub fn solve(
 					candidate.put(*item, pair);
 				}
 				if candidate.profit > best.profit {
+					heuristic::improve(problem, &mut candidate);
 					best = candidate;
 				}
 			}
