@@ -502,3 +502,54 @@ impl SubsetSums {
 		used
 	}
 }
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::check;
+
+	fn pair(agent: u32, load: u64) -> Pair {
+		Pair { agent, load, profit: load as u128 * 10 }
+	}
+
+	#[test]
+	fn filling_drops_an_item_to_fill_exactly() {
+		// Agent 0 (10) holds item 0 (7); items 1 and 2 (5 each) wait. Nothing fits the 3 left,
+		// but without item 0 the two fill the agent exactly.
+		let problem =
+			Problem::new(vec![10], vec![vec![pair(0, 7)], vec![pair(0, 5)], vec![pair(0, 5)]])
+				.unwrap();
+		let mut solution = Solution::empty(&problem);
+		solution.put(0, &problem.pairs_of(0)[0]);
+		fill(&problem, &mut solution, |p| p.profit as i128);
+		assert_eq!(solution.assignment, vec![None, Some(0), Some(0)]);
+		assert_eq!(solution.residual[0], 0);
+		assert_eq!(check::score(&problem, &solution.assignment), Ok(solution.profit));
+	}
+
+	#[test]
+	fn filling_keeps_the_agents_items_and_takes_the_preferred_one() {
+		// Agent 0 (9) holds item 0 (5); items 1 and 2 (4 each) wait, item 2 worth more.
+		let more = Pair { agent: 0, load: 4, profit: 41 };
+		let problem =
+			Problem::new(vec![9], vec![vec![pair(0, 5)], vec![pair(0, 4)], vec![more]]).unwrap();
+		let mut solution = Solution::empty(&problem);
+		solution.put(0, &problem.pairs_of(0)[0]);
+		fill(&problem, &mut solution, |p| p.profit as i128);
+		assert_eq!(solution.assignment, vec![Some(0), None, Some(0)]);
+		assert_eq!(solution.residual[0], 0);
+	}
+
+	#[test]
+	fn local_search_ejects_an_item_to_let_a_bigger_one_in() {
+		// Agent 0 (5) holds item 0 (3), agent 1 (3) is empty; item 1 (5) only fits agent 0
+		// once item 0 moves to agent 1.
+		let problem =
+			Problem::new(vec![5, 3], vec![vec![pair(0, 3), pair(1, 3)], vec![pair(0, 5)]]).unwrap();
+		let mut solution = Solution::empty(&problem);
+		solution.put(0, &problem.pairs_of(0)[0]);
+		improve(&problem, &mut solution);
+		assert_eq!(solution.assignment, vec![Some(1), Some(0)]);
+		assert_eq!(solution.profit, 80);
+	}
+}

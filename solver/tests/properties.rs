@@ -5,7 +5,7 @@
 mod common;
 
 use common::{all_assignments, random_market, random_problem, Rng};
-use gridshard_solver::{check, lagrangian::Guide, solve, Model, Value};
+use gridshard_solver::{check, heuristic, lagrangian::Guide, solve, Model, Value};
 
 const INSTANCES: u64 = 3_000;
 
@@ -136,5 +136,34 @@ fn a_budget_limited_answer_is_feasible_and_its_bound_holds() {
 			assert!(outcome.bound >= optimum, "instance {instance} budget {budget}");
 			assert!(outcome.nodes <= budget);
 		}
+	}
+}
+
+#[test]
+fn filling_stays_feasible_and_never_serves_less() {
+	let mut rng = Rng(5);
+	for instance in 0..INSTANCES {
+		let n = rng.range(1, 12) as usize;
+		let m = rng.range(1, 4) as usize;
+		let tightness = rng.range(30, 130);
+		let market = random_market(&mut rng, n, m, tightness, 70);
+		let problem = Model::market(&market).unwrap().problem;
+		let order: Vec<usize> = (0..n).collect();
+		let mut solution = heuristic::greedy(&problem, &order, |_, p| p.profit as i128);
+		let served = |s: &heuristic::Solution| -> u64 {
+			problem.capacities().iter().zip(&s.residual).map(|(c, r)| c - r).sum()
+		};
+		let before = served(&solution);
+		heuristic::fill(&problem, &mut solution, |p| p.profit as i128);
+		assert_eq!(
+			check::score(&problem, &solution.assignment),
+			Ok(solution.profit),
+			"instance {instance}"
+		);
+		assert!(served(&solution) >= before, "instance {instance}: the fill served less");
+		let mut forced = solution.clone();
+		heuristic::fill_forcing(&problem, &mut forced, |p| p.profit as i128);
+		assert_eq!(check::score(&problem, &forced.assignment), Ok(forced.profit));
+		assert!(forced.profit >= solution.profit, "instance {instance}: forcing lost profit");
 	}
 }
