@@ -68,6 +68,23 @@ fn a_whole_period_over_rpc_ends_with_orders_settled_and_reputations_updated() {
 	step(format!("matching_book: {book}"));
 	let preview = node.rpc("matching_preview", json!([]));
 	step(format!("matching_preview: {preview}"));
+	// The solver's input, in the format `gridshard-solve --market` reads: solving it here
+	// gives what the runtime's preview gives.
+	let snapshot = node.rpc("matching_snapshot", json!([]));
+	step(format!("matching_snapshot: {snapshot}"));
+	assert_eq!(snapshot["period"], json!(period));
+	assert_eq!(snapshot["requests"], json!([6_000, 9_000]));
+	assert_eq!(snapshot["capacities"], json!([10_000, 10_000]));
+	let market: gridshard_solver::Market = gridshard_solver::Market {
+		requests: serde_json::from_value(snapshot["requests"].clone()).unwrap(),
+		capacities: serde_json::from_value(snapshot["capacities"].clone()).unwrap(),
+		pairs: serde_json::from_value(snapshot["pairs"].clone()).unwrap(),
+	};
+	let solved =
+		gridshard_solver::solve(&gridshard_solver::Model::market(&market).unwrap(), 20_000);
+	let gridshard_solver::Value::Market { energy, weight } = solved.value else { unreachable!() };
+	assert_eq!(preview["energy"], json!(energy.to_string()));
+	assert_eq!(preview["weight"], json!(weight.to_string()));
 
 	// The close, the worker's solution, and the adoption at the next period.
 	let adopted = node.wait_for("the adoption", 5 * MINUTES, || {

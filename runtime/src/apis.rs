@@ -165,6 +165,7 @@ impl_runtime_apis! {
 		}
 	}
 
+	#[api_version(2)]
 	impl pallet_matching_runtime_api::MatchingApi<
 		Block,
 		AccountId,
@@ -198,6 +199,10 @@ impl_runtime_apis! {
 		fn preview() -> Option<(pallet_matching::Score, Vec<(AccountId, AccountId)>)> {
 			let (solution, score, snapshot) = Matching::preview()?;
 			Some((score, Matching::named_pairs(&snapshot, &solution)))
+		}
+
+		fn solver_input() -> pallet_matching::SolverInput<AccountId> {
+			Matching::solver_input()
 		}
 	}
 

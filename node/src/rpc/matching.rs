@@ -1,5 +1,7 @@
-//! `matching_phase`, `matching_book`, `matching_bestSolution`, `matching_lastAdopted` and
-//! `matching_preview`: the market, read through `pallet-matching`'s runtime API.
+//! `matching_phase`, `matching_book`, `matching_bestSolution`, `matching_lastAdopted`,
+//! `matching_preview` and `matching_snapshot`: the market, read through `pallet-matching`'s
+//! runtime API. `matching_snapshot` answers the solver's input in the JSON that
+//! `gridshard-solve --market` reads.
 //!
 //! All take an optional block hash (the best block without one) and answer amounts as decimal
 //! strings in the smallest unit. All read public data, but `matching_preview` runs the solver on
@@ -99,6 +101,26 @@ pub struct AdoptionView {
 	pub unmatched: u32,
 }
 
+/// The current snapshot as the solver's input. `requests`, `capacities` and `pairs` are the
+/// `gridshard-solve --market` format; `requestIds` and `providers` name the rows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SnapshotView {
+	/// The period.
+	pub period: u32,
+	/// The request id of each request row.
+	pub request_ids: Vec<u32>,
+	/// The provider (SS58) of each offer row.
+	pub providers: Vec<String>,
+	/// Energy of each request row, Wh.
+	pub requests: Vec<u64>,
+	/// Capacity of each offer row, Wh.
+	pub capacities: Vec<u64>,
+	/// Allowed pairs: `[request row, offer row, weight]`, the weight being the matching degree
+	/// scaled by 10^6.
+	pub pairs: Vec<(u32, u32, u32)>,
+}
+
 fn solution(period: Option<u32>, score: Score, pairs: Vec<(AccountId, AccountId)>) -> SolutionView {
 	SolutionView {
 		period,
@@ -131,6 +153,11 @@ pub trait MatchingApi<BlockHash> {
 	/// book.
 	#[method(name = "matching_preview", with_extensions)]
 	fn preview(&self, at: Option<BlockHash>) -> RpcResult<Option<SolutionView>>;
+
+	/// The current period's snapshot (while the period is open, the one its book would give
+	/// now) as the solver's input: save it and run `gridshard-solve --market FILE`.
+	#[method(name = "matching_snapshot")]
+	fn snapshot(&self, at: Option<BlockHash>) -> RpcResult<SnapshotView>;
 }
 
 /// Serves [`MatchingApiServer`].
@@ -236,5 +263,19 @@ where
 		let at = super::at_or_best(&*self.client, at);
 		let preview = self.client.runtime_api().preview(at).map_err(runtime_error)?;
 		Ok(preview.map(|(score, pairs)| solution(None, score, pairs)))
+	}
+
+	fn snapshot(&self, at: Option<<Block as BlockT>::Hash>) -> RpcResult<SnapshotView> {
+		let at = super::at_or_best(&*self.client, at);
+		let (period, request_ids, providers, market) =
+			self.client.runtime_api().solver_input(at).map_err(runtime_error)?;
+		Ok(SnapshotView {
+			period,
+			request_ids,
+			providers: providers.iter().map(|p| p.to_ss58check()).collect(),
+			requests: market.requests,
+			capacities: market.capacities,
+			pairs: market.pairs,
+		})
 	}
 }

@@ -152,6 +152,12 @@ pub struct CachedSolution {
 /// Blocks the worker waits for its submission to be included before sending it again.
 pub const RESUBMIT_AFTER: u32 = 2;
 
+/// The snapshot as the solver's input, with what its rows are: the period, the request id of
+/// each request row and the provider of each offer row, and the market (request energies, offer
+/// capacities, allowed pairs with their weights) exactly as the off-chain worker solves it.
+pub type SolverInput<AccountId> =
+	(PeriodIndex, Vec<RequestId>, Vec<AccountId>, gridshard_solver::Market);
+
 /// A preview: the solver's pairs, their score and the snapshot they index.
 pub type PreviewOf<T> = (Vec<(u32, u32)>, Score, SnapshotOf<T>);
 
@@ -1092,13 +1098,31 @@ impl<T: Config> Pallet<T> {
 
 	/// What the solver would do with the current book if it closed now: for the runtime API.
 	pub fn preview() -> Option<PreviewOf<T>> {
-		let period = Self::current_period();
-		let snapshot = match CurrentSnapshot::<T>::get() {
-			Some(snapshot) if snapshot.period == period => snapshot,
-			_ => Self::snapshot_of(period),
-		};
+		let snapshot = Self::snapshot_now();
 		let (solution, score) = Self::solve(&snapshot)?;
 		Some((solution, score, snapshot))
+	}
+
+	/// The current period's snapshot once closed, or the one its book would give now.
+	fn snapshot_now() -> SnapshotOf<T> {
+		let period = Self::current_period();
+		match CurrentSnapshot::<T>::get() {
+			Some(snapshot) if snapshot.period == period => snapshot,
+			_ => Self::snapshot_of(period),
+		}
+	}
+
+	/// The current period's snapshot (the book's, without storing it, while the period is
+	/// open) as the solver's input: for the runtime API, so that tools solve what the
+	/// off-chain workers solve.
+	pub fn solver_input() -> SolverInput<T::AccountId> {
+		let snapshot = Self::snapshot_now();
+		(
+			snapshot.period,
+			snapshot.requests.iter().map(|r| r.id).collect(),
+			snapshot.offers.iter().map(|o| o.provider.clone()).collect(),
+			Self::market(&snapshot),
+		)
 	}
 
 	/// The snapshot `period`'s book would give now, without storing it.

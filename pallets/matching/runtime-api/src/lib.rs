@@ -1,6 +1,7 @@
 //! Runtime API of `pallet-matching`: the current period and phase, a period's order book, the
-//! best solution so far and the last adopted one, and a preview of what the solver would do
-//! with the current book. The node's `matching_*` RPC methods call it.
+//! best solution so far and the last adopted one, a preview of what the solver would do with
+//! the current book, and the current snapshot as the solver's input. The node's `matching_*`
+//! RPC methods call it.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![warn(missing_docs)]
@@ -13,7 +14,8 @@ use alloc::vec::Vec;
 use codec::Codec;
 
 sp_api::decl_runtime_apis! {
-	/// Reading the market.
+	/// Reading the market. Version 2 added [`MatchingApi::solver_input`].
+	#[api_version(2)]
 	pub trait MatchingApi<AccountId, Phase, Offer, Request, Score, Adoption>
 	where
 		AccountId: Codec,
@@ -39,5 +41,11 @@ sp_api::decl_runtime_apis! {
 		/// What the solver does with the current period's book (its snapshot once closed):
 		/// the score and `(user, provider)` pairs.
 		fn preview() -> Option<(Score, Vec<(AccountId, AccountId)>)>;
+
+		/// The current period's snapshot (or the one its book would give now) as the solver's
+		/// input: the period, each request row's id, each offer row's provider, and the
+		/// market exactly as the off-chain workers solve it.
+		#[api_version(2)]
+		fn solver_input() -> (u32, Vec<u32>, Vec<AccountId>, gridshard_solver::Market);
 	}
 }
