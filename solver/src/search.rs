@@ -555,6 +555,10 @@ fn step(lambda: &mut [i128], residual: &[u64], load: &[u64], gap: i128) -> bool 
 /// Agents with at most this much residual capacity are checked by [`slack_penalty`].
 pub const SLACK_CHECK_LIMIT: u64 = 1 << 14;
 
+/// The bitset work (words times loads) [`slack_penalty`] spends at one node, at most: agents
+/// beyond it are not checked (which only weakens the bound).
+pub const SLACK_WORK_PER_NODE: usize = 1 << 15;
+
 /// The bound credits each agent's residual capacity `r_j` at its price `λ_j`, as if it could
 /// be filled; but an agent is filled at most to the fullest sum of the loads that may still go
 /// to it. For agents with a positive price and a small residual (at most
@@ -588,8 +592,16 @@ fn slack_penalty(
 		}
 	}
 	let mut penalty = 0i128;
-	for j in (0..lambda.len()).filter(|j| checked(*j)) {
+	// The fullest sums within a budget of bitset work per node, the smallest residuals first.
+	let mut agents: Vec<usize> = (0..lambda.len()).filter(|j| checked(*j)).collect();
+	agents.sort_by_key(|j| (current.residual[*j], *j));
+	let mut work = 0usize;
+	for j in agents {
 		let residual = current.residual[j];
+		work += (residual as usize / 64 + 1) * scratch.loads[j].len();
+		if work > SLACK_WORK_PER_NODE {
+			break;
+		}
 		let fullest = fullest_sum(&scratch.loads[j], residual, &mut scratch.sums);
 		penalty = penalty.saturating_add(lambda[j].saturating_mul((residual - fullest) as i128));
 	}
