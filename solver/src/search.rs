@@ -68,6 +68,48 @@ struct Choice {
 	scaled: i128,
 }
 
+/// An option as the relaxation reads it, compact: its agent ([`NO_AGENT`] for "unassigned"),
+/// load and `SCALE * profit`.
+#[derive(Clone, Copy)]
+struct Lean {
+	scaled: i128,
+	load: u64,
+	agent: u32,
+}
+
+/// The agent of the "unassigned" option in [`Lean`].
+const NO_AGENT: u32 = u32::MAX;
+
+impl Lean {
+	fn of(choice: &Choice) -> Self {
+		match choice.pair {
+			Some(pair) => Self { scaled: choice.scaled, load: pair.load, agent: pair.agent },
+			None => Self { scaled: 0, load: 0, agent: NO_AGENT },
+		}
+	}
+}
+
+/// The options of every item, and the same in the compact form the relaxation reads.
+struct Options {
+	choices: Vec<Vec<Choice>>,
+	lean: Vec<Vec<Lean>>,
+}
+
+impl Options {
+	fn new(choices: Vec<Vec<Choice>>) -> Self {
+		let lean = choices.iter().map(|c| c.iter().map(Lean::of).collect()).collect();
+		Self { choices, lean }
+	}
+
+	/// Keeps the options of each item `i` for which `keep(i, choice)`.
+	fn retain(&mut self, keep: impl Fn(usize, &Choice) -> bool) {
+		for (i, (choices, lean)) in self.choices.iter_mut().zip(&mut self.lean).enumerate() {
+			choices.retain(|c| keep(i, c));
+			*lean = choices.iter().map(Lean::of).collect();
+		}
+	}
+}
+
 /// A node on the depth-first stack.
 struct Frame {
 	/// The item branched on.
@@ -134,7 +176,7 @@ pub fn solve(
 	// 3. Variable fixing.
 	let best_red: Vec<i128> = (0..n).map(|i| best_reduced(problem.pairs_of(i), &lambda)).collect();
 	let threshold = |incumbent: u128| SCALE.saturating_mul(incumbent as i128 + 1);
-	let mut options: Vec<Vec<Choice>> = (0..n)
+	let choices: Vec<Vec<Choice>> = (0..n)
 		.map(|i| {
 			let keep = |red: i128| root_bound - best_red[i] + red >= threshold(best.profit);
 			let mut choices: Vec<Choice> = problem
@@ -157,6 +199,7 @@ pub fn solve(
 			choices
 		})
 		.collect();
+	let mut options = Options::new(choices);
 
 	// 4. and 5. Depth-first search, choosing the item to branch on and its prices at each node.
 	let mut current = Solution::empty(problem);
@@ -194,10 +237,8 @@ pub fn solve(
 			}
 			if best.profit > incumbent {
 				// A better incumbent fixes more options for good (root prices, as in step 3).
-				for (i, choices) in options.iter_mut().enumerate() {
-					choices
-						.retain(|c| root_bound - best_red[i] + c.reduced >= threshold(best.profit));
-				}
+				options
+					.retain(|i, c| root_bound - best_red[i] + c.reduced >= threshold(best.profit));
 			}
 			let stop = nodes >= max_nodes
 				|| ((nodes == 1 || nodes.is_multiple_of(STOP_CHECK_INTERVAL))
@@ -342,7 +383,7 @@ impl Node {
 	fn examine(
 		current: &Solution,
 		decided: &[bool],
-		options: &[Vec<Choice>],
+		options: &Options,
 		start: &[i128],
 		threshold: i128,
 		packing: bool,
@@ -439,7 +480,7 @@ impl Node {
 		};
 		let branch = widest.map(|(item, first, _)| {
 			let mut choices: Vec<Choice> =
-				options[*item].iter().filter(fits).filter_map(at_prices).collect();
+				options.choices[*item].iter().filter(fits).filter_map(at_prices).collect();
 			choices.sort_by(|a, b| b.reduced.cmp(&a.reduced).then(agent_key(a).cmp(&agent_key(b))));
 			Branch { item: *item, best: first.reduced, choices }
 		});
@@ -454,7 +495,7 @@ impl Node {
 fn relax(
 	current: &Solution,
 	decided: &[bool],
-	options: &[Vec<Choice>],
+	options: &Options,
 	lambda: &[i128],
 	scratch: &mut Scratch,
 	record: bool,
@@ -464,22 +505,24 @@ fn relax(
 	let mut bound = SCALE
 		.saturating_mul(current.profit as i128)
 		.saturating_add(capacity_value(lambda, &current.residual));
-	for (item, choices) in options.iter().enumerate() {
+	for (item, lean) in options.lean.iter().enumerate() {
 		if decided[item] {
 			continue;
 		}
 		// The best option (its index and reduced profit) and the second-best reduced profit.
 		let (mut first, mut second): (Option<(usize, i128)>, Option<i128>) = (None, None);
-		for (k, choice) in choices.iter().enumerate() {
-			let reduced = match &choice.pair {
-				Some(pair) if pair.load <= current.residual[pair.agent as usize] => {
-					match reduced_at(choice.scaled, lambda[pair.agent as usize], pair.load) {
-						Some(value) => value,
-						None => continue,
-					}
+		for (k, option) in lean.iter().enumerate() {
+			let reduced = if option.agent == NO_AGENT {
+				0
+			} else {
+				let agent = option.agent as usize;
+				if option.load > current.residual[agent] {
+					continue;
 				}
-				Some(_) => continue,
-				None => 0,
+				match reduced_at(option.scaled, lambda[agent], option.load) {
+					Some(value) => value,
+					None => continue,
+				}
 			};
 			match first {
 				Some((_, f)) if reduced <= f => {
@@ -495,12 +538,13 @@ fn relax(
 		}
 		let (k, reduced) = first?;
 		bound = bound.saturating_add(reduced);
-		if let Some(pair) = &choices[k].pair {
-			scratch.load[pair.agent as usize] += pair.load;
+		let chosen = lean[k];
+		if chosen.agent != NO_AGENT {
+			scratch.load[chosen.agent as usize] += chosen.load;
 		}
 		if record {
 			let regret = second.map_or(i128::MAX, |second| reduced - second);
-			scratch.firsts.push((item, Choice { reduced, ..choices[k] }, regret));
+			scratch.firsts.push((item, Choice { reduced, ..options.choices[item][k] }, regret));
 		}
 	}
 	Some(bound)
@@ -569,7 +613,7 @@ pub const SLACK_WORK_PER_NODE: usize = 1 << 15;
 fn slack_penalty(
 	current: &Solution,
 	decided: &[bool],
-	options: &[Vec<Choice>],
+	options: &Options,
 	lambda: &[i128],
 	scratch: &mut Scratch,
 ) -> i128 {
@@ -580,14 +624,14 @@ fn slack_penalty(
 		return 0;
 	}
 	scratch.loads.iter_mut().for_each(Vec::clear);
-	for (item, choices) in options.iter().enumerate() {
+	for (item, lean) in options.lean.iter().enumerate() {
 		if decided[item] {
 			continue;
 		}
-		for pair in choices.iter().filter_map(|c| c.pair.as_ref()) {
-			let j = pair.agent as usize;
-			if checked(j) && pair.load <= current.residual[j] {
-				scratch.loads[j].push(pair.load);
+		for option in lean.iter().filter(|o| o.agent != NO_AGENT) {
+			let j = option.agent as usize;
+			if checked(j) && option.load <= current.residual[j] {
+				scratch.loads[j].push(option.load);
 			}
 		}
 	}
