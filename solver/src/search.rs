@@ -127,8 +127,9 @@ struct Frame {
 }
 
 /// Solves `problem` by branch-and-bound within `max_nodes` nodes, asking `should_stop` (with the
-/// incumbent's profit) after the root and every few hundred nodes whether to stop early; `guide` says what the objective knows of the
-/// problem's shape ([`Guide::General`] when nothing).
+/// incumbent's profit) after the root and every few hundred nodes whether to stop early;
+/// `guide` says what the objective knows of the problem's shape ([`Guide::General`] when
+/// nothing).
 pub fn solve(
 	problem: &Problem,
 	guide: &Guide,
