@@ -695,9 +695,11 @@ fn shedding_cost(crowd: &mut [(u64, u128)], residual: u64) -> Option<u128> {
 	let Some(excess) = total.checked_sub(residual as u128).filter(|e| *e > 0) else {
 		return Some(0);
 	};
-	// Cheapest regret per unit of load first: `r_a / l_a < r_b / l_b` iff `r_a l_b < r_b l_a`.
-	crowd.sort_unstable_by(|(la, ra), (lb, rb)| {
-		wide_mul(*ra, *lb as u128).cmp(&wide_mul(*rb, *la as u128))
+	// Cheapest regret per unit of load first: `r_a / l_a < r_b / l_b` iff `r_a l_b < r_b l_a`;
+	// ties by the values themselves, a total order, so that every platform sorts alike.
+	crowd.sort_unstable_by(|a, b| {
+		let ((la, ra), (lb, rb)) = (a, b);
+		wide_mul(*ra, *lb as u128).cmp(&wide_mul(*rb, *la as u128)).then(a.cmp(b))
 	});
 	let depth = if crowd.len() <= 64 { SHEDDING_DEPTH } else { 0 };
 	shed(crowd, 0, 0, excess, depth)
