@@ -201,44 +201,53 @@ pub fn optimise(
 			break;
 		}
 		// Subgradient: unused capacity of each agent in the relaxed solution.
-		let mut load = vec![0i128; m];
+		let mut load = vec![0u64; m];
 		for (item, agent) in choice.iter().enumerate() {
 			if let Some(agent) = agent {
 				let pair = problem.pairs_of(item).iter().find(|p| p.agent == *agent);
-				load[*agent as usize] += pair.map_or(0, |p| p.load as i128);
+				let slot = &mut load[*agent as usize];
+				*slot = slot.saturating_add(pair.map_or(0, |p| p.load));
 			}
 		}
-		// An agent with λ = 0 and spare capacity gives no direction (λ cannot go below 0): the
-		// projected subgradient drops its component.
-		let g: Vec<i128> = problem
-			.capacities()
-			.iter()
-			.zip(&load)
-			.zip(&lambda)
-			.map(|((b, l), price)| {
-				let spare = *b as i128 - l;
-				if spare > 0 && *price == 0 {
-					0
-				} else {
-					spare
-				}
-			})
-			.collect();
-		let mut norm: i128 = g.iter().fold(0i128, |s, g| s.saturating_add(g.saturating_mul(*g)));
-		if norm == 0 {
+		let gap = bound.saturating_sub(target).max(0);
+		if !step(&mut lambda, problem.capacities(), &load, gap, mu) {
 			break;
-		}
-		let mut gap = bound.saturating_sub(target).max(0);
-		while norm > (1 << 62) {
-			norm >>= 1;
-			gap >>= 1;
-		}
-		let (whole, rest) = (gap / norm, gap % norm);
-		for (l, g) in lambda.iter_mut().zip(&g) {
-			let step = whole.saturating_mul(*g).saturating_add(rest.saturating_mul(*g) / norm);
-			let step = step.saturating_mul(mu) / 64;
-			*l = l.saturating_sub(step).max(0);
 		}
 	}
 	best
+}
+
+/// One projected subgradient step on `lambda` towards lowering the bound by `gap`, scaled by
+/// `factor / 64`: the subgradient is each agent's capacity (`room`) less its load in the relaxed
+/// solution, except that an agent with price 0 and spare capacity gives no direction (prices
+/// cannot go below 0), and the Polyak step is `gap / |g|^2`. Returns false when the subgradient
+/// is zero (the relaxed solution fills every priced agent exactly).
+pub fn step(lambda: &mut [i128], room: &[u64], load: &[u64], gap: i128, factor: i128) -> bool {
+	let mut norm = 0i128;
+	let g: Vec<i128> = room
+		.iter()
+		.zip(load)
+		.zip(lambda.iter())
+		.map(|((r, l), price)| {
+			let spare = *r as i128 - *l as i128;
+			let g = if spare > 0 && *price == 0 { 0 } else { spare };
+			norm = norm.saturating_add(g.saturating_mul(g));
+			g
+		})
+		.collect();
+	if norm == 0 {
+		return false;
+	}
+	let mut gap = gap;
+	while norm > (1 << 62) {
+		norm >>= 1;
+		gap >>= 1;
+	}
+	let (whole, rest) = (gap / norm, gap % norm);
+	for (price, g) in lambda.iter_mut().zip(&g) {
+		let change = whole.saturating_mul(*g).saturating_add(rest.saturating_mul(*g) / norm);
+		let change = change.saturating_mul(factor) / 64;
+		*price = price.saturating_sub(change).max(0);
+	}
+	true
 }

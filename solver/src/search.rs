@@ -36,7 +36,7 @@
 
 use crate::{
 	heuristic::{self, Solution},
-	lagrangian::{self, best_reduced, capacity_value, reduced, Guide, SCALE},
+	lagrangian::{self, best_reduced, capacity_value, reduced, step, Guide, SCALE},
 	problem::{Assignment, Pair, Problem},
 };
 use alloc::{vec, vec::Vec};
@@ -406,7 +406,7 @@ impl Node {
 			if bound < threshold || iteration == NODE_ITERATIONS {
 				break;
 			}
-			if !step(&mut lambda, &current.residual, &scratch.load, bound - threshold) {
+			if !step(&mut lambda, &current.residual, &scratch.load, bound - threshold, 64) {
 				break;
 			}
 		}
@@ -562,39 +562,6 @@ fn reduced_at(scaled: i128, price: i128, load: u64) -> Option<i128> {
 		}
 		Err(_) => price.checked_mul(load as i128).and_then(|cost| scaled.checked_sub(cost)),
 	}
-}
-
-/// One projected subgradient step on `lambda` towards lowering the bound by `gap`: the
-/// subgradient is each agent's residual capacity less its relaxed load (0 where the price is 0
-/// and there is room, since prices stay non-negative); the Polyak step is `gap / |g|^2`.
-/// Returns false when the subgradient is zero (the relaxed solution fits exactly).
-fn step(lambda: &mut [i128], residual: &[u64], load: &[u64], gap: i128) -> bool {
-	let mut norm = 0i128;
-	let g: Vec<i128> = residual
-		.iter()
-		.zip(load)
-		.zip(lambda.iter())
-		.map(|((r, l), price)| {
-			let spare = *r as i128 - *l as i128;
-			let g = if spare > 0 && *price == 0 { 0 } else { spare };
-			norm = norm.saturating_add(g.saturating_mul(g));
-			g
-		})
-		.collect();
-	if norm == 0 {
-		return false;
-	}
-	let (mut gap, mut norm) = (gap, norm);
-	while norm > (1 << 62) {
-		norm >>= 1;
-		gap >>= 1;
-	}
-	let (whole, rest) = (gap / norm, gap % norm);
-	for (price, g) in lambda.iter_mut().zip(&g) {
-		let change = whole.saturating_mul(*g).saturating_add(rest.saturating_mul(*g) / norm);
-		*price = price.saturating_sub(change).max(0);
-	}
-	true
 }
 
 /// Agents with at most this much residual capacity are checked by [`slack_penalty`].
