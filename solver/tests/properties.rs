@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{all_assignments, random_market, random_problem, Rng};
+use common::{all_assignments, random_market, random_problem, random_sized_market, Rng};
 use gridshard_solver::{check, heuristic, lagrangian::Guide, solve, Model, Value};
 
 const INSTANCES: u64 = 3_000;
@@ -37,10 +37,8 @@ fn internal_optimum_equals_brute_force() {
 fn market_optimum_is_lexicographic_energy_then_weight() {
 	let mut rng = Rng(2);
 	for instance in 0..INSTANCES {
-		let n = rng.range(1, 6) as usize;
-		let m = rng.range(1, 3) as usize;
-		let tightness = rng.range(30, 130);
-		let market = random_market(&mut rng, n, m, tightness, 70);
+		let market = random_sized_market(&mut rng, 6, 3);
+		let (n, m) = (market.requests.len(), market.capacities.len());
 		let model = Model::market(&market).unwrap();
 		let solution = solve(&model, u64::MAX);
 		// Brute force over the original objective: most energy, then most weight.
@@ -143,12 +141,9 @@ fn a_budget_limited_answer_is_feasible_and_its_bound_holds() {
 fn filling_stays_feasible_and_never_serves_less() {
 	let mut rng = Rng(5);
 	for instance in 0..INSTANCES {
-		let n = rng.range(1, 12) as usize;
-		let m = rng.range(1, 4) as usize;
-		let tightness = rng.range(30, 130);
-		let market = random_market(&mut rng, n, m, tightness, 70);
+		let market = random_sized_market(&mut rng, 12, 4);
 		let problem = Model::market(&market).unwrap().problem;
-		let order: Vec<usize> = (0..n).collect();
+		let order: Vec<usize> = (0..market.requests.len()).collect();
 		let mut solution = heuristic::greedy(&problem, &order, |_, p| p.profit as i128);
 		let served = |s: &heuristic::Solution| -> u64 {
 			problem.capacities().iter().zip(&s.residual).map(|(c, r)| c - r).sum()

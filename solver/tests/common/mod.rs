@@ -22,6 +22,15 @@ pub fn random_problem(rng: &mut Rng, n: usize, m: usize) -> Problem {
 	Problem::new(capacities, pairs).unwrap()
 }
 
+/// A random market of 1 to `most_requests` requests and 1 to `most_providers` providers, with
+/// total capacity 30 % to 130 % of demand and 70 % of pairs allowed.
+pub fn random_sized_market(rng: &mut Rng, most_requests: u64, most_providers: u64) -> Market {
+	let n = rng.range(1, most_requests) as usize;
+	let m = rng.range(1, most_providers) as usize;
+	let tightness = rng.range(30, 130);
+	random_market(rng, n, m, tightness, 70)
+}
+
 /// A random market with `n` requests and `m` providers; `tightness` is total capacity as a
 /// percentage of total demand.
 pub fn random_market(rng: &mut Rng, n: usize, m: usize, tightness: u64, density: u64) -> Market {
