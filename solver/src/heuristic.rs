@@ -16,7 +16,8 @@
 //! ones, a subset-sum problem that local moves of one or two items rarely solve. A bitset
 //! dynamic programme over the agent's capacity finds the fullest subset; on a market short of
 //! capacity this is what reaches the energy bound, after which the bound proves the energy and
-//! only the weight is left to search.
+//! only the weight is left to search. **Exchanges** ([`exchange`]) then swap at most two of a
+//! provider's requests for waiting ones of exactly the same energy and more weight.
 
 use crate::problem::{Assignment, Pair, Problem};
 use alloc::{vec, vec::Vec};
@@ -275,25 +276,68 @@ pub fn fill(problem: &Problem, solution: &mut Solution, key: impl Fn(&Pair) -> i
 	}
 }
 
+/// Exchanges, on each agent, at most two of its least preferred items for waiting ones of the
+/// same total load and a larger total `key`: the load served stays, the key grows. For a market
+/// whose providers are full to the Wh, this is how the weight improves without losing energy.
+/// Returns whether anything changed.
+pub fn exchange(problem: &Problem, solution: &mut Solution, key: impl Fn(&Pair) -> i128) -> bool {
+	let mut changed = false;
+	for agent in 0..problem.agents() {
+		changed |= top_up(problem, solution, agent, &key, true);
+	}
+	changed
+}
+
 fn fill_agent(
 	problem: &Problem,
 	solution: &mut Solution,
 	agent: usize,
 	key: &impl Fn(&Pair) -> i128,
 ) {
+	top_up(problem, solution, agent, key, false);
+	if solution.residual[agent] == 0 {
+		return;
+	}
+
+	// Reshuffle: any subset of the agent's items and the free ones, the fullest.
+	let free = waiting(problem, solution, agent, key);
+	reshuffle(problem, solution, agent, problem.capacities()[agent], &free);
+}
+
+/// The unassigned items that fit `agent` when empty, by decreasing `key` (then index), at most
+/// [`FILL_CANDIDATES`] of them.
+fn waiting(
+	problem: &Problem,
+	solution: &Solution,
+	agent: usize,
+	key: &impl Fn(&Pair) -> i128,
+) -> Vec<(usize, Pair)> {
 	let capacity = problem.capacities()[agent];
-	let on_agent = |item: usize| problem.pair(item, agent as u32).copied();
-	let mut own: Vec<(usize, Pair)> = (0..problem.items())
-		.filter(|i| solution.assignment[*i] == Some(agent as u32))
-		.filter_map(|i| on_agent(i).map(|p| (i, p)))
-		.collect();
 	let mut free: Vec<(usize, Pair)> = (0..problem.items())
 		.filter(|i| solution.assignment[*i].is_none())
-		.filter_map(|i| on_agent(i).map(|p| (i, p)))
+		.filter_map(|i| problem.pair(i, agent as u32).map(|p| (i, *p)))
 		.filter(|(_, p)| p.load <= capacity)
 		.collect();
 	free.sort_by(|(a, pa), (b, pb)| key(pb).cmp(&key(pa)).then(a.cmp(b)));
 	free.truncate(FILL_CANDIDATES);
+	free
+}
+
+/// Drops at most two of the agent's least preferred items and adds waiting ones: the most load
+/// first, then the best change of key; with `exchange`, also a change of items at the same load
+/// when the key grows. Returns whether anything changed.
+fn top_up(
+	problem: &Problem,
+	solution: &mut Solution,
+	agent: usize,
+	key: &impl Fn(&Pair) -> i128,
+	exchange: bool,
+) -> bool {
+	let mut own: Vec<(usize, Pair)> = (0..problem.items())
+		.filter(|i| solution.assignment[*i] == Some(agent as u32))
+		.filter_map(|i| problem.pair(i, agent as u32).map(|p| (i, *p)))
+		.collect();
+	let free = waiting(problem, solution, agent, key);
 	own.sort_by(|(a, pa), (b, pb)| key(pa).cmp(&key(pb)).then(a.cmp(b)));
 
 	// Top up: drop at most two of the cheapest own items and add free ones, the most energy
@@ -315,7 +359,7 @@ fn fill_agent(
 		for (d, drop) in drops.iter().enumerate() {
 			let out = dropped(drop);
 			let Some(sum) = sums.fullest(residual + out) else { continue };
-			let Some(gain) = sum.checked_sub(out).filter(|g| *g > 0) else { continue };
+			let Some(gain) = sum.checked_sub(out) else { continue };
 			let change =
 				sums.chosen(sum)
 					.iter()
@@ -323,7 +367,8 @@ fn fill_agent(
 					.filter(|(used, _)| **used)
 					.map(|(_, (_, p))| key(p))
 					.sum::<i128>() - drop.iter().map(|k| key(&cheapest[*k].1)).sum::<i128>();
-			if best.is_none_or(|(g, c, _, _)| (gain, change) > (g, c)) {
+			let worth = gain > 0 || (exchange && !drop.is_empty() && change > 0);
+			if worth && best.is_none_or(|(g, c, _, _)| (gain, change) > (g, c)) {
 				best = Some((gain, change, d, sum));
 			}
 		}
@@ -337,16 +382,10 @@ fn fill_agent(
 					solution.put(*item, pair);
 				}
 			}
+			return true;
 		}
 	}
-	if solution.residual[agent] == 0 {
-		return;
-	}
-
-	// Reshuffle: any subset of the agent's items and the free ones, the fullest.
-	let free: Vec<(usize, Pair)> =
-		free.into_iter().filter(|(i, _)| solution.assignment[*i].is_none()).collect();
-	reshuffle(problem, solution, agent, capacity, &free);
+	false
 }
 
 /// Replaces the items of `agent` by the fullest subset of them and `free` (unassigned items

@@ -4,7 +4,7 @@
 //!    ([`crate::heuristic`]); during the subgradient optimisation of the root bound the
 //!    Lagrangian heuristic repairs every tenth relaxed solution (and fills agents to the Wh on
 //!    a market short of capacity), and once more at the best prices; then filling, forced
-//!    insertions and the full local search polish the best.
+//!    insertions, the full local search and same-load exchanges polish the best.
 //! 2. **Root bound.** `L(λ)` at the best prices found ([`crate::lagrangian`]; for a market, from
 //!    the energy prices of a minimum cut, [`crate::flow`]).
 //! 3. **Variable fixing.** Forcing item `i` onto agent `j` lowers the root bound by exactly
@@ -168,6 +168,17 @@ pub fn solve(
 		heuristic::fill_forcing(problem, &mut best, key);
 	}
 	heuristic::improve(problem, &mut best);
+	if matches!(guide, Guide::Market { .. }) {
+		let before = best.profit;
+		for _ in 0..EXCHANGE_PASSES {
+			if !heuristic::exchange(problem, &mut best, key) {
+				break;
+			}
+		}
+		if best.profit != before {
+			heuristic::improve(problem, &mut best);
+		}
+	}
 	let lambda = relaxation.lambda;
 	let root_bound = relaxation.bound;
 	if root_bound / SCALE <= best.profit as i128 {
@@ -761,6 +772,9 @@ fn open_bound(stack: &[Frame]) -> i128 {
 		.max()
 		.unwrap_or(i128::MIN)
 }
+
+/// Passes of [`heuristic::exchange`] at the root, at most.
+pub const EXCHANGE_PASSES: usize = 4;
 
 /// The Lagrangian heuristic: items by best reduced profit, each to its best agent with room,
 /// then the quick local search and, if `fill` and a market's energy falls short of its bound,

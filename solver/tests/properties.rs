@@ -138,7 +138,7 @@ fn a_budget_limited_answer_is_feasible_and_its_bound_holds() {
 }
 
 #[test]
-fn filling_stays_feasible_and_never_serves_less() {
+fn filling_and_exchanges_stay_feasible_and_never_serve_less() {
 	let mut rng = Rng(5);
 	for instance in 0..INSTANCES {
 		let market = random_sized_market(&mut rng, 12, 4);
@@ -156,6 +156,14 @@ fn filling_stays_feasible_and_never_serves_less() {
 			"instance {instance}"
 		);
 		assert!(served(&solution) >= before, "instance {instance}: the fill served less");
+		let mut exchanged = solution.clone();
+		heuristic::exchange(&problem, &mut exchanged, |p| p.profit as i128);
+		assert_eq!(check::score(&problem, &exchanged.assignment), Ok(exchanged.profit));
+		assert!(
+			served(&exchanged) >= served(&solution),
+			"instance {instance}: exchange served less"
+		);
+		assert!(exchanged.profit >= solution.profit, "instance {instance}: exchange lost profit");
 		let mut forced = solution.clone();
 		heuristic::fill_forcing(&problem, &mut forced, |p| p.profit as i128);
 		assert_eq!(check::score(&problem, &forced.assignment), Ok(forced.profit));
