@@ -262,11 +262,14 @@ fn swap_pass(problem: &Problem, solution: &mut Solution) -> bool {
 /// ones allows (see the module docs), agents with the most spare capacity first; profit may
 /// fall, load never does. For problems whose load is what the objective values first (markets).
 ///
-/// Per agent: its items first, then up to [`FILL_CANDIDATES`] unassigned ones by decreasing
-/// `key` (the caller's preference: the Lagrangian heuristic passes reduced profits, which
-/// weigh a market's weight against the capacity it takes); layer `k` of the table is the set of
-/// sums the first `k` candidates reach, so the reconstruction from the fullest sum keeps the
-/// earliest candidates it can: the agent's own items, then the preferred ones.
+/// Per agent, the waiting candidates are up to [`FILL_CANDIDATES`] unassigned items by
+/// decreasing `key` (the caller's preference: the Lagrangian heuristic passes reduced profits,
+/// which weigh a market's weight against the capacity it takes). First a top-up: at most two of
+/// the agent's least preferred items leave and waiting ones come in, the fullest subset sum;
+/// if the agent is still not full, a reshuffle over all its items and the waiting ones. A
+/// subset-sum table's layer `k` holds the sums the first `k` candidates reach, so the
+/// reconstruction keeps the earliest candidates it can: the agent's own items, then the
+/// preferred ones.
 pub fn fill(problem: &Problem, solution: &mut Solution, key: impl Fn(&Pair) -> i128) {
 	let mut agents: Vec<usize> =
 		(0..problem.agents()).filter(|j| solution.residual[*j] > 0).collect();
@@ -389,8 +392,9 @@ fn top_up(
 }
 
 /// Replaces the items of `agent` by the fullest subset of them and `free` (unassigned items
-/// with a pair on the agent) within `room`, keeping its own items where it can; does nothing
-/// unless that is fuller than the agent's load now.
+/// with a pair on the agent) within `room`, keeping its own items where it can. With `room` at
+/// least the agent's load, it does nothing unless the subset is fuller; with less, it cuts the
+/// agent down to fit (forced insertions make room that way).
 fn reshuffle(
 	problem: &Problem,
 	solution: &mut Solution,
