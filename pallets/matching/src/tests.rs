@@ -218,6 +218,33 @@ mod model {
 			assert!(Matching::pair_weight(&snapshot, 1, 1).is_some());
 		});
 	}
+
+	#[test]
+	fn the_solver_input_is_the_snapshot_the_workers_solve() {
+		new_test_ext().execute_with(|| {
+			trap();
+			// While the period is open: the snapshot the book would give, nothing stored.
+			let open = Matching::solver_input();
+			assert!(CurrentSnapshot::<Test>::get().is_none());
+			assert_eq!((open.0, open.1.clone()), (0, vec![0, 1, 2]));
+			assert_eq!(open.3.requests, vec![6_000, 5_000, 5_000]);
+			run_to(CLOSE);
+			let snapshot = snapshot();
+			let providers: Vec<u64> = snapshot.offers.iter().map(|o| o.provider).collect();
+			let closed = Matching::solver_input();
+			assert_eq!(closed, (0, vec![0, 1, 2], providers, Matching::market(&snapshot)));
+			assert_eq!(closed, open);
+			// Solved to optimality, the input gives the score the workers' budget reaches here.
+			let model = gridshard_solver::Model::market(&closed.3).unwrap();
+			let solved = gridshard_solver::solve(&model, u64::MAX);
+			let (_, score) = Matching::solve(&snapshot).unwrap();
+			assert_eq!(
+				solved.value,
+				gridshard_solver::Value::Market { energy: score.energy, weight: score.weight }
+			);
+			assert_eq!(score.energy, 16_000);
+		});
+	}
 }
 
 mod worker {
