@@ -1,0 +1,43 @@
+#!/usr/bin/env python3
+"""Times the solver in wasm, as the matching pallet's off-chain worker runs it, against the
+native command line, on generated markets with the pallet's node budget.
+
+Run by scripts/solver-wasm-bench.sh, which builds solver/wasm-bench for wasm32v1-none first.
+Needs the `wasmtime` Python package (the engine Substrate's executor uses).
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+
+import wasmtime
+
+TARGET = os.environ["CARGO_TARGET_DIR"]
+WASM = f"{TARGET}/wasm32v1-none/release/gridshard_solver_wasm_bench.wasm"
+NATIVE = f"{TARGET}/release/gridshard-solve"
+BUDGET = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
+# (requests, providers, tightness %, density %, seed): the benchmark's first instances.
+MARKETS = [
+    (200, 20, 70, 60, 200_090),
+    (200, 20, 130, 60, 200_150),
+    (1000, 50, 70, 60, 1_000_120),
+    (1000, 50, 130, 60, 1_000_180),
+]
+
+engine = wasmtime.Engine()
+module = wasmtime.Module.from_file(engine, WASM)
+print(f"node budget {BUDGET}; wasm under wasmtime (Python package) vs native")
+for market in MARKETS:
+    store = wasmtime.Store(engine)
+    solve = wasmtime.Instance(store, module, []).exports(store)["solve_generated"]
+    start = time.perf_counter()
+    nodes = solve(store, *market, BUDGET)
+    wasm_ms = (time.perf_counter() - start) * 1e3
+    spec = ",".join(str(v) for v in market)
+    native = json.loads(subprocess.run(
+        [NATIVE, "--generate", spec, "--max-nodes", str(BUDGET)],
+        check=True, capture_output=True, text=True).stdout)
+    print(f"{market[0]}x{market[1]} {'tight' if market[2] < 100 else 'loose'}: "
+          f"wasm {wasm_ms:.0f} ms, native {native['millis']} ms, {nodes} nodes "
+          f"(x{wasm_ms / max(native['millis'], 1):.1f})")
