@@ -30,6 +30,8 @@ pub mod configs;
 pub mod genesis_config_presets;
 #[cfg(test)]
 mod market_tests;
+#[cfg(feature = "std")]
+pub mod testing;
 #[cfg(test)]
 mod tests;
 

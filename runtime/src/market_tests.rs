@@ -6,17 +6,16 @@
 use crate::{
 	configs::RewardPot,
 	genesis_config_presets::{self, development_meter},
-	Balances, Executive, Header, Matching, MatchingCall, Registration, RegistrationCall,
-	Reputation, Runtime, RuntimeCall, RuntimeOrigin, SettlementCall, System, TimestampCall,
-	UncheckedExtrinsic, BLOCK_REWARD, GRID, MILLI_GRID, PERIOD_BLOCKS, SOLUTION_BLOCKS,
-	TARGET_BLOCK_TIME_MS,
+	testing, Balances, Executive, Matching, MatchingCall, Registration, RegistrationCall,
+	Reputation, Runtime, RuntimeCall, RuntimeOrigin, SettlementCall, System, UncheckedExtrinsic,
+	BLOCK_REWARD, GRID, MILLI_GRID, PERIOD_BLOCKS, SOLUTION_BLOCKS, TARGET_BLOCK_TIME_MS,
 };
-use codec::{Decode, Encode};
+use codec::Decode;
 use frame_support::traits::{
 	fungible::{Inspect, InspectHold},
 	Hooks, UnfilteredDispatchable,
 };
-use gridshard_primitives::{pow::POW_ENGINE_ID, traits::ReputationProvider, AccountId};
+use gridshard_primitives::{traits::ReputationProvider, AccountId};
 use pallet_registration::{Application, GridConnection, Role, VoltageLevel};
 use pallet_settlement::{reading_payload, Reading, Side};
 use sp_core::{
@@ -27,33 +26,15 @@ use sp_core::{
 	Pair, H256,
 };
 use sp_keyring::Sr25519Keyring;
-use sp_runtime::{traits::Header as _, Digest, DigestItem, FixedU128};
+use sp_runtime::FixedU128;
 
-/// Runs the next block as a miner builds it, with `body` among its extrinsics, then checks
-/// every pallet's invariants.
+/// Runs the next block as a miner builds it (Alice mining), with `body` among its extrinsics,
+/// then checks every pallet's invariants.
 fn block(body: impl FnOnce()) {
 	let n = System::block_number() + 1;
-	let mut digest = Digest::default();
-	digest.push(DigestItem::PreRuntime(
-		POW_ENGINE_ID,
-		Sr25519Keyring::Alice.to_account_id().encode(),
-	));
-	Executive::initialize_block(&Header::new(
-		n,
-		Default::default(),
-		Default::default(),
-		System::parent_hash(),
-		digest,
-	));
-	let now = TARGET_BLOCK_TIME_MS * u64::from(n);
-	Executive::apply_extrinsic(UncheckedExtrinsic::new_bare(RuntimeCall::Timestamp(
-		TimestampCall::set { now },
-	)))
-	.unwrap()
-	.unwrap();
-	body();
-	Executive::finalize_block();
-	crate::tests::check_invariants();
+	let alice = Sr25519Keyring::Alice.to_account_id();
+	testing::run_block(n, &alice, TARGET_BLOCK_TIME_MS * u64::from(n), body);
+	testing::check_invariants();
 }
 
 fn run_to(n: u32) {

@@ -4,35 +4,24 @@
 use crate::{
 	configs::QualificationCollective,
 	genesis_config_presets::{self, ENDOWMENT},
-	AccountId, AllPalletsWithSystem, Balances, BlockReward, Difficulty, Executive, Header,
-	Matching, QualificationCouncil, Registration, RegistrationCall, Reputation, Runtime,
-	RuntimeCall, RuntimeOrigin, Settlement, System, TimestampCall, UncheckedExtrinsic,
-	BLOCK_REWARD, GRID, REGISTRATION_DEPOSIT, TARGET_BLOCK_TIME_MS,
+	testing::{self, check_invariants},
+	AccountId, AllPalletsWithSystem, Balances, Difficulty, Executive, QualificationCouncil,
+	Registration, RegistrationCall, Runtime, RuntimeCall, RuntimeOrigin, Settlement, System,
+	UncheckedExtrinsic, BLOCK_REWARD, GRID, REGISTRATION_DEPOSIT, TARGET_BLOCK_TIME_MS,
 };
 use codec::Encode;
 use frame_support::traits::{fungible::Inspect, IntegrityTest};
-use gridshard_primitives::pow::POW_ENGINE_ID;
 use sp_core::U256;
 use sp_keyring::Sr25519Keyring;
-use sp_runtime::{traits::Header as _, Digest, DigestItem};
 
 /// Externalities with the genesis of a named preset.
 fn preset_ext(preset: &str) -> sp_io::TestExternalities {
 	genesis_config_presets::preset_storage(preset).into()
 }
 
-/// Runs block `n` as a miner would build it: the miner's account in the pre-runtime digest
-/// and a timestamp inherent `TARGET_BLOCK_TIME_MS * n`.
+/// Runs block `n` as a miner would build it, the timestamp `TARGET_BLOCK_TIME_MS * n`.
 fn run_block(n: u32, miner: &sp_runtime::AccountId32) {
-	let mut digest = Digest::default();
-	digest.push(DigestItem::PreRuntime(POW_ENGINE_ID, miner.encode()));
-	let header =
-		Header::new(n, Default::default(), Default::default(), System::parent_hash(), digest);
-	Executive::initialize_block(&header);
-	let now = TARGET_BLOCK_TIME_MS * n as u64;
-	let inherent = UncheckedExtrinsic::new_bare(RuntimeCall::Timestamp(TimestampCall::set { now }));
-	Executive::apply_extrinsic(inherent).unwrap().unwrap();
-	Executive::finalize_block();
+	testing::run_block(n, miner, TARGET_BLOCK_TIME_MS * n as u64, || {});
 }
 
 /// `call` as a general transaction without signer, as meters and off-chain workers send it,
@@ -40,16 +29,6 @@ fn run_block(n: u32, miner: &sp_runtime::AccountId32) {
 pub(crate) fn general(call: RuntimeCall) -> UncheckedExtrinsic {
 	use frame_system::offchain::CreateAuthorizedTransaction;
 	<Runtime as CreateAuthorizedTransaction<RuntimeCall>>::create_authorized_transaction(call)
-}
-
-/// Every pallet's `try_state`.
-pub(crate) fn check_invariants() {
-	Difficulty::do_try_state().unwrap();
-	BlockReward::do_try_state().unwrap();
-	Registration::do_try_state().unwrap();
-	Reputation::do_try_state().unwrap();
-	Settlement::do_try_state().unwrap();
-	Matching::do_try_state().unwrap();
 }
 
 /// The genesis participants are approved, and the main service nodes form the council.
@@ -139,19 +118,7 @@ fn blocks_on_target_keep_the_difficulty_and_fast_ones_raise_it() {
 		let miner = Sr25519Keyring::Alice.to_account_id();
 		// Blocks one millisecond apart.
 		for n in 1..=3u32 {
-			let mut digest = Digest::default();
-			digest.push(DigestItem::PreRuntime(POW_ENGINE_ID, miner.encode()));
-			let header = Header::new(
-				n,
-				Default::default(),
-				Default::default(),
-				System::parent_hash(),
-				digest,
-			);
-			Executive::initialize_block(&header);
-			let set = RuntimeCall::Timestamp(TimestampCall::set { now: 1_000 + n as u64 });
-			Executive::apply_extrinsic(UncheckedExtrinsic::new_bare(set)).unwrap().unwrap();
-			Executive::finalize_block();
+			testing::run_block(n, &miner, 1_000 + n as u64, || {});
 		}
 		assert!(Difficulty::difficulty() > start);
 		check_invariants();
@@ -300,14 +267,10 @@ fn a_meter_reading_is_a_feeless_general_transaction_authorised_by_its_meter() {
 		)
 		.is_ok());
 		let eve_before = Balances::balance(&provider);
-		let mut digest = Digest::default();
-		digest.push(DigestItem::PreRuntime(POW_ENGINE_ID, miner.encode()));
-		Executive::initialize_block(&Header::new(
+		Executive::initialize_block(&testing::mined_header(
 			System::block_number() + 1,
-			Default::default(),
-			Default::default(),
 			parent,
-			digest,
+			&miner,
 		));
 		Executive::apply_extrinsic(genuine).unwrap().unwrap();
 		let order = pallet_settlement::Orders::<Runtime>::get(order).unwrap();

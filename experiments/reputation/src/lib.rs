@@ -26,25 +26,22 @@
 //! [`run`] returns each cycle's comprehensive reputations as the chain computed them; [`csv`]
 //! and [`svg`] write them out (`cargo run --release -p gridshard-reputation-experiment`).
 
-use codec::Encode;
 use frame_support::{dispatch::RawOrigin, traits::UnfilteredDispatchable};
 use gridshard_primitives::{
-	pow::POW_ENGINE_ID,
 	traits::{Escrow, NewOrder, OrderBook, ReputationProvider},
 	AccountId, Balance, Energy, Price, MILLI_GRID,
 };
 use gridshard_runtime::{
 	genesis_config_presets::{development_meter, preset_storage},
-	Executive, Header, Registration, RegistrationCall, Reputation, Runtime, RuntimeCall,
-	RuntimeOrigin, Settlement, SettlementCall, System, TimestampCall, UncheckedExtrinsic,
-	PERIOD_BLOCKS, TARGET_BLOCK_TIME_MS,
+	testing, Registration, RegistrationCall, Reputation, Runtime, RuntimeCall, RuntimeOrigin,
+	Settlement, SettlementCall, System, PERIOD_BLOCKS, TARGET_BLOCK_TIME_MS,
 };
 use gridshard_solver::generate::SplitMix;
 use pallet_registration::{Application, GridConnection, Role, VoltageLevel};
 use pallet_settlement::{reading_payload, Reading, Side};
 use sp_core::{Pair, H256};
 use sp_keyring::Sr25519Keyring;
-use sp_runtime::{traits::Header as _, Digest, DigestItem, FixedPointNumber, FixedU128};
+use sp_runtime::{FixedPointNumber, FixedU128};
 
 /// The genesis the experiment starts from: the development chain's.
 pub const PRESET: &str = "development";
@@ -145,32 +142,13 @@ fn draw(rng: &mut SplitMix) -> ([Vec<u64>; 4], [bool; 4]) {
 	(ratios, dishonest)
 }
 
-/// Runs one block as a miner would build it (Alice's digest, a timestamp inherent), with
-/// `body` between the inherent and the end of the block, and checks the pallets' invariants.
+/// Runs one block as a miner would build it (Alice mining, a timestamp inherent), with `body`
+/// between the inherent and the end of the block, and checks the pallets' invariants.
 fn block(body: impl FnOnce()) {
 	let n = System::block_number() + 1;
-	let mut digest = Digest::default();
-	digest.push(DigestItem::PreRuntime(
-		POW_ENGINE_ID,
-		Sr25519Keyring::Alice.to_account_id().encode(),
-	));
-	let header =
-		Header::new(n, Default::default(), Default::default(), System::parent_hash(), digest);
-	Executive::initialize_block(&header);
-	let now = TARGET_BLOCK_TIME_MS * u64::from(n);
-	let inherent = UncheckedExtrinsic::new_bare(RuntimeCall::Timestamp(TimestampCall::set { now }));
-	Executive::apply_extrinsic(inherent).expect("applies").expect("succeeds");
-	body();
-	Executive::finalize_block();
-	invariants();
-}
-
-/// Every market pallet's `try_state`.
-pub fn invariants() {
-	Registration::do_try_state().expect("registration invariants");
-	Reputation::do_try_state().expect("reputation invariants");
-	Settlement::do_try_state().expect("settlement invariants");
-	gridshard_runtime::Matching::do_try_state().expect("matching invariants");
+	let alice = Sr25519Keyring::Alice.to_account_id();
+	testing::run_block(n, &alice, TARGET_BLOCK_TIME_MS * u64::from(n), body);
+	testing::check_invariants();
 }
 
 /// Dispatches `call` from `origin`, which must succeed.

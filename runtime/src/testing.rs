@@ -1,0 +1,40 @@
+//! Running blocks natively, as a miner builds them: the miner's account in the pre-runtime
+//! digest, a timestamp inherent, then the block's body. For the runtime's tests and for tools
+//! that drive the runtime block by block (the reputation experiment); `std` only, inside
+//! externalities the caller provides.
+
+use crate::{
+	AccountId, BlockNumber, BlockReward, Difficulty, Executive, Hash, Header, Matching,
+	Registration, Reputation, RuntimeCall, Settlement, System, TimestampCall, UncheckedExtrinsic,
+};
+use codec::Encode;
+use gridshard_primitives::pow::POW_ENGINE_ID;
+use sp_runtime::{traits::Header as _, Digest, DigestItem};
+
+/// The header of block `number` on top of `parent`, mined by `miner` (its account in the
+/// pre-runtime digest, which the runtime requires).
+pub fn mined_header(number: BlockNumber, parent: Hash, miner: &AccountId) -> Header {
+	let mut digest = Digest::default();
+	digest.push(DigestItem::PreRuntime(POW_ENGINE_ID, miner.encode()));
+	Header::new(number, Default::default(), Default::default(), parent, digest)
+}
+
+/// Runs block `number` mined by `miner`: its timestamp inherent at `now` (milliseconds), then
+/// `body` (extrinsics applied, calls dispatched), then the end of the block.
+pub fn run_block(number: BlockNumber, miner: &AccountId, now: u64, body: impl FnOnce()) {
+	Executive::initialize_block(&mined_header(number, System::parent_hash(), miner));
+	let inherent = UncheckedExtrinsic::new_bare(RuntimeCall::Timestamp(TimestampCall::set { now }));
+	Executive::apply_extrinsic(inherent).expect("the timestamp applies").expect("and succeeds");
+	body();
+	Executive::finalize_block();
+}
+
+/// Every pallet's `try_state`: panics naming the first invariant that does not hold.
+pub fn check_invariants() {
+	Difficulty::do_try_state().expect("difficulty invariants");
+	BlockReward::do_try_state().expect("block reward invariants");
+	Registration::do_try_state().expect("registration invariants");
+	Reputation::do_try_state().expect("reputation invariants");
+	Settlement::do_try_state().expect("settlement invariants");
+	Matching::do_try_state().expect("matching invariants");
+}
