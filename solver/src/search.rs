@@ -233,7 +233,7 @@ pub fn solve(
 				&decided,
 				&options,
 				prices,
-				SCALE.saturating_mul(best.profit as i128 + 1),
+				threshold(best.profit),
 				guide.short_of_energy(best.profit),
 				&mut scratch,
 			);
@@ -260,9 +260,7 @@ pub fn solve(
 				return stopped(best, open, nodes);
 			}
 			match at.branch {
-				Some(branch)
-					if at.pruning_bound >= SCALE.saturating_mul(best.profit as i128 + 1) =>
-				{
+				Some(branch) if at.pruning_bound >= threshold(best.profit) => {
 					decided[branch.item] = true;
 					stack.push(Frame {
 						item: branch.item,
@@ -281,12 +279,11 @@ pub fn solve(
 			}
 			continue;
 		}
-		let threshold = SCALE.saturating_mul(best.profit as i128 + 1);
+		let needed = threshold(best.profit);
 		let Some(frame) = stack.last_mut() else { break };
 		let parent_less_item = frame.bound - frame.item_best;
-		let next = frame.choices[frame.next..]
-			.iter()
-			.position(|c| parent_less_item + c.reduced >= threshold);
+		let next =
+			frame.choices[frame.next..].iter().position(|c| parent_less_item + c.reduced >= needed);
 		match next {
 			Some(offset) => {
 				let choice = frame.choices[frame.next + offset];
@@ -443,17 +440,11 @@ impl Node {
 				scratch.crowds[pair.agent as usize].push((pair.load, shed));
 			}
 		}
-		let crowded: Vec<bool> = scratch
-			.crowds
-			.iter()
-			.zip(&current.residual)
-			.map(|(crowd, residual)| {
-				crowd.iter().map(|(l, _)| *l as u128).sum::<u128>() > *residual as u128
-			})
-			.collect();
+		// The relaxation's load on each agent is its crowd's; what exceeds the residual must go.
 		let mut penalty = 0i128;
-		for (crowd, residual) in scratch.crowds.iter_mut().zip(&current.residual) {
-			match shedding_cost(crowd, *residual) {
+		let crowds = scratch.crowds.iter_mut().zip(&scratch.load).zip(&current.residual);
+		for ((crowd, load), residual) in crowds {
+			match shedding_cost(crowd, load.saturating_sub(*residual)) {
 				Some(cost) => penalty = penalty.saturating_add(cost.min(i128::MAX as u128) as i128),
 				None => return Self::pruned(i128::MIN / 4, lambda),
 			}
@@ -463,7 +454,8 @@ impl Node {
 		let pruning_bound = bound.saturating_sub(penalty);
 
 		// With no agent crowded, the relaxed solution is feasible: a candidate incumbent.
-		let completion = (!crowded.iter().any(|c| *c)).then(|| {
+		let feasible = scratch.load.iter().zip(&current.residual).all(|(load, r)| load <= r);
+		let completion = feasible.then(|| {
 			scratch
 				.firsts
 				.iter()
@@ -666,18 +658,18 @@ fn fullest_sum(loads: &[u64], limit: u64, sums: &mut Vec<u64>) -> u64 {
 /// Depth of the branching on critical items in [`shedding_cost`].
 const SHEDDING_DEPTH: u32 = 3;
 
-/// A lower bound on the regret lost by moving items of `crowd` off an agent with `residual`
-/// capacity until the rest fits, a minimum knapsack. Its linear relaxation sheds items by regret
+/// A lower bound on the regret lost by moving items of `crowd` off an agent until `excess` of
+/// their load has left (so that the rest fits its residual capacity), a minimum knapsack. Its linear relaxation sheds items by regret
 /// per unit of load, the last one (the critical item) fractionally; every integer solution
 /// either sheds the critical item whole or not at all, so the smaller of the two relaxations
 /// with that item decided is a lower bound at least as strong; the branching goes
 /// [`SHEDDING_DEPTH`] levels deep (crowds of up to 64 items). `None` if the excess cannot be
-/// shed (items without an alternative fill more than the residual).
-fn shedding_cost(crowd: &mut [(u64, u128)], residual: u64) -> Option<u128> {
-	let total: u128 = crowd.iter().map(|(load, _)| *load as u128).sum();
-	let Some(excess) = total.checked_sub(residual as u128).filter(|e| *e > 0) else {
+/// shed (items without an alternative hold more than the residual).
+fn shedding_cost(crowd: &mut [(u64, u128)], excess: u64) -> Option<u128> {
+	if excess == 0 {
 		return Some(0);
-	};
+	}
+	let excess = excess as u128;
 	// Cheapest regret per unit of load first: `r_a / l_a < r_b / l_b` iff `r_a l_b < r_b l_a`;
 	// ties by the values themselves, a total order, so that every platform sorts alike.
 	crowd.sort_unstable_by(|a, b| {
