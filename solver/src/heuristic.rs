@@ -19,7 +19,10 @@
 //! only the weight is left to search. **Exchanges** ([`exchange`]) then swap at most two of a
 //! provider's requests for waiting ones of exactly the same energy and more weight.
 
-use crate::problem::{Assignment, Pair, Problem};
+use crate::{
+	problem::{Assignment, Pair, Problem},
+	subset_sum::SubsetSums,
+};
 use alloc::{vec, vec::Vec};
 
 /// Unassigned candidates a fill considers for one agent, at most (the most profitable).
@@ -357,7 +360,7 @@ fn top_up(
 	let dropped = |drop: &[usize]| drop.iter().map(|k| cheapest[*k].1.load).sum::<u64>();
 	let reach = drops.iter().map(|d| residual + dropped(d)).max().unwrap_or(residual);
 	let loads: Vec<u64> = free.iter().map(|(_, p)| p.load).collect();
-	if let Some(sums) = SubsetSums::new(&loads, reach) {
+	if let Some(sums) = SubsetSums::new(&loads, reach, FILL_WORDS) {
 		let mut best: Option<(u64, i128, usize, u64)> = None;
 		for (d, drop) in drops.iter().enumerate() {
 			let out = dropped(drop);
@@ -409,7 +412,7 @@ fn reshuffle(
 	let kept = candidates.len();
 	candidates.extend(free.iter().filter(|(_, p)| p.load <= room));
 	let loads: Vec<u64> = candidates.iter().map(|(_, p)| p.load).collect();
-	let Some(sums) = SubsetSums::new(&loads, room) else { return };
+	let Some(sums) = SubsetSums::new(&loads, room, FILL_WORDS) else { return };
 	let current = problem.capacities()[agent] - solution.residual[agent];
 	let Some(fullest) = sums.fullest(room) else { return };
 	if fullest <= current && room >= current {
@@ -473,76 +476,6 @@ pub fn fill_forcing(problem: &Problem, solution: &mut Solution, key: impl Fn(&Pa
 				*solution = trial;
 			}
 		}
-	}
-}
-
-/// The sums subsets of some loads reach, up to a limit: layer `k` of the table is a bitset of
-/// the sums the first `k` loads reach.
-struct SubsetSums {
-	table: Vec<u64>,
-	words: usize,
-	loads: Vec<u64>,
-}
-
-impl SubsetSums {
-	/// The table for `loads` up to `limit`, or `None` if it would exceed [`FILL_WORDS`].
-	fn new(loads: &[u64], limit: u64) -> Option<Self> {
-		let words = usize::try_from(limit / 64 + 1).ok()?;
-		let layers = loads.len() + 1;
-		if layers.saturating_mul(words) > FILL_WORDS {
-			return None;
-		}
-		let mut table = vec![0u64; layers * words];
-		table[0] = 1;
-		let top_mask = if limit % 64 == 63 { u64::MAX } else { (1u64 << (limit % 64 + 1)) - 1 };
-		for (k, load) in loads.iter().enumerate() {
-			let (before, after) = table.split_at_mut((k + 1) * words);
-			let (prev, next) = (&before[k * words..], &mut after[..words]);
-			let (shift_words, shift_bits) = ((load / 64) as usize, (load % 64) as u32);
-			for w in 0..words {
-				let mut shifted = 0;
-				if w >= shift_words {
-					shifted = prev[w - shift_words] << shift_bits;
-					if shift_bits > 0 && w > shift_words {
-						shifted |= prev[w - shift_words - 1] >> (64 - shift_bits);
-					}
-				}
-				next[w] = prev[w] | shifted;
-			}
-			next[words - 1] &= top_mask;
-		}
-		Some(Self { table, words, loads: loads.to_vec() })
-	}
-
-	fn reached(&self, layer: usize, sum: u64) -> bool {
-		self.table[layer * self.words + (sum / 64) as usize] >> (sum % 64) & 1 == 1
-	}
-
-	/// The largest sum reached that is at most `at_most` (and within the limit).
-	fn fullest(&self, at_most: u64) -> Option<u64> {
-		let last = self.loads.len() * self.words;
-		let top = at_most.min(self.words as u64 * 64 - 1);
-		let (mut word, bit) = ((top / 64) as usize, top % 64);
-		let mut bits = self.table[last + word] & (u64::MAX >> (63 - bit));
-		loop {
-			if bits != 0 {
-				return Some(word as u64 * 64 + 63 - bits.leading_zeros() as u64);
-			}
-			word = word.checked_sub(1)?;
-			bits = self.table[last + word];
-		}
-	}
-
-	/// Which loads make up `sum` (which must be reached): the earliest ones it can keep.
-	fn chosen(&self, mut sum: u64) -> Vec<bool> {
-		let mut used = vec![false; self.loads.len()];
-		for k in (0..self.loads.len()).rev() {
-			if !self.reached(k, sum) {
-				used[k] = true;
-				sum -= self.loads[k];
-			}
-		}
-		used
 	}
 }
 

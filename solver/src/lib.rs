@@ -34,6 +34,7 @@ pub mod objective;
 pub mod orlib;
 pub mod problem;
 pub mod search;
+mod subset_sum;
 
 pub use objective::{Market, Model, Sense, Value};
 pub use problem::{Assignment, Pair, Problem, ProblemError};

@@ -38,6 +38,7 @@ use crate::{
 	heuristic::{self, Solution},
 	lagrangian::{self, best_reduced, capacity_value, reduced, step, Guide, SCALE},
 	problem::{Assignment, Pair, Problem},
+	subset_sum::fullest_sum,
 };
 use alloc::{vec, vec::Vec};
 
@@ -628,39 +629,13 @@ fn slack_penalty(
 	penalty
 }
 
-/// The largest sum of a subset of `loads` that is at most `limit`, by a bitset of reachable
-/// sums (`sums` is its storage).
-fn fullest_sum(loads: &[u64], limit: u64, sums: &mut Vec<u64>) -> u64 {
-	let words = (limit / 64 + 1) as usize;
-	sums.clear();
-	sums.resize(words, 0);
-	sums[0] = 1;
-	let top_mask = if limit % 64 == 63 { u64::MAX } else { (1u64 << (limit % 64 + 1)) - 1 };
-	let full = |sums: &[u64]| sums[words - 1] >> (limit % 64) & 1 == 1;
-	for load in loads {
-		let (shift_words, shift_bits) = ((load / 64) as usize, (load % 64) as u32);
-		for w in (shift_words..words).rev() {
-			let mut shifted = sums[w - shift_words] << shift_bits;
-			if shift_bits > 0 && w > shift_words {
-				shifted |= sums[w - shift_words - 1] >> (64 - shift_bits);
-			}
-			sums[w] |= shifted;
-		}
-		sums[words - 1] &= top_mask;
-		if full(sums) {
-			return limit;
-		}
-	}
-	let word = (0..words).rev().find(|w| sums[*w] != 0).unwrap_or(0);
-	word as u64 * 64 + 63 - sums[word].leading_zeros() as u64
-}
-
 /// Depth of the branching on critical items in [`shedding_cost`].
 const SHEDDING_DEPTH: u32 = 3;
 
 /// A lower bound on the regret lost by moving items of `crowd` off an agent until `excess` of
-/// their load has left (so that the rest fits its residual capacity), a minimum knapsack. Its linear relaxation sheds items by regret
-/// per unit of load, the last one (the critical item) fractionally; every integer solution
+/// their load has left (so that the rest fits its residual capacity), a minimum knapsack. Its
+/// linear relaxation sheds items by regret per unit of load, the last one (the critical item)
+/// fractionally; every integer solution
 /// either sheds the critical item whole or not at all, so the smaller of the two relaxations
 /// with that item decided is a lower bound at least as strong; the branching goes
 /// [`SHEDDING_DEPTH`] levels deep (crowds of up to 64 items). `None` if the excess cannot be
