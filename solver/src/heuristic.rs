@@ -310,6 +310,14 @@ fn fill_agent(
 	reshuffle(problem, solution, agent, problem.capacities()[agent], &free);
 }
 
+/// The items assigned to `agent`, with their pairs on it, by index.
+fn items_on(problem: &Problem, solution: &Solution, agent: usize) -> Vec<(usize, Pair)> {
+	(0..problem.items())
+		.filter(|i| solution.assignment[*i] == Some(agent as u32))
+		.filter_map(|i| problem.pair(i, agent as u32).map(|p| (i, *p)))
+		.collect()
+}
+
 /// The unassigned items that fit `agent` when empty, by decreasing `key` (then index), at most
 /// [`FILL_CANDIDATES`] of them.
 fn waiting(
@@ -339,10 +347,7 @@ fn top_up(
 	key: &impl Fn(&Pair) -> i128,
 	exchange: bool,
 ) -> bool {
-	let mut own: Vec<(usize, Pair)> = (0..problem.items())
-		.filter(|i| solution.assignment[*i] == Some(agent as u32))
-		.filter_map(|i| problem.pair(i, agent as u32).map(|p| (i, *p)))
-		.collect();
+	let mut own = items_on(problem, solution, agent);
 	let free = waiting(problem, solution, agent, key);
 	own.sort_by(|(a, pa), (b, pb)| key(pa).cmp(&key(pb)).then(a.cmp(b)));
 
@@ -405,10 +410,7 @@ fn reshuffle(
 	room: u64,
 	free: &[(usize, Pair)],
 ) {
-	let mut candidates: Vec<(usize, Pair)> = (0..problem.items())
-		.filter(|i| solution.assignment[*i] == Some(agent as u32))
-		.filter_map(|i| problem.pair(i, agent as u32).map(|p| (i, *p)))
-		.collect();
+	let mut candidates = items_on(problem, solution, agent);
 	let kept = candidates.len();
 	candidates.extend(free.iter().filter(|(_, p)| p.load <= room));
 	let loads: Vec<u64> = candidates.iter().map(|(_, p)| p.load).collect();
@@ -451,10 +453,7 @@ pub fn fill_forcing(problem: &Problem, solution: &mut Solution, key: impl Fn(&Pa
 				.filter_map(|i| problem.pair(i, pair.agent).map(|p| (i, *p)))
 				.collect();
 			// Empty the agent down to the reshuffled subset within `room`, then add the item.
-			let own: Vec<(usize, Pair)> = (0..problem.items())
-				.filter(|i| trial.assignment[*i] == Some(pair.agent))
-				.filter_map(|i| problem.pair(i, pair.agent).map(|p| (i, *p)))
-				.collect();
+			let own = items_on(problem, &trial, agent);
 			reshuffle(problem, &mut trial, agent, room, &free);
 			if trial.residual[agent] < pair.load {
 				// The reshuffle kept more than `room` (nothing fuller within it): make room.
