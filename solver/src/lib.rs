@@ -29,6 +29,8 @@ pub mod check;
 pub mod flow;
 pub mod generate;
 pub mod heuristic;
+pub mod knapsack;
+mod knapsack_bound;
 pub mod lagrangian;
 pub mod objective;
 pub mod orlib;

@@ -36,6 +36,8 @@
 
 use crate::{
 	heuristic::{self, Solution},
+	knapsack::wide_mul,
+	knapsack_bound::{Candidate, KnapsackBound},
 	lagrangian::{self, best_reduced, capacity_value, reduced, step, Guide, SCALE},
 	problem::{Assignment, Pair, Problem},
 	subset_sum::fullest_sum,
@@ -213,6 +215,43 @@ pub fn solve(
 		})
 		.collect();
 	let mut options = Options::new(choices);
+
+	// 3b. The knapsack bound: proves the incumbent optimal, or fixes more options for good.
+	if options.choices.iter().all(|c| !c.is_empty()) {
+		let mut by_agent = vec![Vec::new(); problem.agents()];
+		let mut items = Vec::with_capacity(n);
+		for (i, choices) in options.choices.iter().enumerate() {
+			let mut free = true;
+			for c in choices {
+				match c.pair {
+					Some(p) => by_agent[p.agent as usize].push(Candidate {
+						item: i as u32,
+						load: p.load,
+						scaled: c.scaled,
+					}),
+					None => free = false,
+				}
+			}
+			items.push((i as u32, free));
+		}
+		let mut relaxation = KnapsackBound::new(by_agent, items, problem.capacities().to_vec(), 0);
+		let mut u = best_red.clone();
+		let at = relaxation.optimise(&mut u, threshold(best.profit), |at| {
+			let candidate = knapsack_heuristic(problem, &at.chosen);
+			(candidate.profit > best.profit).then(|| {
+				best = candidate;
+				threshold(best.profit)
+			})
+		});
+		heuristic::improve(problem, &mut best);
+		if at.bound < threshold(best.profit) {
+			return finished(best, 0);
+		}
+		let removed = relaxation.removable(&u, &at, threshold(best.profit));
+		options.retain(|i, c| {
+			c.pair.is_none_or(|p| removed.binary_search(&(i as u32, p.agent)).is_err())
+		});
+	}
 
 	// 4. and 5. Depth-first search, choosing the item to branch on and its prices at each node.
 	let mut current = Solution::empty(problem);
@@ -704,17 +743,6 @@ fn cover(
 	(excess == 0).then_some((cost, None))
 }
 
-/// `a * b` as a 256-bit number `(high, low)`, for exact comparisons of ratios.
-fn wide_mul(a: u128, b: u128) -> (u128, u128) {
-	const LOW: u128 = u64::MAX as u128;
-	let (a1, a0, b1, b0) = (a >> 64, a & LOW, b >> 64, b & LOW);
-	let (low, cross1, cross2, high) = (a0 * b0, a0 * b1, a1 * b0, a1 * b1);
-	let middle = (low >> 64) + (cross1 & LOW) + (cross2 & LOW);
-	let low = (low & LOW) | (middle << 64);
-	let high = high + (cross1 >> 64) + (cross2 >> 64) + (middle >> 64);
-	(high, low)
-}
-
 /// Sorting key that puts agents before "unassigned" among equal reduced profits.
 fn agent_key(choice: &Choice) -> u64 {
 	choice.pair.map_or(u64::MAX, |p| p.agent as u64)
@@ -738,6 +766,43 @@ fn open_bound(stack: &[Frame]) -> i128 {
 		})
 		.max()
 		.unwrap_or(i128::MIN)
+}
+
+/// The knapsack bound's heuristic: each agent takes the items its knapsack packs (an item
+/// packed twice goes where it earns most), the others go greedily by profit where they fit,
+/// then the quick local search.
+fn knapsack_heuristic(problem: &Problem, packed: &[Vec<u32>]) -> Solution {
+	let n = problem.items();
+	let mut owner: Vec<Option<&Pair>> = vec![None; n];
+	for (agent, items) in packed.iter().enumerate() {
+		for item in items {
+			let pair = problem.pair(*item as usize, agent as u32);
+			let slot = &mut owner[*item as usize];
+			if let Some(pair) = pair.filter(|p| slot.is_none_or(|o| p.profit > o.profit)) {
+				*slot = Some(pair);
+			}
+		}
+	}
+	let mut solution = Solution::empty(problem);
+	for (item, pair) in owner.iter().enumerate() {
+		if let Some(pair) = pair {
+			solution.put(item, pair);
+		}
+	}
+	let top_profit = |i: usize| problem.pairs_of(i).iter().map(|p| p.profit).max().unwrap_or(0);
+	let mut rest: Vec<usize> = (0..n).filter(|i| owner[*i].is_none()).collect();
+	rest.sort_by(|a, b| top_profit(*b).cmp(&top_profit(*a)).then(a.cmp(b)));
+	for item in rest {
+		let fitting =
+			problem.pairs_of(item).iter().filter(|p| p.load <= solution.residual[p.agent as usize]);
+		if let Some(pair) =
+			fitting.max_by(|a, b| a.profit.cmp(&b.profit).then(b.agent.cmp(&a.agent)))
+		{
+			solution.put(item, pair);
+		}
+	}
+	heuristic::improve_quickly(problem, &mut solution);
+	solution
 }
 
 /// Passes of [`heuristic::exchange`] at the root, at most.

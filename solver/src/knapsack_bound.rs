@@ -1,0 +1,246 @@
+//! The second upper bound: a Lagrangian relaxation of the assignment constraints (Fisher,
+//! Jaikumar and Van Wassenhove, 1986), one knapsack per agent.
+//!
+//! Pricing each item's "at most one agent" constraint at `u_i` and dropping it leaves one 0-1
+//! knapsack per agent:
+//!
+//! ```text
+//! L(u) = sum_i u_i + sum_j max { sum_i (q_ij - u_i) x_ij : sum_i a_ij x_ij <= b_j }
+//! ```
+//!
+//! with `u_i >= 0` for an item that may stay unassigned and `u_i` of any sign for one that must
+//! be assigned (variable fixing has removed its "unassigned" option). The knapsacks lack the
+//! integrality property, so the best `L(u)` can lie well below the linear relaxation that
+//! [`crate::lagrangian`] reaches: it is the linear relaxation strengthened by every valid
+//! inequality of each capacity row. On 200x20 markets it closes 99 % of the gap between the
+//! linear relaxation and the optimum. Each evaluation solves `m` knapsacks
+//! ([`crate::knapsack`]), so the search uses it where the cheap bound has done what it can: at
+//! the root, to prove the incumbent optimal or to fix options for good ([`KnapsackBound::removable`]).
+//!
+//! Prices start at the cheap bound's reduced profits (where `L(u)` is at most the linear
+//! relaxation's value) and follow projected subgradient steps (`1 -` the number of knapsacks
+//! holding item `i`) of Polyak's size towards the value the incumbent must beat. Integer and
+//! scaled by [`crate::lagrangian::SCALE`] like the rest of the search.
+
+use crate::knapsack::{Item, Knapsack, Packing};
+use alloc::{vec, vec::Vec};
+
+/// Subgradient iterations, at most.
+pub const ITERATIONS: usize = 150;
+
+/// Every this many evaluations the packings are repaired into an assignment.
+pub const HEURISTIC_INTERVAL: usize = 5;
+
+/// Search steps each knapsack may take in one evaluation; past them it answers with its linear
+/// bound (valid, weaker).
+pub const KNAPSACK_WORK: u64 = 1 << 12;
+
+/// Search steps of each exact knapsack solved to test whether an option can be fixed.
+pub const FIXING_WORK: u64 = 1 << 10;
+
+/// An option still open: item, load and `SCALE * profit`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Candidate {
+	/// The item.
+	pub item: u32,
+	/// Its load on the agent.
+	pub load: u64,
+	/// `SCALE *` its profit there.
+	pub scaled: i128,
+}
+
+/// The relaxation of a (sub)problem: the open options of each agent, which items must be
+/// assigned, and each agent's room.
+pub(crate) struct KnapsackBound {
+	/// The open options, by agent.
+	by_agent: Vec<Vec<Candidate>>,
+	/// Items in the relaxation, and whether each must be assigned (its price is free).
+	items: Vec<(u32, bool)>,
+	/// Each agent's room.
+	room: Vec<u64>,
+	/// The value already secured (scaled), added to every bound.
+	base: i128,
+	/// Scratch: one knapsack's items.
+	scratch: Vec<Item>,
+	knapsack: Knapsack,
+}
+
+/// `L(u)` at some prices, with the packings that give it.
+pub(crate) struct Evaluation {
+	/// The bound (scaled).
+	pub bound: i128,
+	/// Each agent's packing.
+	pub packings: Vec<Packing>,
+	/// The items each agent's best packing holds.
+	pub chosen: Vec<Vec<u32>>,
+}
+
+impl KnapsackBound {
+	/// The relaxation of the options `by_agent` (each fitting its agent's `room`), items
+	/// `items` (with whether each must be assigned), and `base` already secured.
+	pub fn new(
+		by_agent: Vec<Vec<Candidate>>,
+		items: Vec<(u32, bool)>,
+		room: Vec<u64>,
+		base: i128,
+	) -> Self {
+		Self { by_agent, items, room, base, scratch: Vec::new(), knapsack: Knapsack::default() }
+	}
+
+	/// `L(u)` (scaled) with each agent's packing.
+	pub fn evaluate(&mut self, u: &[i128], into: &mut Evaluation) {
+		let mut bound = self.base;
+		for (item, _) in &self.items {
+			bound = bound.saturating_add(u[*item as usize]);
+		}
+		into.packings.clear();
+		into.chosen.resize_with(self.by_agent.len(), Vec::new);
+		for (j, candidates) in self.by_agent.iter().enumerate() {
+			self.scratch.clear();
+			self.scratch.extend(candidates.iter().map(|c| Item {
+				profit: c.scaled.saturating_sub(u[c.item as usize]),
+				load: c.load,
+				id: c.item,
+			}));
+			let packing = self.knapsack.solve(
+				&self.scratch,
+				self.room[j],
+				KNAPSACK_WORK,
+				&mut into.chosen[j],
+			);
+			bound = bound.saturating_add(packing.bound);
+			into.packings.push(packing);
+		}
+		into.bound = bound;
+	}
+
+	/// Minimises `L(u)` from `u` (left at the best prices found) towards `threshold`, the value
+	/// a bound must fall below to prove that nothing better than the incumbent exists; stops
+	/// there. `on_evaluated` sees every [`HEURISTIC_INTERVAL`]th evaluation, for a heuristic to
+	/// repair into an assignment; it returns a new threshold when it found a better incumbent.
+	/// Returns the evaluation at the best prices.
+	pub fn optimise(
+		&mut self,
+		u: &mut Vec<i128>,
+		mut threshold: i128,
+		mut on_evaluated: impl FnMut(&Evaluation) -> Option<i128>,
+	) -> Evaluation {
+		let mut current = Evaluation { bound: 0, packings: Vec::new(), chosen: Vec::new() };
+		let mut best = Evaluation { bound: i128::MAX, packings: Vec::new(), chosen: Vec::new() };
+		let mut best_u = u.clone();
+		let mut count = vec![0i128; u.len()];
+		// The step is `mu / 64` of Polyak's; it halves after 10 iterations without improvement.
+		let (mut mu, mut stalled) = (128i128, 0);
+		for iteration in 0..ITERATIONS {
+			self.evaluate(u, &mut current);
+			if iteration % HEURISTIC_INTERVAL == 0 {
+				if let Some(better) = on_evaluated(&current) {
+					threshold = threshold.max(better);
+				}
+			}
+			let unsolved = current.packings.iter().filter(|p| !p.exact).count();
+			let improved = current.bound < best.bound;
+			if improved {
+				best_u.clone_from(u);
+				core::mem::swap(&mut best, &mut current);
+				stalled = 0;
+				if best.bound < threshold {
+					break;
+				}
+			} else {
+				stalled += 1;
+				if stalled >= 10 {
+					mu /= 2;
+					stalled = 0;
+				}
+			}
+			// Knapsacks too hard for their budget (loads and profits alike, as on a market
+			// short of capacity) answer with their linear bounds: no better than the cheap bound.
+			if mu == 0 || 2 * unsolved > self.by_agent.len() {
+				break;
+			}
+			let evaluated = if improved { &best } else { &current };
+			for (item, _) in &self.items {
+				count[*item as usize] = 0;
+			}
+			for chosen in &evaluated.chosen {
+				for item in chosen {
+					count[*item as usize] += 1;
+				}
+			}
+			// Subgradient `1 - count_i`; a price held at 0 gets no upward push below 0.
+			let mut norm = 0i128;
+			for (item, free) in &self.items {
+				let i = *item as usize;
+				let g = 1 - count[i];
+				if g > 0 && !free && u[i] <= 0 {
+					count[i] = 1;
+					continue;
+				}
+				norm += g * g;
+			}
+			if norm == 0 {
+				break;
+			}
+			let gap = evaluated.bound.saturating_sub(threshold).max(0);
+			let t = gap / 64 * mu / norm;
+			if t == 0 {
+				break;
+			}
+			for (item, free) in &self.items {
+				let i = *item as usize;
+				let g = 1 - count[i];
+				let price = u[i].saturating_sub(t.saturating_mul(g));
+				u[i] = if *free { price } else { price.max(0) };
+			}
+		}
+		*u = best_u;
+		best
+	}
+
+	/// The options `(item, agent)` that no assignment worth `threshold` or more can use, at
+	/// prices `u` evaluated as `at`: forcing item `i` onto agent `j` makes the bound at most
+	/// `L(u) - K_j + (q_ij - u_i) + K_j'`, where `K_j` bounds agent `j`'s knapsack and `K_j'`
+	/// bounds the same knapsack without `i` and with `a_ij` less room. `K_j'` is first the
+	/// linear bound, then if that is not enough a knapsack search within [`FIXING_WORK`].
+	pub fn removable(&mut self, u: &[i128], at: &Evaluation, threshold: i128) -> Vec<(u32, u32)> {
+		let mut removable = Vec::new();
+		let mut doubtful = Vec::new();
+		let mut chosen = Vec::new();
+		for (j, candidates) in self.by_agent.iter().enumerate() {
+			let packing = at.packings[j];
+			let without_j = at.bound.saturating_sub(packing.bound);
+			let held = |item: u32| packing.exact && at.chosen[j].contains(&item);
+			// Solve the agent's knapsack once more to have its items sorted for linear bounds.
+			self.scratch.clear();
+			self.scratch.extend(candidates.iter().map(|c| Item {
+				profit: c.scaled.saturating_sub(u[c.item as usize]),
+				load: c.load,
+				id: c.item,
+			}));
+			self.knapsack.solve(&self.scratch, self.room[j], 0, &mut chosen);
+			doubtful.clear();
+			for c in candidates.iter().filter(|c| !held(c.item)) {
+				let profit = c.scaled.saturating_sub(u[c.item as usize]);
+				let rest = self.knapsack.linear_bound_with_room(self.room[j] - c.load);
+				if without_j.saturating_add(profit).saturating_add(rest) < threshold {
+					removable.push((c.item, j as u32));
+				} else {
+					doubtful.push(*c);
+				}
+			}
+			for c in &doubtful {
+				let profit = c.scaled.saturating_sub(u[c.item as usize]);
+				let others: Vec<Item> =
+					self.scratch.iter().filter(|i| i.id != c.item).copied().collect();
+				let rest =
+					self.knapsack.solve(&others, self.room[j] - c.load, FIXING_WORK, &mut chosen);
+				if without_j.saturating_add(profit).saturating_add(rest.bound) < threshold {
+					removable.push((c.item, j as u32));
+				}
+			}
+		}
+		removable.sort_unstable();
+		removable
+	}
+}
