@@ -26,7 +26,7 @@ use crate::knapsack::{Item, Knapsack, Packing};
 use alloc::{vec, vec::Vec};
 
 /// Subgradient iterations, at most.
-pub const ITERATIONS: usize = 150;
+pub const ITERATIONS: usize = 600;
 
 /// Every this many evaluations the packings are repaired into an assignment.
 pub const HEURISTIC_INTERVAL: usize = 5;
@@ -73,6 +73,14 @@ pub(crate) struct Evaluation {
 	pub packings: Vec<Packing>,
 	/// The items each agent's best packing holds.
 	pub chosen: Vec<Vec<u32>>,
+}
+
+impl Evaluation {
+	/// Whether at most half the knapsacks ran out of budget: otherwise the bound is about the
+	/// linear relaxation's and not worth its cost.
+	pub fn solved(&self) -> bool {
+		2 * self.packings.iter().filter(|p| !p.exact).count() <= self.packings.len()
+	}
 }
 
 impl KnapsackBound {
@@ -138,7 +146,7 @@ impl KnapsackBound {
 					threshold = threshold.max(better);
 				}
 			}
-			let unsolved = current.packings.iter().filter(|p| !p.exact).count();
+			let solved = current.solved();
 			let improved = current.bound < best.bound;
 			if improved {
 				best_u.clone_from(u);
@@ -149,14 +157,14 @@ impl KnapsackBound {
 				}
 			} else {
 				stalled += 1;
-				if stalled >= 10 {
+				if stalled >= 25 {
 					mu /= 2;
 					stalled = 0;
 				}
 			}
 			// Knapsacks too hard for their budget (loads and profits alike, as on a market
 			// short of capacity) answer with their linear bounds: no better than the cheap bound.
-			if mu == 0 || 2 * unsolved > self.by_agent.len() {
+			if mu == 0 || !solved {
 				break;
 			}
 			let evaluated = if improved { &best } else { &current };
@@ -202,7 +210,8 @@ impl KnapsackBound {
 	/// prices `u` evaluated as `at`: forcing item `i` onto agent `j` makes the bound at most
 	/// `L(u) - K_j + (q_ij - u_i) + K_j'`, where `K_j` bounds agent `j`'s knapsack and `K_j'`
 	/// bounds the same knapsack without `i` and with `a_ij` less room. `K_j'` is first the
-	/// linear bound, then if that is not enough a knapsack search within [`FIXING_WORK`].
+	/// linear bound, then if that is not enough (and agent `j`'s knapsack was solved exactly) a
+	/// knapsack search within [`FIXING_WORK`].
 	pub fn removable(&mut self, u: &[i128], at: &Evaluation, threshold: i128) -> Vec<(u32, u32)> {
 		let mut removable = Vec::new();
 		let mut doubtful = Vec::new();
@@ -229,6 +238,10 @@ impl KnapsackBound {
 					doubtful.push(*c);
 				}
 			}
+			// An agent whose knapsack was too hard for its budget is not searched again.
+			if !packing.exact {
+				continue;
+			}
 			for c in &doubtful {
 				let profit = c.scaled.saturating_sub(u[c.item as usize]);
 				let others: Vec<Item> =
@@ -242,5 +255,131 @@ impl KnapsackBound {
 		}
 		removable.sort_unstable();
 		removable
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::{generate::SplitMix, lagrangian::SCALE};
+
+	/// A small random instance: options `(item, agent, load, profit)` and capacities.
+	fn instance(rng: &mut SplitMix) -> (usize, Vec<(u32, u32, u64, i128)>, Vec<u64>) {
+		let (n, m) = (rng.range(1, 6) as usize, rng.range(1, 3) as usize);
+		let capacities: Vec<u64> = (0..m).map(|_| rng.range(0, 40)).collect();
+		let mut options = Vec::new();
+		for i in 0..n {
+			for (j, capacity) in capacities.iter().enumerate() {
+				let load = rng.range(1, 20);
+				if rng.chance(70) && load <= *capacity {
+					options.push((i as u32, j as u32, load, rng.range(1, 50) as i128));
+				}
+			}
+		}
+		(n, options, capacities)
+	}
+
+	/// Every assignment's value and options used, by enumeration; `complete` keeps only those
+	/// assigning every item.
+	fn assignments(
+		n: usize,
+		options: &[(u32, u32, u64, i128)],
+		capacities: &[u64],
+		complete: bool,
+	) -> Vec<(i128, Vec<(u32, u32)>)> {
+		let mut all = Vec::new();
+		let mut choice = vec![usize::MAX; n];
+		loop {
+			let used: Vec<_> =
+				choice.iter().filter(|k| **k != usize::MAX).map(|k| options[*k]).collect();
+			let mut load = vec![0u64; capacities.len()];
+			used.iter().for_each(|o| load[o.1 as usize] += o.2);
+			if load.iter().zip(capacities).all(|(l, c)| l <= c) && (!complete || used.len() == n) {
+				all.push((
+					used.iter().map(|o| o.3).sum(),
+					used.iter().map(|o| (o.0, o.1)).collect(),
+				));
+			}
+			// Next combination: each item takes none or one of its options.
+			let mut i = 0;
+			loop {
+				if i == n {
+					return all;
+				}
+				let next = options
+					.iter()
+					.enumerate()
+					.skip(choice[i].wrapping_add(1))
+					.find(|(_, o)| o.0 as usize == i)
+					.map(|(k, _)| k);
+				match next {
+					Some(k) => {
+						choice[i] = k;
+						break;
+					}
+					None => {
+						choice[i] = usize::MAX;
+						i += 1;
+					}
+				}
+			}
+		}
+	}
+
+	fn relaxation(
+		n: usize,
+		options: &[(u32, u32, u64, i128)],
+		capacities: &[u64],
+		complete: bool,
+	) -> KnapsackBound {
+		let mut by_agent = vec![Vec::new(); capacities.len()];
+		for (item, agent, load, profit) in options {
+			by_agent[*agent as usize].push(Candidate {
+				item: *item,
+				load: *load,
+				scaled: SCALE * profit,
+			});
+		}
+		let items = (0..n as u32).map(|i| (i, complete)).collect();
+		KnapsackBound::new(by_agent, items, capacities.to_vec(), 0)
+	}
+
+	#[test]
+	fn bounds_every_assignment_and_fixes_no_option_an_optimum_uses() {
+		let mut rng = SplitMix(11);
+		for round in 0..1_500 {
+			let (n, options, capacities) = instance(&mut rng);
+			let complete = round % 2 == 1;
+			let all = assignments(n, &options, &capacities, complete);
+			let Some(optimum) = all.iter().map(|a| a.0).max() else { continue };
+			let mut bound = relaxation(n, &options, &capacities, complete);
+			let mut evaluation = Evaluation { bound: 0, packings: Vec::new(), chosen: Vec::new() };
+			for _ in 0..5 {
+				let u: Vec<i128> = (0..n)
+					.map(|_| {
+						rng.range(0, 60 * SCALE as u64) as i128
+							- if complete { 30 * SCALE } else { 0 }
+					})
+					.collect();
+				bound.evaluate(&u, &mut evaluation);
+				assert!(
+					evaluation.bound >= SCALE * optimum,
+					"round {round}: bound below the optimum"
+				);
+			}
+			let mut u = vec![0; n];
+			let threshold = SCALE * optimum;
+			let at = bound.optimise(&mut u, threshold + SCALE, |_| None);
+			assert!(at.bound >= threshold, "round {round}: optimised bound below the optimum");
+			let removed = bound.removable(&u, &at, threshold);
+			for (value, used) in all.iter().filter(|a| a.0 == optimum) {
+				for option in used {
+					assert!(
+						!removed.contains(option),
+						"round {round}: {option:?} of an optimum ({value}) removed"
+					);
+				}
+			}
+		}
 	}
 }

@@ -37,7 +37,7 @@
 use crate::{
 	heuristic::{self, Solution},
 	knapsack::wide_mul,
-	knapsack_bound::{Candidate, KnapsackBound},
+	knapsack_bound::{Candidate, Evaluation, KnapsackBound},
 	lagrangian::{self, best_reduced, capacity_value, reduced, step, Guide, SCALE},
 	problem::{Assignment, Pair, Problem},
 	subset_sum::fullest_sum,
@@ -190,7 +190,6 @@ pub fn solve(
 
 	// 3. Variable fixing.
 	let best_red: Vec<i128> = (0..n).map(|i| best_reduced(problem.pairs_of(i), &lambda)).collect();
-	let threshold = |incumbent: u128| SCALE.saturating_mul(incumbent as i128 + 1);
 	let choices: Vec<Vec<Choice>> = (0..n)
 		.map(|i| {
 			let keep = |red: i128| root_bound - best_red[i] + red >= threshold(best.profit);
@@ -217,40 +216,12 @@ pub fn solve(
 	let mut options = Options::new(choices);
 
 	// 3b. The knapsack bound: proves the incumbent optimal, or fixes more options for good.
-	if options.choices.iter().all(|c| !c.is_empty()) {
-		let mut by_agent = vec![Vec::new(); problem.agents()];
-		let mut items = Vec::with_capacity(n);
-		for (i, choices) in options.choices.iter().enumerate() {
-			let mut free = true;
-			for c in choices {
-				match c.pair {
-					Some(p) => by_agent[p.agent as usize].push(Candidate {
-						item: i as u32,
-						load: p.load,
-						scaled: c.scaled,
-					}),
-					None => free = false,
-				}
-			}
-			items.push((i as u32, free));
-		}
-		let mut relaxation = KnapsackBound::new(by_agent, items, problem.capacities().to_vec(), 0);
-		let mut u = best_red.clone();
-		let at = relaxation.optimise(&mut u, threshold(best.profit), |at| {
-			let candidate = knapsack_heuristic(problem, &at.chosen);
-			(candidate.profit > best.profit).then(|| {
-				best = candidate;
-				threshold(best.profit)
-			})
-		});
-		heuristic::improve(problem, &mut best);
-		if at.bound < threshold(best.profit) {
-			return finished(best, 0);
-		}
-		let removed = relaxation.removable(&u, &at, threshold(best.profit));
-		options.retain(|i, c| {
-			c.pair.is_none_or(|p| removed.binary_search(&(i as u32, p.agent)).is_err())
-		});
+	let mut knapsack = KnapsackFixing::at_root(problem, &options, &best_red, &mut best);
+	if knapsack.as_ref().is_some_and(|k| k.bound() < threshold(best.profit)) {
+		return finished(best, 0);
+	}
+	if let Some(knapsack) = &mut knapsack {
+		knapsack.fix(&mut options, threshold(best.profit));
 	}
 
 	// 4. and 5. Depth-first search, choosing the item to branch on and its prices at each node.
@@ -291,6 +262,9 @@ pub fn solve(
 				// A better incumbent fixes more options for good (root prices, as in step 3).
 				options
 					.retain(|i, c| root_bound - best_red[i] + c.reduced >= threshold(best.profit));
+				if let Some(knapsack) = &mut knapsack {
+					knapsack.fix(&mut options, threshold(best.profit));
+				}
 			}
 			let stop = nodes >= max_nodes
 				|| ((nodes == 1 || nodes.is_multiple_of(STOP_CHECK_INTERVAL))
@@ -766,6 +740,77 @@ fn open_bound(stack: &[Frame]) -> i128 {
 		})
 		.max()
 		.unwrap_or(i128::MIN)
+}
+
+/// The knapsack bound at the root's best prices, kept to fix options as better incumbents come.
+struct KnapsackFixing {
+	relaxation: KnapsackBound,
+	u: Vec<i128>,
+	at: Evaluation,
+}
+
+impl KnapsackFixing {
+	/// Optimises the knapsack bound over the options left by the root's fixing, from the
+	/// cheap bound's reduced profits `best_red`, repairing its packings into incumbents
+	/// ([`knapsack_heuristic`]) on the way and polishing `best` after. `None` where it cannot
+	/// help: an item without options (the search proves it), or knapsacks too hard for their
+	/// budget.
+	fn at_root(
+		problem: &Problem,
+		options: &Options,
+		best_red: &[i128],
+		best: &mut Solution,
+	) -> Option<Self> {
+		if options.choices.iter().any(|c| c.is_empty()) {
+			return None;
+		}
+		let mut by_agent = vec![Vec::new(); problem.agents()];
+		let mut items = Vec::with_capacity(problem.items());
+		for (i, choices) in options.choices.iter().enumerate() {
+			let mut free = true;
+			for c in choices {
+				match c.pair {
+					Some(p) => by_agent[p.agent as usize].push(Candidate {
+						item: i as u32,
+						load: p.load,
+						scaled: c.scaled,
+					}),
+					None => free = false,
+				}
+			}
+			items.push((i as u32, free));
+		}
+		let mut relaxation = KnapsackBound::new(by_agent, items, problem.capacities().to_vec(), 0);
+		let mut u = best_red.to_vec();
+		let at = relaxation.optimise(&mut u, threshold(best.profit), |at| {
+			let candidate = knapsack_heuristic(problem, &at.chosen);
+			(candidate.profit > best.profit).then(|| {
+				*best = candidate;
+				threshold(best.profit)
+			})
+		});
+		heuristic::improve(problem, best);
+		at.solved().then_some(Self { relaxation, u, at })
+	}
+
+	/// The bound (scaled).
+	fn bound(&self) -> i128 {
+		self.at.bound
+	}
+
+	/// Removes the options that cannot be part of an assignment worth `threshold`.
+	fn fix(&mut self, options: &mut Options, threshold: i128) {
+		let removed = self.relaxation.removable(&self.u, &self.at, threshold);
+		options.retain(|i, c| {
+			c.pair.is_none_or(|p| removed.binary_search(&(i as u32, p.agent)).is_err())
+		});
+	}
+}
+
+/// The value (scaled) a bound must reach for its node to hold something better than an
+/// incumbent worth `incumbent`.
+fn threshold(incumbent: u128) -> i128 {
+	SCALE.saturating_mul(incumbent as i128 + 1)
 }
 
 /// The knapsack bound's heuristic: each agent takes the items its knapsack packs (an item
