@@ -137,7 +137,7 @@ impl KnapsackBound {
 		let mut best = Evaluation { bound: i128::MAX, packings: Vec::new(), chosen: Vec::new() };
 		let mut best_u = u.clone();
 		let mut count = vec![0i128; u.len()];
-		// The step is `mu / 64` of Polyak's; it halves after 10 iterations without improvement.
+		// The step is `mu / 64` of Polyak's; it halves after 25 iterations without improvement.
 		let (mut mu, mut stalled) = (128i128, 0);
 		for iteration in 0..ITERATIONS {
 			self.evaluate(u, &mut current);
@@ -263,8 +263,11 @@ mod tests {
 	use super::*;
 	use crate::{generate::SplitMix, lagrangian::SCALE};
 
-	/// A small random instance: options `(item, agent, load, profit)` and capacities.
-	fn instance(rng: &mut SplitMix) -> (usize, Vec<(u32, u32, u64, i128)>, Vec<u64>) {
+	/// An option of a test instance: `(item, agent, load, profit)`.
+	type Offer = (u32, u32, u64, i128);
+
+	/// A small random instance: items, options and capacities.
+	fn instance(rng: &mut SplitMix) -> (usize, Vec<Offer>, Vec<u64>) {
 		let (n, m) = (rng.range(1, 6) as usize, rng.range(1, 3) as usize);
 		let capacities: Vec<u64> = (0..m).map(|_| rng.range(0, 40)).collect();
 		let mut options = Vec::new();
@@ -283,7 +286,7 @@ mod tests {
 	/// assigning every item.
 	fn assignments(
 		n: usize,
-		options: &[(u32, u32, u64, i128)],
+		options: &[Offer],
 		capacities: &[u64],
 		complete: bool,
 	) -> Vec<(i128, Vec<(u32, u32)>)> {
@@ -328,7 +331,7 @@ mod tests {
 
 	fn relaxation(
 		n: usize,
-		options: &[(u32, u32, u64, i128)],
+		options: &[Offer],
 		capacities: &[u64],
 		complete: bool,
 	) -> KnapsackBound {
