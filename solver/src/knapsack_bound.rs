@@ -25,8 +25,11 @@
 use crate::knapsack::{Item, Knapsack, Packing};
 use alloc::{vec, vec::Vec};
 
-/// Subgradient iterations, at most.
+/// Subgradient iterations at the root, at most.
 pub const ITERATIONS: usize = 600;
+
+/// Subgradient iterations at a search node, from the root's prices.
+pub const NODE_ITERATIONS: usize = 10;
 
 /// Every this many evaluations the packings are repaired into an assignment.
 pub const HEURISTIC_INTERVAL: usize = 5;
@@ -122,7 +125,8 @@ impl KnapsackBound {
 		into.bound = bound;
 	}
 
-	/// Minimises `L(u)` from `u` (left at the best prices found) towards `threshold`, the value
+	/// Minimises `L(u)` in at most `iterations` steps from `u` (left at the best prices found)
+	/// towards `threshold`, the value
 	/// a bound must fall below to prove that nothing better than the incumbent exists; stops
 	/// there. `on_evaluated` sees every [`HEURISTIC_INTERVAL`]th evaluation, for a heuristic to
 	/// repair into an assignment; it returns a new threshold when it found a better incumbent.
@@ -130,6 +134,7 @@ impl KnapsackBound {
 	pub fn optimise(
 		&mut self,
 		u: &mut Vec<i128>,
+		iterations: usize,
 		mut threshold: i128,
 		mut on_evaluated: impl FnMut(&Evaluation) -> Option<i128>,
 	) -> Evaluation {
@@ -139,7 +144,7 @@ impl KnapsackBound {
 		let mut count = vec![0i128; u.len()];
 		// The step is `mu / 64` of Polyak's; it halves after 25 iterations without improvement.
 		let (mut mu, mut stalled) = (128i128, 0);
-		for iteration in 0..ITERATIONS {
+		for iteration in 0..iterations {
 			self.evaluate(u, &mut current);
 			if iteration % HEURISTIC_INTERVAL == 0 {
 				if let Some(better) = on_evaluated(&current) {
@@ -372,7 +377,7 @@ mod tests {
 			}
 			let mut u = vec![0; n];
 			let threshold = SCALE * optimum;
-			let at = bound.optimise(&mut u, threshold + SCALE, |_| None);
+			let at = bound.optimise(&mut u, ITERATIONS, threshold + SCALE, |_| None);
 			assert!(at.bound >= threshold, "round {round}: optimised bound below the optimum");
 			let removed = bound.removable(&u, &at, threshold);
 			for (value, used) in all.iter().filter(|a| a.0 == optimum) {

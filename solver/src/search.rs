@@ -37,7 +37,10 @@
 use crate::{
 	heuristic::{self, Solution},
 	knapsack::wide_mul,
-	knapsack_bound::{Candidate, Evaluation, KnapsackBound},
+	knapsack_bound::{
+		Candidate, Evaluation, KnapsackBound, ITERATIONS,
+		NODE_ITERATIONS as KNAPSACK_NODE_ITERATIONS,
+	},
 	lagrangian::{self, best_reduced, capacity_value, reduced, step, Guide, SCALE},
 	problem::{Assignment, Pair, Problem},
 	subset_sum::fullest_sum,
@@ -273,8 +276,16 @@ pub fn solve(
 				let open = open_bound(&stack).max(at.pruning_bound);
 				return stopped(best, open, nodes);
 			}
+			let knapsack_prunes = || {
+				knapsack.as_ref().is_some_and(|k| {
+					k.node_bound(&current, &decided, &options, threshold(best.profit))
+						< threshold(best.profit)
+				})
+			};
 			match at.branch {
-				Some(branch) if at.pruning_bound >= threshold(best.profit) => {
+				Some(branch)
+					if at.pruning_bound >= threshold(best.profit) && !knapsack_prunes() =>
+				{
 					decided[branch.item] = true;
 					stack.push(Frame {
 						item: branch.item,
@@ -782,7 +793,7 @@ impl KnapsackFixing {
 		}
 		let mut relaxation = KnapsackBound::new(by_agent, items, problem.capacities().to_vec(), 0);
 		let mut u = best_red.to_vec();
-		let at = relaxation.optimise(&mut u, threshold(best.profit), |at| {
+		let at = relaxation.optimise(&mut u, ITERATIONS, threshold(best.profit), |at| {
 			let candidate = knapsack_heuristic(problem, &at.chosen);
 			(candidate.profit > best.profit).then(|| {
 				*best = candidate;
@@ -791,6 +802,37 @@ impl KnapsackFixing {
 		});
 		heuristic::improve(problem, best);
 		at.solved().then_some(Self { relaxation, u, at })
+	}
+
+	/// The knapsack bound of a search node (scaled), a few steps from the root's prices towards
+	/// `threshold`: the options of the undecided items that fit their agents' residual
+	/// capacities, on top of the profit already assigned.
+	fn node_bound(
+		&self,
+		current: &Solution,
+		decided: &[bool],
+		options: &Options,
+		threshold: i128,
+	) -> i128 {
+		let mut by_agent = vec![Vec::new(); current.residual.len()];
+		let mut items = Vec::new();
+		for (i, choices) in options.choices.iter().enumerate().filter(|(i, _)| !decided[*i]) {
+			let mut free = true;
+			for c in choices {
+				match c.pair {
+					Some(p) if p.load <= current.residual[p.agent as usize] => by_agent
+						[p.agent as usize]
+						.push(Candidate { item: i as u32, load: p.load, scaled: c.scaled }),
+					Some(_) => {}
+					None => free = false,
+				}
+			}
+			items.push((i as u32, free));
+		}
+		let base = SCALE.saturating_mul(current.profit as i128);
+		let mut node = KnapsackBound::new(by_agent, items, current.residual.clone(), base);
+		let mut u = self.u.clone();
+		node.optimise(&mut u, KNAPSACK_NODE_ITERATIONS, threshold, |_| None).bound
 	}
 
 	/// The bound (scaled).
