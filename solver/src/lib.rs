@@ -16,9 +16,10 @@
 //! 3. [`check`]: feasibility and score in linear time (what the chain re-checks);
 //! 4. [`heuristic`]: the first incumbent;
 //! 5. [`flow`] and [`lagrangian`]: the upper bound;
-//! 6. [`search`]: branch-and-bound, variable fixing and the budget;
-//! 7. [`orlib`]: the OR-Library file format;
-//! 8. [`generate`]: generated market instances for benchmarks and tests.
+//! 6. [`knapsack`] and `knapsack_bound`: the stronger bound, one knapsack per agent;
+//! 7. [`search`]: branch-and-bound, variable fixing and the budget;
+//! 8. [`orlib`]: the OR-Library file format;
+//! 9. [`generate`]: generated market instances for benchmarks and tests.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![warn(missing_docs)]

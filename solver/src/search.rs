@@ -12,20 +12,31 @@
 //!    `L - best_i + red_ij` cannot beat the incumbent is removed for good, and so is the option
 //!    of leaving `i` unassigned when `L - best_i` cannot. Every better incumbent the search finds
 //!    fixes more. On the market instances this removes most pairs.
-//! 4. **Bounding at a node.** Prices adapt to the node: [`NODE_ITERATIONS`] half Polyak steps
+//! 4. **Knapsack bound.** Over the options left, the Lagrangian relaxation of the assignment
+//!    constraints instead ([`crate::knapsack_bound`]: one exact knapsack per agent, much closer
+//!    to the optimum than the linear relaxation), from the reduced profits at the best prices;
+//!    every fifth evaluation its packings are repaired into an assignment
+//!    ([`knapsack_heuristic`]). It proves the incumbent optimal, or fixes options: forcing `i`
+//!    onto `j` leaves agent `j` a knapsack without `i` and with less room, and where that
+//!    cannot beat the incumbent the option goes, again on every better incumbent. Where most
+//!    knapsacks are too hard for their budget (a market short of capacity: filling providers to
+//!    the Wh is a subset-sum problem) it would be no better than the linear bound and is left
+//!    out.
+//! 5. **Bounding at a node.** Prices adapt to the node: [`NODE_ITERATIONS`] half Polyak steps
 //!    from the parent's prices, aimed at the value the node must reach, and the lowest bound
 //!    seen is the node's (every price vector gives a valid bound). Two penalties sharpen it,
 //!    each bounding a different part of the relaxation: the *crowding* penalty (the items whose
 //!    best option is the same agent and overfill it must partly leave, at their regret; a
 //!    minimum knapsack) and the *slack* penalty (an agent with little room left fills at most
 //!    to the fullest subset sum of what may still go to it; the rest of its capacity is worth
-//!    nothing). When the relaxed solution happens to fit, it is a new incumbent.
-//! 5. **Branching.** Depth first, on the undecided item with the largest regret at the node's
+//!    nothing). When the relaxed solution happens to fit, it is a new incumbent. A node these
+//!    do not prune gets the knapsack bound, a few steps from the root's prices.
+//! 6. **Branching.** Depth first, on the undecided item with the largest regret at the node's
 //!    prices (best minus second-best fitting option: the decision that costs most if wrong),
 //!    best option first; while a market's energy can still grow (the incumbent serves less
 //!    than the maximum flow), on the largest item instead: that is a packing problem, and big
 //!    items first is how packing is searched. Every node's partial assignment is feasible.
-//! 6. **Budget.** The search stops after `max_nodes` nodes (deterministic: every node computes
+//! 7. **Budget.** The search stops after `max_nodes` nodes (deterministic: every node computes
 //!    the same answer), or when `should_stop` says so (a time limit or a target, for tools). It
 //!    then returns the incumbent and the largest bound among the open nodes, so the gap is
 //!    proven.
@@ -218,7 +229,7 @@ pub fn solve(
 		.collect();
 	let mut options = Options::new(choices);
 
-	// 3b. The knapsack bound: proves the incumbent optimal, or fixes more options for good.
+	// 4. The knapsack bound: proves the incumbent optimal, or fixes more options for good.
 	let mut knapsack = KnapsackFixing::at_root(problem, &options, &best_red, &mut best);
 	if knapsack.as_ref().is_some_and(|k| k.bound() < threshold(best.profit)) {
 		return finished(best, 0);
@@ -227,7 +238,7 @@ pub fn solve(
 		knapsack.fix(&mut options, threshold(best.profit));
 	}
 
-	// 4. and 5. Depth-first search, choosing the item to branch on and its prices at each node.
+	// 5. and 6. Depth-first search, choosing the item to branch on and its prices at each node.
 	let mut current = Solution::empty(problem);
 	let mut decided = vec![false; n];
 	let mut stack: Vec<Frame> = Vec::with_capacity(n + 1);
