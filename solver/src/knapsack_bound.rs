@@ -29,7 +29,7 @@ use alloc::{vec, vec::Vec};
 pub const ITERATIONS: usize = 600;
 
 /// Subgradient iterations at a search node, from the root's prices.
-pub const NODE_ITERATIONS: usize = 10;
+pub const NODE_ITERATIONS: usize = 6;
 
 /// Every this many evaluations the packings are repaired into an assignment.
 pub const HEURISTIC_INTERVAL: usize = 5;
@@ -87,15 +87,37 @@ impl Evaluation {
 }
 
 impl KnapsackBound {
-	/// The relaxation of the options `by_agent` (each fitting its agent's `room`), items
-	/// `items` (with whether each must be assigned), and `base` already secured.
-	pub fn new(
-		by_agent: Vec<Vec<Candidate>>,
-		items: Vec<(u32, bool)>,
-		room: Vec<u64>,
-		base: i128,
-	) -> Self {
-		Self { by_agent, items, room, base, scratch: Vec::new(), knapsack: Knapsack::default() }
+	/// An empty relaxation over `agents` agents; [`Self::reset`] and [`Self::add_option`] and
+	/// [`Self::add_item`] give it a (sub)problem.
+	pub fn new(agents: usize) -> Self {
+		Self {
+			by_agent: vec![Vec::new(); agents],
+			items: Vec::new(),
+			room: vec![0; agents],
+			base: 0,
+			scratch: Vec::new(),
+			knapsack: Knapsack::default(),
+		}
+	}
+
+	/// Empties the relaxation for a (sub)problem where each agent has `room` left and `base`
+	/// (scaled) is already secured, keeping its storage.
+	pub fn reset(&mut self, room: &[u64], base: i128) {
+		self.by_agent.iter_mut().for_each(Vec::clear);
+		self.items.clear();
+		self.room.clear();
+		self.room.extend_from_slice(room);
+		self.base = base;
+	}
+
+	/// Adds an open option of `agent` (it must fit the agent's room).
+	pub fn add_option(&mut self, agent: usize, candidate: Candidate) {
+		self.by_agent[agent].push(candidate);
+	}
+
+	/// Adds an item, and whether it must be assigned (then its price is free).
+	pub fn add_item(&mut self, item: u32, must_be_assigned: bool) {
+		self.items.push((item, must_be_assigned));
 	}
 
 	/// `L(u)` (scaled) with each agent's packing.
@@ -340,16 +362,14 @@ mod tests {
 		capacities: &[u64],
 		complete: bool,
 	) -> KnapsackBound {
-		let mut by_agent = vec![Vec::new(); capacities.len()];
+		let mut relaxation = KnapsackBound::new(capacities.len());
+		relaxation.reset(capacities, 0);
 		for (item, agent, load, profit) in options {
-			by_agent[*agent as usize].push(Candidate {
-				item: *item,
-				load: *load,
-				scaled: SCALE * profit,
-			});
+			let candidate = Candidate { item: *item, load: *load, scaled: SCALE * profit };
+			relaxation.add_option(*agent as usize, candidate);
 		}
-		let items = (0..n as u32).map(|i| (i, complete)).collect();
-		KnapsackBound::new(by_agent, items, capacities.to_vec(), 0)
+		(0..n as u32).for_each(|i| relaxation.add_item(i, complete));
+		relaxation
 	}
 
 	#[test]

@@ -287,10 +287,12 @@ pub fn solve(
 				let open = open_bound(&stack).max(at.pruning_bound);
 				return stopped(best, open, nodes);
 			}
-			let knapsack_prunes = || {
-				knapsack.as_ref().is_some_and(|k| {
-					k.node_bound(&current, &decided, &options, threshold(best.profit))
-						< threshold(best.profit)
+			let mut knapsack_prunes = || {
+				knapsack.as_mut().is_some_and(|k| {
+					let excess = at.pruning_bound - threshold(best.profit);
+					excess <= KNAPSACK_REACH * (root_bound - k.bound()).max(0)
+						&& k.node_bound(&current, &decided, &options, threshold(best.profit))
+							< threshold(best.profit)
 				})
 			};
 			match at.branch {
@@ -340,6 +342,11 @@ pub fn solve(
 	}
 	finished(best, nodes)
 }
+
+/// A node gets the knapsack bound only if its cheap bound exceeds what it must reach by at
+/// most this many times the gap the knapsack bound closed at the root: the knapsack bound costs
+/// some twenty times more, and a node much further above is unlikely to be pruned by it.
+pub const KNAPSACK_REACH: i128 = 2;
 
 /// Subgradient steps at each node, warm-started from the parent's prices.
 pub const NODE_ITERATIONS: usize = 2;
@@ -766,9 +773,12 @@ fn open_bound(stack: &[Frame]) -> i128 {
 
 /// The knapsack bound at the root's best prices, kept to fix options as better incumbents come.
 struct KnapsackFixing {
+	/// The root's relaxation, its best prices and its evaluation there.
 	relaxation: KnapsackBound,
 	u: Vec<i128>,
 	at: Evaluation,
+	/// Storage for the nodes' relaxations.
+	node: KnapsackBound,
 }
 
 impl KnapsackFixing {
@@ -786,23 +796,10 @@ impl KnapsackFixing {
 		if options.choices.iter().any(|c| c.is_empty()) {
 			return None;
 		}
-		let mut by_agent = vec![Vec::new(); problem.agents()];
-		let mut items = Vec::with_capacity(problem.items());
-		for (i, choices) in options.choices.iter().enumerate() {
-			let mut free = true;
-			for c in choices {
-				match c.pair {
-					Some(p) => by_agent[p.agent as usize].push(Candidate {
-						item: i as u32,
-						load: p.load,
-						scaled: c.scaled,
-					}),
-					None => free = false,
-				}
-			}
-			items.push((i as u32, free));
-		}
-		let mut relaxation = KnapsackBound::new(by_agent, items, problem.capacities().to_vec(), 0);
+		let mut relaxation = KnapsackBound::new(problem.agents());
+		let undecided = vec![false; problem.items()];
+		let root = Solution::empty(problem);
+		relax_knapsacks(&mut relaxation, &root, &undecided, options);
 		let mut u = best_red.to_vec();
 		let at = relaxation.optimise(&mut u, ITERATIONS, threshold(best.profit), |at| {
 			let candidate = knapsack_heuristic(problem, &at.chosen);
@@ -812,38 +809,23 @@ impl KnapsackFixing {
 			})
 		});
 		heuristic::improve(problem, best);
-		at.solved().then_some(Self { relaxation, u, at })
+		let node = KnapsackBound::new(problem.agents());
+		at.solved().then_some(Self { relaxation, u, at, node })
 	}
 
 	/// The knapsack bound of a search node (scaled), a few steps from the root's prices towards
 	/// `threshold`: the options of the undecided items that fit their agents' residual
 	/// capacities, on top of the profit already assigned.
 	fn node_bound(
-		&self,
+		&mut self,
 		current: &Solution,
 		decided: &[bool],
 		options: &Options,
 		threshold: i128,
 	) -> i128 {
-		let mut by_agent = vec![Vec::new(); current.residual.len()];
-		let mut items = Vec::new();
-		for (i, choices) in options.choices.iter().enumerate().filter(|(i, _)| !decided[*i]) {
-			let mut free = true;
-			for c in choices {
-				match c.pair {
-					Some(p) if p.load <= current.residual[p.agent as usize] => by_agent
-						[p.agent as usize]
-						.push(Candidate { item: i as u32, load: p.load, scaled: c.scaled }),
-					Some(_) => {}
-					None => free = false,
-				}
-			}
-			items.push((i as u32, free));
-		}
-		let base = SCALE.saturating_mul(current.profit as i128);
-		let mut node = KnapsackBound::new(by_agent, items, current.residual.clone(), base);
+		relax_knapsacks(&mut self.node, current, decided, options);
 		let mut u = self.u.clone();
-		node.optimise(&mut u, KNAPSACK_NODE_ITERATIONS, threshold, |_| None).bound
+		self.node.optimise(&mut u, KNAPSACK_NODE_ITERATIONS, threshold, |_| None).bound
 	}
 
 	/// The bound (scaled).
@@ -857,6 +839,32 @@ impl KnapsackFixing {
 		options.retain(|i, c| {
 			c.pair.is_none_or(|p| removed.binary_search(&(i as u32, p.agent)).is_err())
 		});
+	}
+}
+
+/// Gives `relaxation` the subproblem at `current`: the options of the undecided items that fit
+/// their agents' residual capacities, the profit already assigned, and which items must be
+/// assigned (fixing removed their "unassigned" option).
+fn relax_knapsacks(
+	relaxation: &mut KnapsackBound,
+	current: &Solution,
+	decided: &[bool],
+	options: &Options,
+) {
+	relaxation.reset(&current.residual, SCALE.saturating_mul(current.profit as i128));
+	for (i, choices) in options.choices.iter().enumerate().filter(|(i, _)| !decided[*i]) {
+		let mut must = true;
+		for c in choices {
+			match c.pair {
+				Some(p) if p.load <= current.residual[p.agent as usize] => relaxation.add_option(
+					p.agent as usize,
+					Candidate { item: i as u32, load: p.load, scaled: c.scaled },
+				),
+				Some(_) => {}
+				None => must = false,
+			}
+		}
+		relaxation.add_item(i as u32, must);
 	}
 }
 
