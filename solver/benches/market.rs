@@ -20,7 +20,11 @@
 
 use coin_cbc::{Model as CbcModel, Sense as CbcSense};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use gridshard_solver::{generate, heuristic, problem::Problem, solve_until, Model, Sense};
+use gridshard_solver::{
+	check, generate, heuristic,
+	problem::{Assignment, Problem},
+	solve_until, Model, Sense,
+};
 use std::time::{Duration, Instant};
 
 /// (requests, providers).
@@ -74,6 +78,9 @@ fn greedy(problem: &Problem) -> u128 {
 }
 
 /// CBC on the same internal problem within `limit`; returns (objective, proven optimal, time).
+/// The objective is that of the assignment CBC answers, checked and scored exactly by
+/// [`check::score`] (0 if CBC has no feasible one: stopped early, it may answer a fractional
+/// point).
 fn cbc(problem: &Problem, limit: Duration) -> (u128, bool, Duration) {
 	let start = Instant::now();
 	let mut model = CbcModel::default();
@@ -102,16 +109,18 @@ fn cbc(problem: &Problem, limit: Duration) -> (u128, bool, Duration) {
 			model.set_obj_coeff(x, pair.profit as f64);
 			model.set_weight(one, x, 1.0);
 			model.set_weight(agent_rows[pair.agent as usize], x, pair.load as f64);
-			columns.push((x, pair.profit));
+			columns.push((x, item, pair.agent));
 		}
 	}
 	let solution = model.solve();
-	// The objective recomputed exactly from the chosen columns, not CBC's floating-point sum.
-	let objective = columns
-		.iter()
-		.filter(|(x, _)| solution.col(*x) > 0.5)
-		.map(|(_, profit)| *profit)
-		.sum::<u128>();
+	let mut assignment: Assignment = vec![None; problem.items()];
+	let mut twice = false;
+	for (x, item, agent) in &columns {
+		if solution.col(*x) > 0.5 {
+			twice |= assignment[*item].replace(*agent).is_some();
+		}
+	}
+	let objective = if twice { 0 } else { check::score(problem, &assignment).unwrap_or(0) };
 	(objective, solution.raw().is_proven_optimal(), start.elapsed())
 }
 
@@ -148,9 +157,9 @@ fn report() {
 					ours.outcome.profit >= cbc_value && reach_time.as_millis() < LIMIT_MS as u128;
 				let bound = ours.outcome.bound;
 				// Where CBC does not prove, what it has when the b&b reaches its final objective.
-				let cbc_then = (reach && !cbc_optimal).then(|| cbc(&model.problem, reach_time).0);
+				let cbc_then = (reach && !cbc_optimal).then(|| cbc(&model.problem, reach_time));
 				println!(
-					"{group:<14} #{k} b&b {:>7.1} ms {:<7} gap {:<9.2e} {:<26} | cbc {:>7.1} ms {:<7} gap {:<9.2e} {:<26} | b&b to cbc {:>9}, cbc then {:<26} | greedy {}",
+					"{group:<14} #{k} b&b {:>7.1} ms {:<7} gap {:<9.2e} {:<26} | cbc {:>7.1} ms {:<7} gap {:<9.2e} {:<26} | b&b to cbc {:>9}, cbc then {:<37} | greedy {}",
 					millis(ours_time),
 					if ours.outcome.optimal { "optimal" } else { "stopped" },
 					gap(bound, ours.outcome.profit),
@@ -160,7 +169,11 @@ fn report() {
 					gap(bound, cbc_value),
 					split(cbc_value, scale),
 					if reach { format!("{:.1} ms", millis(reach_time)) } else { "-".into() },
-					cbc_then.map_or("-".into(), |value| split(value, scale)),
+					cbc_then.map_or("-".into(), |(value, _, time)| format!(
+						"{} in {:.0} ms",
+						split(value, scale),
+						millis(time)
+					)),
 					split(greedy(&model.problem), scale),
 				);
 				ours_proven += ours.outcome.optimal as u32;
@@ -175,7 +188,7 @@ fn report() {
 					reached += 1;
 					reach_times.push(millis(reach_time));
 				}
-				if let Some(then) = cbc_then {
+				if let Some((then, _, _)) = cbc_then {
 					compared += 1;
 					cbc_behind += (then < cbc_value) as u32;
 				}
