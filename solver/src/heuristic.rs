@@ -88,6 +88,17 @@ impl Solution {
 /// ties by the lower agent index.
 pub fn greedy(problem: &Problem, order: &[usize], key: impl Fn(usize, &Pair) -> i128) -> Solution {
 	let mut solution = Solution::empty(problem);
+	greedy_onto(problem, &mut solution, order, key);
+	solution
+}
+
+/// [`greedy`], adding the (unassigned) items in `order` to `solution`.
+pub fn greedy_onto(
+	problem: &Problem,
+	solution: &mut Solution,
+	order: &[usize],
+	key: impl Fn(usize, &Pair) -> i128,
+) {
 	for &item in order {
 		let best = problem
 			.pairs_of(item)
@@ -98,7 +109,13 @@ pub fn greedy(problem: &Problem, order: &[usize], key: impl Fn(usize, &Pair) -> 
 			solution.put(item, pair);
 		}
 	}
-	solution
+}
+
+/// Sorts `items` by their most profitable pair, highest first (ties by index): the greedy
+/// order of a first incumbent.
+pub fn sort_by_top_profit(problem: &Problem, items: &mut [usize]) {
+	let top_profit = |i: usize| problem.pairs_of(i).iter().map(|p| p.profit).max().unwrap_or(0);
+	items.sort_by(|a, b| top_profit(*b).cmp(&top_profit(*a)).then(a.cmp(b)));
 }
 
 /// Improves `solution` by local search (see the module docs).

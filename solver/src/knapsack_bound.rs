@@ -15,7 +15,9 @@
 //! inequality of each capacity row. On 200x20 markets it closes 99 % of the gap between the
 //! linear relaxation and the optimum. Each evaluation solves `m` knapsacks
 //! ([`crate::knapsack`]), so the search uses it where the cheap bound has done what it can: at
-//! the root, to prove the incumbent optimal or to fix options for good ([`KnapsackBound::removable`]).
+//! the root, to prove the incumbent optimal or to fix options for good
+//! ([`KnapsackBound::removable`]), and at the nodes the cheap bound does not prune, a few steps
+//! from the root's prices.
 //!
 //! Prices start at the cheap bound's reduced profits (where `L(u)` is at most the linear
 //! relaxation's value) and follow projected subgradient steps (`1 -` the number of knapsacks
@@ -148,9 +150,8 @@ impl KnapsackBound {
 	}
 
 	/// Minimises `L(u)` in at most `iterations` steps from `u` (left at the best prices found)
-	/// towards `threshold`, the value
-	/// a bound must fall below to prove that nothing better than the incumbent exists; stops
-	/// there. `on_evaluated` sees every [`HEURISTIC_INTERVAL`]th evaluation, for a heuristic to
+	/// towards `threshold`, the value a bound must fall below to prove that nothing better than
+	/// the incumbent exists; stops there. `on_evaluated` sees every [`HEURISTIC_INTERVAL`]th evaluation, for a heuristic to
 	/// repair into an assignment; it returns a new threshold when it found a better incumbent.
 	/// Returns the evaluation at the best prices.
 	pub fn optimise(
@@ -218,7 +219,7 @@ impl KnapsackBound {
 				break;
 			}
 			let gap = evaluated.bound.saturating_sub(threshold).max(0);
-			let t = gap / 64 * mu / norm;
+			let t = (gap / 64).saturating_mul(mu) / norm;
 			if t == 0 {
 				break;
 			}

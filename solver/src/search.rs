@@ -157,8 +157,7 @@ pub fn solve(
 
 	// 1. First incumbent.
 	let mut by_profit: Vec<usize> = (0..n).collect();
-	let top_profit = |i: usize| problem.pairs_of(i).iter().map(|p| p.profit).max().unwrap_or(0);
-	by_profit.sort_by(|a, b| top_profit(*b).cmp(&top_profit(*a)).then(a.cmp(b)));
+	heuristic::sort_by_top_profit(problem, &mut by_profit);
 	let mut best = heuristic::greedy(problem, &by_profit, |_, p| p.profit as i128);
 	heuristic::improve(problem, &mut best);
 
@@ -895,18 +894,9 @@ fn knapsack_heuristic(problem: &Problem, packed: &[Vec<u32>]) -> Solution {
 			solution.put(item, pair);
 		}
 	}
-	let top_profit = |i: usize| problem.pairs_of(i).iter().map(|p| p.profit).max().unwrap_or(0);
 	let mut rest: Vec<usize> = (0..n).filter(|i| owner[*i].is_none()).collect();
-	rest.sort_by(|a, b| top_profit(*b).cmp(&top_profit(*a)).then(a.cmp(b)));
-	for item in rest {
-		let fitting =
-			problem.pairs_of(item).iter().filter(|p| p.load <= solution.residual[p.agent as usize]);
-		if let Some(pair) =
-			fitting.max_by(|a, b| a.profit.cmp(&b.profit).then(b.agent.cmp(&a.agent)))
-		{
-			solution.put(item, pair);
-		}
-	}
+	heuristic::sort_by_top_profit(problem, &mut rest);
+	heuristic::greedy_onto(problem, &mut solution, &rest, |_, p| p.profit as i128);
 	heuristic::improve_quickly(problem, &mut solution);
 	solution
 }
