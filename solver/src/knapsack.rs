@@ -33,6 +33,8 @@ pub struct Packing {
 	pub bound: i128,
 	/// Whether the search finished within its budget, proving `value` optimal.
 	pub exact: bool,
+	/// Search steps taken (at most the budget plus one).
+	pub steps: u64,
 }
 
 /// Sorted items and prefix sums, kept between calls so that repeated solving allocates little.
@@ -134,7 +136,7 @@ impl Knapsack {
 		self.base = base;
 		let value = base.saturating_add(best);
 		let bound = if exact { value } else { base.saturating_add(root) };
-		Packing { value, bound, exact }
+		Packing { value, bound, exact, steps }
 	}
 
 	/// After [`Knapsack::solve`], an upper bound on packing the same items into `room` (at most

@@ -290,8 +290,12 @@ pub fn solve(
 				knapsack.as_mut().is_some_and(|k| {
 					let excess = at.pruning_bound - threshold(best.profit);
 					excess <= KNAPSACK_REACH * (root_bound - k.bound()).max(0)
-						&& k.node_bound(&current, &decided, &options, threshold(best.profit))
-							< threshold(best.profit)
+						&& !k.node.spent() && k.node_bound(
+						&current,
+						&decided,
+						&options,
+						threshold(best.profit),
+					) < threshold(best.profit)
 				})
 			};
 			match at.branch {
