@@ -52,9 +52,9 @@ pub struct Knapsack {
 }
 
 impl Knapsack {
-	/// The best packing of `items` (profits may be any sign; loads at most [`crate::problem::MAX_LOAD`])
-	/// into `capacity`, within `work` steps of the search; the chosen ids go to `chosen`, in no
-	/// particular order.
+	/// The best packing of `items` (profits of any sign: only positive ones are packed; loads
+	/// at most [`crate::problem::MAX_LOAD`]) into `capacity`, within `work` steps of the search;
+	/// the chosen ids go to `chosen`, in no particular order.
 	pub fn solve(
 		&mut self,
 		items: &[Item],

@@ -51,7 +51,7 @@ pub const FIXING_WORK: u64 = 1 << 10;
 
 /// An option still open: item, load and `SCALE * profit`.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Candidate {
+pub struct Candidate {
 	/// The item.
 	pub item: u32,
 	/// Its load on the agent.
@@ -62,7 +62,7 @@ pub(crate) struct Candidate {
 
 /// The relaxation of a (sub)problem: the open options of each agent, which items must be
 /// assigned, and each agent's room.
-pub(crate) struct KnapsackBound {
+pub struct KnapsackBound {
 	/// The open options, by agent.
 	by_agent: Vec<Vec<Candidate>>,
 	/// Items in the relaxation, and whether each must be assigned (its price is free).
@@ -79,7 +79,7 @@ pub(crate) struct KnapsackBound {
 }
 
 /// `L(u)` at some prices, with the packings that give it.
-pub(crate) struct Evaluation {
+pub struct Evaluation {
 	/// The bound (scaled).
 	pub bound: i128,
 	/// Each agent's packing.
@@ -166,9 +166,10 @@ impl KnapsackBound {
 
 	/// Minimises `L(u)` in at most `iterations` steps from `u` (left at the best prices found)
 	/// towards `threshold`, the value a bound must fall below to prove that nothing better than
-	/// the incumbent exists; stops there. `on_evaluated` sees every [`HEURISTIC_INTERVAL`]th evaluation, for a heuristic to
-	/// repair into an assignment; it returns a new threshold when it found a better incumbent.
-	/// Returns the evaluation at the best prices.
+	/// the incumbent exists; stops there, or when the relaxation is [spent](Self::spent).
+	/// `on_evaluated` sees every [`HEURISTIC_INTERVAL`]th evaluation, for a heuristic to repair
+	/// into an assignment; it returns a new threshold when it found a better incumbent. Returns
+	/// the evaluation at the best prices.
 	pub fn optimise(
 		&mut self,
 		u: &mut Vec<i128>,

@@ -16,7 +16,7 @@
 //! 3. [`check`]: feasibility and score in linear time (what the chain re-checks);
 //! 4. [`heuristic`]: the first incumbent;
 //! 5. [`flow`] and [`lagrangian`]: the upper bound;
-//! 6. [`knapsack`] and `knapsack_bound`: the stronger bound, one knapsack per agent;
+//! 6. [`knapsack`] and [`knapsack_bound`]: the stronger bound, one knapsack per agent;
 //! 7. [`search`]: branch-and-bound, variable fixing and the budget;
 //! 8. [`orlib`]: the OR-Library file format;
 //! 9. [`generate`]: generated market instances for benchmarks and tests.
@@ -31,7 +31,7 @@ pub mod flow;
 pub mod generate;
 pub mod heuristic;
 pub mod knapsack;
-mod knapsack_bound;
+pub mod knapsack_bound;
 pub mod lagrangian;
 pub mod objective;
 pub mod orlib;

@@ -16,7 +16,7 @@
 //!    constraints instead ([`crate::knapsack_bound`]: one exact knapsack per agent, much closer
 //!    to the optimum than the linear relaxation), from the reduced profits at the best prices;
 //!    every fifth evaluation its packings are repaired into an assignment
-//!    ([`knapsack_heuristic`]). It proves the incumbent optimal, or fixes options: forcing `i`
+//!    (`knapsack_heuristic`). It proves the incumbent optimal, or fixes options: forcing `i`
 //!    onto `j` leaves agent `j` a knapsack without `i` and with less room, and where that
 //!    cannot beat the incumbent the option goes, again on every better incumbent. Where most
 //!    knapsacks are too hard for their budget (a market short of capacity: filling providers to
@@ -618,10 +618,10 @@ fn reduced_at(scaled: i128, price: i128, load: u64) -> Option<i128> {
 	}
 }
 
-/// Agents with at most this much residual capacity are checked by [`slack_penalty`].
+/// Agents with at most this much residual capacity are checked by `slack_penalty`.
 pub const SLACK_CHECK_LIMIT: u64 = 1 << 14;
 
-/// The bitset work (words times loads) [`slack_penalty`] spends at one node, at most: agents
+/// The bitset work (words times loads) `slack_penalty` spends at one node, at most: agents
 /// beyond it are not checked (which only weakens the bound).
 pub const SLACK_WORK_PER_NODE: usize = 1 << 15;
 
