@@ -18,6 +18,11 @@
 //! capacity this is what reaches the energy bound, after which the bound proves the energy and
 //! only the weight is left to search. **Exchanges** ([`exchange`]) then swap at most two of a
 //! provider's requests for waiting ones of exactly the same energy and more weight.
+//!
+//! **Sequential knapsacks** ([`sequential_knapsacks`]): agents one at a time, smallest capacity
+//! first, each packed optimally (a dynamic programme over its capacity) from the items still
+//! free, valued at Lagrangian prices. On a market short of capacity this fills every provider to
+//! the Wh *and* chooses among the many exact fillings by weight, which item-by-item moves cannot.
 
 use crate::{
 	problem::{Assignment, Pair, Problem},
@@ -37,6 +42,17 @@ pub const FILL_DROPS: usize = 8;
 /// The largest table a fill builds for one agent, in 64-bit words (candidates times capacity
 /// in bits): 2^19 words, 4 MiB. An agent whose table would be larger is not filled.
 pub const FILL_WORDS: usize = 1 << 19;
+
+/// Candidates [`sequential_knapsacks`] packs an agent from, at most (the best ranked).
+pub const PACKING_CANDIDATES: usize = 32;
+
+/// The dynamic programmes of [`sequential_knapsacks`] together take at most this many cells
+/// (candidates times capacity); a problem needing more is left to the other heuristics.
+pub const PACKING_CELLS: u64 = 1 << 26;
+
+/// The largest capacity [`sequential_knapsacks`] packs: its table of best values then takes
+/// at most 4 MiB, and its record of choices at most 1 MiB.
+pub const PACKING_WIDTH: u64 = 1 << 18;
 
 /// Passes of the improvement step, at most.
 pub const MAX_PASSES: usize = 8;
@@ -109,6 +125,96 @@ pub fn greedy_onto(
 			solution.put(item, pair);
 		}
 	}
+}
+
+/// Packs the agents one at a time, the smallest capacity first (ties by index): each takes the
+/// subset of the still unassigned items that fits it with the highest total `value`, an exact
+/// 0-1 knapsack solved by dynamic programming over its capacity, choosing among its
+/// [`PACKING_CANDIDATES`] best items by `rank` (ties by index). The items left over go
+/// greedily by profit, then the quick local search. `None` if a capacity reaches
+/// [`PACKING_WIDTH`], or if within [`PACKING_CELLS`] cells an agent could consider fewer than
+/// half the candidates.
+pub fn sequential_knapsacks(
+	problem: &Problem,
+	value: impl Fn(usize, &Pair) -> i128,
+	rank: impl Fn(usize, &Pair) -> i128,
+) -> Option<Solution> {
+	let m = problem.agents();
+	let per_agent = PACKING_CELLS / m.max(1) as u64;
+	let widest = problem.capacities().iter().max().copied().unwrap_or(0);
+	if widest >= PACKING_WIDTH || per_agent / (widest + 1) < PACKING_CANDIDATES as u64 / 2 {
+		return None;
+	}
+	let mut by_agent: Vec<Vec<(usize, Pair)>> = vec![Vec::new(); m];
+	for item in 0..problem.items() {
+		for pair in problem.pairs_of(item) {
+			by_agent[pair.agent as usize].push((item, *pair));
+		}
+	}
+	let mut agents: Vec<usize> = (0..m).collect();
+	agents.sort_by_key(|j| (problem.capacities()[*j], *j));
+	let mut solution = Solution::empty(problem);
+	let mut best = Vec::new();
+	let mut taken = Vec::new();
+	for j in agents {
+		let capacity = problem.capacities()[j];
+		let mut candidates: Vec<(usize, Pair, i128)> = by_agent[j]
+			.iter()
+			.filter(|(i, p)| solution.assignment[*i].is_none() && p.load <= capacity)
+			.map(|(i, p)| (*i, *p, value(*i, p)))
+			.filter(|(_, _, v)| *v > 0)
+			.collect();
+		candidates.sort_by(|(a, pa, _), (b, pb, _)| rank(*b, pb).cmp(&rank(*a, pa)).then(a.cmp(b)));
+		let limit = (per_agent / (capacity + 1)) as usize;
+		candidates.truncate(PACKING_CANDIDATES.min(limit));
+		for (item, pair) in pack(&candidates, capacity, &mut best, &mut taken) {
+			solution.put(item, &pair);
+		}
+	}
+	let mut rest: Vec<usize> =
+		(0..problem.items()).filter(|i| solution.assignment[*i].is_none()).collect();
+	sort_by_top_profit(problem, &mut rest);
+	greedy_onto(problem, &mut solution, &rest, |_, p| p.profit as i128);
+	improve_quickly(problem, &mut solution);
+	Some(solution)
+}
+
+/// The most valuable subset of `candidates` (item, pair, value) within `capacity`: the 0-1
+/// knapsack by dynamic programming, `best[c]` the highest value within load `c` and one bit per
+/// candidate and load recording whether the candidate raised it (`taken`), read back from the
+/// full capacity. `best` and `taken` are storage kept between calls.
+fn pack(
+	candidates: &[(usize, Pair, i128)],
+	capacity: u64,
+	best: &mut Vec<i128>,
+	taken: &mut Vec<u64>,
+) -> Vec<(usize, Pair)> {
+	let width = capacity as usize + 1;
+	let words = width.div_ceil(64);
+	best.clear();
+	best.resize(width, 0);
+	taken.clear();
+	taken.resize(words * candidates.len(), 0);
+	for (k, (_, pair, value)) in candidates.iter().enumerate() {
+		let load = pair.load as usize;
+		let row = &mut taken[k * words..(k + 1) * words];
+		for c in (load..width).rev() {
+			let with = best[c - load].saturating_add(*value);
+			if with > best[c] {
+				best[c] = with;
+				row[c / 64] |= 1 << (c % 64);
+			}
+		}
+	}
+	let mut chosen = Vec::new();
+	let mut c = capacity as usize;
+	for (k, (item, pair, _)) in candidates.iter().enumerate().rev() {
+		if taken[k * words + c / 64] >> (c % 64) & 1 == 1 {
+			chosen.push((*item, *pair));
+			c -= pair.load as usize;
+		}
+	}
+	chosen
 }
 
 /// Sorts `items` by their most profitable pair, highest first (ties by index): the greedy
@@ -498,7 +604,61 @@ pub fn fill_forcing(problem: &Problem, solution: &mut Solution, key: impl Fn(&Pa
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use crate::check;
+	use crate::{check, generate::SplitMix};
+
+	#[test]
+	fn sequential_knapsacks_fill_an_agent_that_local_moves_cannot() {
+		// Agent 0 (10), items of 6, 5 and 5 worth their load: the greedy takes the 6 and no
+		// single move improves it; the knapsack takes both 5s.
+		let problem =
+			Problem::new(vec![10], vec![vec![pair(0, 6)], vec![pair(0, 5)], vec![pair(0, 5)]])
+				.unwrap();
+		let mut greedy_first = greedy(&problem, &[0, 1, 2], |_, p| p.profit as i128);
+		improve(&problem, &mut greedy_first);
+		assert_eq!(greedy_first.profit, 60);
+		let packed =
+			sequential_knapsacks(&problem, |_, p| p.profit as i128, |_, p| p.profit as i128)
+				.unwrap();
+		assert_eq!(packed.assignment, vec![None, Some(0), Some(0)]);
+		assert_eq!(packed.profit, 100);
+	}
+
+	#[test]
+	fn sequential_knapsacks_are_feasible_and_pack_one_agent_optimally() {
+		let mut rng = SplitMix(21);
+		for round in 0..1_000 {
+			let (n, m) = (rng.range(1, 9) as usize, rng.range(1, 3) as usize);
+			let capacities: Vec<u64> = (0..m).map(|_| rng.range(0, 30)).collect();
+			let mut pairs: Vec<Vec<Pair>> = vec![Vec::new(); n];
+			for item in &mut pairs {
+				for agent in 0..m as u32 {
+					if rng.chance(70) {
+						let load = rng.range(1, 12);
+						item.push(Pair { agent, load, profit: rng.range(1, 40) as u128 });
+					}
+				}
+			}
+			let problem = Problem::new(capacities, pairs).unwrap();
+			let solution = sequential_knapsacks(&problem, |_, p| p.profit as i128, |_, _| 0)
+				.expect("small capacities fit the cell budget");
+			assert_eq!(check::score(&problem, &solution.assignment), Ok(solution.profit));
+			if m == 1 {
+				// One agent: the programme is the exact knapsack (local search cannot beat it).
+				let options: Vec<(u64, u128)> = (0..n)
+					.filter_map(|i| problem.pairs_of(i).first().map(|p| (p.load, p.profit)))
+					.collect();
+				let optimum = (0u32..1 << options.len())
+					.filter_map(|mask| {
+						let set = options.iter().enumerate().filter(|(k, _)| mask >> k & 1 == 1);
+						let load: u64 = set.clone().map(|(_, o)| o.0).sum();
+						(load <= problem.capacities()[0]).then(|| set.map(|(_, o)| o.1).sum())
+					})
+					.max()
+					.unwrap_or(0);
+				assert_eq!(solution.profit, optimum, "round {round}");
+			}
+		}
+	}
 
 	fn pair(agent: u32, load: u64) -> Pair {
 		Pair { agent, load, profit: load as u128 * 10 }
