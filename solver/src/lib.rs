@@ -61,8 +61,9 @@ pub fn solve(model: &Model, max_nodes: u64) -> Solution {
 }
 
 /// Solves a model within `max_nodes` nodes, stopping early when `should_stop` returns true. It
-/// is asked after the root and then every few hundred nodes, with the internal profit of the
-/// best assignment found so far: tools pass a clock, or a target to reach; the chain never does.
+/// is asked before the root's sequential knapsacks (where they run), after the root and then
+/// every few hundred nodes, with the internal profit of the best assignment found so far: tools
+/// pass a clock, or a target to reach; the chain never does.
 pub fn solve_until(
 	model: &Model,
 	max_nodes: u64,

@@ -146,7 +146,8 @@ struct Frame {
 }
 
 /// Solves `problem` by branch-and-bound within `max_nodes` nodes, asking `should_stop` (with the
-/// incumbent's profit) after the root and every few hundred nodes whether to stop early;
+/// incumbent's profit) before the root's sequential knapsacks (where they run), after the root
+/// and every few hundred nodes whether to stop early;
 /// `guide` says what the objective knows of the problem's shape ([`Guide::General`] when
 /// nothing).
 pub fn solve(
@@ -243,6 +244,10 @@ pub fn solve(
 	// sequential knapsacks at the root's prices: an option is valued at its profit less part of
 	// the item's best reduced profit, and each agent's candidates are ranked by their reduced cost.
 	if knapsack.is_none() {
+		// The packing takes several times the rest of the root: a tool may stop before it.
+		if should_stop(best.profit) {
+			return stopped(best, root_bound, 0);
+		}
 		let value = |i: usize, p: &Pair| {
 			let price = best_red[i] / 8 * PACKING_PRICE_EIGHTHS;
 			(SCALE * p.profit as i128).saturating_sub(price)
