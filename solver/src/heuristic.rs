@@ -23,6 +23,7 @@
 //! first, each packed optimally (a dynamic programme over its capacity) from the items still
 //! free, valued at Lagrangian prices. On a market short of capacity this fills every provider to
 //! the Wh *and* chooses among the many exact fillings by weight, which item-by-item moves cannot.
+//! [`repack`] then re-solves each agent's knapsack over its own and the waiting items.
 
 use crate::{
 	problem::{Assignment, Pair, Problem},
@@ -177,6 +178,44 @@ pub fn sequential_knapsacks(
 	greedy_onto(problem, &mut solution, &rest, |_, p| p.profit as i128);
 	improve_quickly(problem, &mut solution);
 	Some(solution)
+}
+
+/// Re-packs each agent in turn (by index) from its own items and the waiting ones (the highest
+/// `key` first, up to [`PACKING_CANDIDATES`] in all unless it holds more), optimally by the
+/// dynamic programme of [`sequential_knapsacks`] at the items' true profits: the agent's
+/// current items are among the candidates, so no agent ever loses profit. Returns whether
+/// anything changed; does nothing where [`sequential_knapsacks`] would not run.
+pub fn repack(problem: &Problem, solution: &mut Solution, key: impl Fn(&Pair) -> i128) -> bool {
+	let m = problem.agents();
+	let per_agent = PACKING_CELLS / m.max(1) as u64;
+	let widest = problem.capacities().iter().max().copied().unwrap_or(0);
+	if widest >= PACKING_WIDTH || per_agent / (widest + 1) < PACKING_CANDIDATES as u64 / 2 {
+		return false;
+	}
+	let (mut best, mut taken) = (Vec::new(), Vec::new());
+	let mut changed = false;
+	for agent in 0..m {
+		let capacity = problem.capacities()[agent];
+		let own = items_on(problem, solution, agent);
+		let room = PACKING_CANDIDATES.saturating_sub(own.len());
+		let mut free = waiting(problem, solution, agent, &key);
+		free.truncate(room);
+		let candidates: Vec<(usize, Pair, i128)> =
+			own.iter().chain(&free).map(|(i, p)| (*i, *p, p.profit as i128)).collect();
+		let chosen = pack(&candidates, capacity, &mut best, &mut taken);
+		let before: u128 = own.iter().map(|(_, p)| p.profit).sum();
+		let after: u128 = chosen.iter().map(|(_, p)| p.profit).sum();
+		if after > before {
+			for (item, pair) in &own {
+				solution.take(*item, pair);
+			}
+			for (item, pair) in &chosen {
+				solution.put(*item, pair);
+			}
+			changed = true;
+		}
+	}
+	changed
 }
 
 /// The most valuable subset of `candidates` (item, pair, value) within `capacity`: the 0-1
@@ -624,7 +663,7 @@ mod tests {
 	}
 
 	#[test]
-	fn sequential_knapsacks_are_feasible_and_pack_one_agent_optimally() {
+	fn sequential_knapsacks_and_repacking_are_feasible_and_pack_one_agent_optimally() {
 		let mut rng = SplitMix(21);
 		for round in 0..1_000 {
 			let (n, m) = (rng.range(1, 9) as usize, rng.range(1, 3) as usize);
@@ -642,6 +681,13 @@ mod tests {
 			let solution = sequential_knapsacks(&problem, |_, p| p.profit as i128, |_, _| 0)
 				.expect("small capacities fit the cell budget");
 			assert_eq!(check::score(&problem, &solution.assignment), Ok(solution.profit));
+			// Re-packing a greedy assignment keeps it feasible and never loses profit.
+			let order: Vec<usize> = (0..n).collect();
+			let mut repacked = greedy(&problem, &order, |_, p| p.load as i128);
+			let before = repacked.profit;
+			repack(&problem, &mut repacked, |p| p.profit as i128);
+			assert_eq!(check::score(&problem, &repacked.assignment), Ok(repacked.profit));
+			assert!(repacked.profit >= before, "round {round}: re-packing lost profit");
 			if m == 1 {
 				// One agent: the programme is the exact knapsack (local search cannot beat it).
 				let options: Vec<(u64, u128)> = (0..n)

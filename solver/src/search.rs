@@ -256,6 +256,7 @@ pub fn solve(
 			reduced(p, &lambda).map_or(i128::MIN, |r| r.saturating_sub(best_red[i]))
 		};
 		if let Some(mut packed) = heuristic::sequential_knapsacks(problem, value, rank) {
+			heuristic::repack(problem, &mut packed, |p| reduced(p, &lambda).unwrap_or(i128::MIN));
 			if packed.profit > best.profit {
 				heuristic::improve(problem, &mut packed);
 				best = packed;
