@@ -141,11 +141,7 @@ pub fn sequential_knapsacks(
 	rank: impl Fn(usize, &Pair) -> i128,
 ) -> Option<Solution> {
 	let m = problem.agents();
-	let per_agent = PACKING_CELLS / m.max(1) as u64;
-	let widest = problem.capacities().iter().max().copied().unwrap_or(0);
-	if widest >= PACKING_WIDTH || per_agent / (widest + 1) < PACKING_CANDIDATES as u64 / 2 {
-		return None;
-	}
+	let per_agent = packing_cells_per_agent(problem)?;
 	let mut by_agent: Vec<Vec<(usize, Pair)>> = vec![Vec::new(); m];
 	for item in 0..problem.items() {
 		for pair in problem.pairs_of(item) {
@@ -186,15 +182,12 @@ pub fn sequential_knapsacks(
 /// current items are among the candidates, so no agent ever loses profit. Returns whether
 /// anything changed; does nothing where [`sequential_knapsacks`] would not run.
 pub fn repack(problem: &Problem, solution: &mut Solution, key: impl Fn(&Pair) -> i128) -> bool {
-	let m = problem.agents();
-	let per_agent = PACKING_CELLS / m.max(1) as u64;
-	let widest = problem.capacities().iter().max().copied().unwrap_or(0);
-	if widest >= PACKING_WIDTH || per_agent / (widest + 1) < PACKING_CANDIDATES as u64 / 2 {
+	if packing_cells_per_agent(problem).is_none() {
 		return false;
 	}
 	let (mut best, mut taken) = (Vec::new(), Vec::new());
 	let mut changed = false;
-	for agent in 0..m {
+	for agent in 0..problem.agents() {
 		let capacity = problem.capacities()[agent];
 		let own = items_on(problem, solution, agent);
 		let room = PACKING_CANDIDATES.saturating_sub(own.len());
@@ -216,6 +209,16 @@ pub fn repack(problem: &Problem, solution: &mut Solution, key: impl Fn(&Pair) ->
 		}
 	}
 	changed
+}
+
+/// The cells each agent's programme may take in [`sequential_knapsacks`] and [`repack`], or
+/// `None` where they do not run: a capacity reaches [`PACKING_WIDTH`], or an agent could
+/// consider fewer than half of [`PACKING_CANDIDATES`] within [`PACKING_CELLS`].
+fn packing_cells_per_agent(problem: &Problem) -> Option<u64> {
+	let per_agent = PACKING_CELLS / problem.agents().max(1) as u64;
+	let widest = problem.capacities().iter().max().copied().unwrap_or(0);
+	let fits = widest < PACKING_WIDTH && per_agent / (widest + 1) >= PACKING_CANDIDATES as u64 / 2;
+	fits.then_some(per_agent)
 }
 
 /// The most valuable subset of `candidates` (item, pair, value) within `capacity`: the 0-1
@@ -643,7 +646,11 @@ pub fn fill_forcing(problem: &Problem, solution: &mut Solution, key: impl Fn(&Pa
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use crate::{check, generate::SplitMix};
+	use crate::{
+		check,
+		generate::SplitMix,
+		knapsack::{tests::brute_force, Item},
+	};
 
 	#[test]
 	fn sequential_knapsacks_fill_an_agent_that_local_moves_cannot() {
@@ -690,18 +697,12 @@ mod tests {
 			assert!(repacked.profit >= before, "round {round}: re-packing lost profit");
 			if m == 1 {
 				// One agent: the programme is the exact knapsack (local search cannot beat it).
-				let options: Vec<(u64, u128)> = (0..n)
-					.filter_map(|i| problem.pairs_of(i).first().map(|p| (p.load, p.profit)))
+				let items: Vec<Item> = (0..n)
+					.filter_map(|i| problem.pairs_of(i).first())
+					.map(|p| Item { profit: p.profit as i128, load: p.load, id: 0 })
 					.collect();
-				let optimum = (0u32..1 << options.len())
-					.filter_map(|mask| {
-						let set = options.iter().enumerate().filter(|(k, _)| mask >> k & 1 == 1);
-						let load: u64 = set.clone().map(|(_, o)| o.0).sum();
-						(load <= problem.capacities()[0]).then(|| set.map(|(_, o)| o.1).sum())
-					})
-					.max()
-					.unwrap_or(0);
-				assert_eq!(solution.profit, optimum, "round {round}");
+				let optimum = brute_force(&items, problem.capacities()[0]);
+				assert_eq!(solution.profit as i128, optimum, "round {round}");
 			}
 		}
 	}

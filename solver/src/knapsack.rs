@@ -176,11 +176,12 @@ pub(crate) fn wide_mul(a: u128, b: u128) -> (u128, u128) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
 	use super::*;
 	use crate::generate::SplitMix;
 
-	fn brute_force(items: &[Item], capacity: u64) -> i128 {
+	/// The best packing's value, by trying every subset (a dozen items at most).
+	pub(crate) fn brute_force(items: &[Item], capacity: u64) -> i128 {
 		(0u32..1 << items.len())
 			.filter_map(|mask| {
 				let set = items.iter().enumerate().filter(|(k, _)| mask >> k & 1 == 1);
