@@ -14,7 +14,8 @@
 //! 1. [`problem`]: the internal form every objective reduces to;
 //! 2. [`objective`]: the market and the plain GAP objectives, and back;
 //! 3. [`check`]: feasibility and score in linear time (what the chain re-checks);
-//! 4. [`heuristic`]: the first incumbent;
+//! 4. [`heuristic`]: the first incumbent, and [`restarts`]: fillings from nothing where a
+//!    market is still short of energy;
 //! 5. [`flow`] and [`lagrangian`]: the upper bound;
 //! 6. [`knapsack`] and [`knapsack_bound`]: the stronger bound, one knapsack per agent;
 //! 7. [`search`]: branch-and-bound, variable fixing and the budget;
@@ -36,6 +37,7 @@ pub mod lagrangian;
 pub mod objective;
 pub mod orlib;
 pub mod problem;
+pub mod restarts;
 pub mod search;
 mod subset_sum;
 

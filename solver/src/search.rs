@@ -4,7 +4,8 @@
 //!    ([`crate::heuristic`]); during the subgradient optimisation of the root bound the
 //!    Lagrangian heuristic repairs every tenth relaxed solution (and fills agents to the Wh on
 //!    a market short of capacity), and once more at the best prices; then filling, forced
-//!    insertions, the full local search and same-load exchanges polish the best.
+//!    insertions, restarted fillings from nothing ([`crate::restarts`]) while a market is still
+//!    short of its energy bound, the full local search and same-load exchanges polish the best.
 //! 2. **Root bound.** `L(λ)` at the best prices found ([`crate::lagrangian`]; for a market, from
 //!    the energy prices of a minimum cut, [`crate::flow`]).
 //! 3. **Variable fixing.** Forcing item `i` onto agent `j` lowers the root bound by exactly
@@ -56,6 +57,7 @@ use crate::{
 	},
 	lagrangian::{self, best_reduced, capacity_value, reduced, step, Guide, SCALE},
 	problem::{Assignment, Pair, Problem},
+	restarts,
 	subset_sum::fullest_sum,
 };
 use alloc::{vec, vec::Vec};
@@ -185,6 +187,15 @@ pub fn solve(
 	}
 	if guide.short_of_energy(best.profit) {
 		heuristic::fill_forcing(problem, &mut best, key);
+	}
+	if guide.short_of_energy(best.profit) {
+		let enough = |profit: u128| !guide.short_of_energy(profit);
+		if let Some(mut filled) = restarts::fullest_filling(problem, enough) {
+			heuristic::repack(problem, &mut filled, key);
+			if filled.profit > best.profit {
+				best = filled;
+			}
+		}
 	}
 	heuristic::improve(problem, &mut best);
 	if matches!(guide, Guide::Market { .. }) {

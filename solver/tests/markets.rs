@@ -59,10 +59,15 @@ fn large_loose_markets_are_solved_to_proven_optimality() {
 	}
 }
 
+/// The tight benchmark markets (capacity 70 % of demand), 50x5 and 200x20: the root fills
+/// every provider to the Wh. On the 50x5 ones that takes the restarted fillings (before them,
+/// 1 to 15 Wh were missing even after 2 s of search).
 #[test]
 fn tight_markets_serve_the_maximum_flow_at_the_root() {
-	for seed in 200_090..200_095 {
-		let model = Model::market(&generate::market(seed, 200, 20, 70, 60)).unwrap();
+	let small = (50_075..50_080).map(|seed| (seed, 50, 5));
+	let large = (200_090..200_095).map(|seed| (seed, 200, 20));
+	for (seed, n, m) in small.chain(large) {
+		let model = Model::market(&generate::market(seed, n, m, 70, 60)).unwrap();
 		let most = energy_bound(&model.problem).energy;
 		let solution = solve(&model, 1);
 		let Value::Market { energy, .. } = solution.value else { unreachable!() };
