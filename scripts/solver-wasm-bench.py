@@ -17,9 +17,11 @@ TARGET = os.environ["CARGO_TARGET_DIR"]
 WASM = f"{TARGET}/wasm32v1-none/release/gridshard_solver_wasm_bench.wasm"
 NATIVE = f"{TARGET}/release/gridshard-solve"
 BUDGET = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
-# (requests, providers, tightness %, density %, seed): the benchmark's first instances, and
-# markets with capacity equal to demand, where the knapsack bound runs at most search nodes.
+# (requests, providers, tightness %, density %, seed): the benchmark's first instances, its one
+# market short of energy (where the restarted fillings run all their restarts), and markets with
+# capacity equal to demand, where the knapsack bound runs at most search nodes.
 MARKETS = [
+    (50, 5, 130, 60, 50_135),
     (200, 20, 70, 60, 200_090),
     (200, 20, 130, 60, 200_150),
     (200, 20, 100, 60, 1),
