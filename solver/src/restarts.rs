@@ -35,35 +35,25 @@ pub const RESTART_WORK: u64 = 1 << 28;
 /// The seed of the orders.
 const SEED: u64 = 0x6772_6964_7368_6172;
 
-/// The fullest of at most [`RESTARTS`] fillings from nothing (by profit: on a market, energy
-/// first), stopping at the first for which `enough` holds (given its profit), or after
-/// [`PATIENCE`] in a row that are no fuller than the best. In each, the
-/// agents in a random order take, each in turn, the fullest subset (by load) of at most
-/// [`FILL_CANDIDATES`] free items that fit it, those fewest later agents can take first and at
-/// random among equals. `None` if no
-/// agent's table fits [`FILL_WORDS`] or no restart fits [`RESTART_WORK`].
+/// The fullest of at most [`restart_budget`] fillings from nothing (by profit: on a market,
+/// energy first), stopping at the first for which `enough` holds (given its profit), or after
+/// [`PATIENCE`] in a row that are no fuller than the best. In each, the agents in a random order
+/// take, each in turn, the fullest subset (by load) of at most [`FILL_CANDIDATES`] free items
+/// that fit it, those fewest later agents can take first and at random among equals (an agent
+/// whose table would exceed [`FILL_WORDS`] takes nothing). `None` if the budget is nil.
 ///
 /// For a market the load is the energy, so this maximises energy; the weight is left to the
 /// local search and exchanges that follow.
 pub fn fullest_filling(problem: &Problem, enough: impl Fn(u128) -> bool) -> Option<Solution> {
-	let n = problem.items();
 	let mut by_agent: Vec<Vec<(usize, Pair)>> = (0..problem.agents()).map(|_| Vec::new()).collect();
-	for item in 0..n {
+	for item in 0..problem.items() {
 		for pair in problem.pairs_of(item) {
 			if pair.load <= problem.capacities()[pair.agent as usize] {
 				by_agent[pair.agent as usize].push((item, *pair));
 			}
 		}
 	}
-	let work_per_restart: u64 = by_agent
-		.iter()
-		.zip(problem.capacities())
-		.map(|(pairs, capacity)| {
-			let layers = pairs.len().min(FILL_CANDIDATES) as u64 + 1;
-			layers.saturating_mul(capacity / 64 + 1)
-		})
-		.sum();
-	let restarts = RESTARTS.min((RESTART_WORK / work_per_restart.max(1)) as usize);
+	let restarts = restart_budget(problem);
 
 	let mut rng = SplitMix(SEED);
 	let mut agents: Vec<usize> = (0..problem.agents()).collect();
@@ -122,6 +112,29 @@ pub fn fullest_filling(problem: &Problem, enough: impl Fn(u128) -> bool) -> Opti
 	best
 }
 
+/// How many fillings [`fullest_filling`] tries at most: [`RESTARTS`], or fewer where their
+/// subset-sum tables would exceed [`RESTART_WORK`] words (each agent's: one layer per candidate
+/// and one more, each a bit per unit of capacity).
+pub fn restart_budget(problem: &Problem) -> usize {
+	let mut candidates = vec![0u64; problem.agents()];
+	for item in 0..problem.items() {
+		for pair in problem.pairs_of(item) {
+			if pair.load <= problem.capacities()[pair.agent as usize] {
+				candidates[pair.agent as usize] += 1;
+			}
+		}
+	}
+	let per_restart: u64 = candidates
+		.iter()
+		.zip(problem.capacities())
+		.map(|(count, capacity)| {
+			let layers = (*count).min(FILL_CANDIDATES as u64) + 1;
+			layers.saturating_mul(capacity / 64 + 1)
+		})
+		.fold(0, u64::saturating_add);
+	RESTARTS.min((RESTART_WORK / per_restart.max(1)) as usize)
+}
+
 /// Fisher-Yates with `rng`.
 fn shuffle<T>(items: &mut [T], rng: &mut SplitMix) {
 	for k in (1..items.len()).rev() {
@@ -155,6 +168,16 @@ mod tests {
 		let again = fullest_filling(problem, |_| false).expect("the tables fit");
 		assert_eq!(first, again);
 		assert_eq!(check::score(problem, &first.assignment), Ok(first.profit));
+	}
+
+	#[test]
+	fn larger_markets_get_fewer_restarts_within_the_same_work() {
+		let small = short_market();
+		let large = Model::market(&generate::market(1_000_120, 1000, 50, 70, 60)).unwrap();
+		// Counted outside the solver (Python, from the generator): the 50x5 market's tables
+		// take 277 536 words a restart, the 1000x50 one's 7 815 080.
+		assert_eq!(restart_budget(&small.problem), 967);
+		assert_eq!(restart_budget(&large.problem), 34);
 	}
 
 	#[test]
