@@ -18,7 +18,8 @@
 //!    market is still short of energy;
 //! 5. [`flow`] and [`lagrangian`]: the upper bound;
 //! 6. [`knapsack`] and [`knapsack_bound`]: the stronger bound, one knapsack per agent;
-//! 7. [`search`]: branch-and-bound, variable fixing and the budget;
+//! 7. [`search`]: branch-and-bound, variable fixing and the budget, and [`exact_fill`]: the
+//!    search over exact fillings for a market whose providers can all be filled;
 //! 8. [`orlib`]: the OR-Library file format;
 //! 9. [`generate`]: generated market instances for benchmarks and tests.
 
@@ -28,6 +29,7 @@
 extern crate alloc;
 
 pub mod check;
+pub mod exact_fill;
 pub mod flow;
 pub mod generate;
 pub mod heuristic;

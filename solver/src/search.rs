@@ -25,7 +25,12 @@
 //!    out; there the root instead packs the agents one by one, each optimally by dynamic
 //!    programming at the root's prices ([`heuristic::sequential_knapsacks`]), which chooses
 //!    among the exact fillings by weight.
-//! 5. **Bounding at a node.** Prices adapt to the node: [`NODE_ITERATIONS`] half Polyak steps
+//! 5. **Exact fillings.** Where the incumbent of a market fills every provider to the Wh, every
+//!    optimum does too, and only the weight is left: each provider takes one of its exact
+//!    fillings. Where they are few enough to list ([`crate::exact_fill`]; on small markets),
+//!    choosing one per provider, no request twice, is searched instead of the steps below, and
+//!    proves the optimum where the linear and knapsack bounds leave a third of the weight open.
+//! 6. **Bounding at a node.** Prices adapt to the node: [`NODE_ITERATIONS`] half Polyak steps
 //!    from the parent's prices, aimed at the value the node must reach, and the lowest bound
 //!    seen is the node's (every price vector gives a valid bound). Two penalties sharpen it,
 //!    each bounding a different part of the relaxation: the *crowding* penalty (the items whose
@@ -34,12 +39,12 @@
 //!    to the fullest subset sum of what may still go to it; the rest of its capacity is worth
 //!    nothing). When the relaxed solution happens to fit, it is a new incumbent. A node these
 //!    do not prune gets the knapsack bound, a few steps from the root's prices.
-//! 6. **Branching.** Depth first, on the undecided item with the largest regret at the node's
+//! 7. **Branching.** Depth first, on the undecided item with the largest regret at the node's
 //!    prices (best minus second-best fitting option: the decision that costs most if wrong),
 //!    best option first; while a market's energy can still grow (the incumbent serves less
 //!    than the maximum flow), on the largest item instead: that is a packing problem, and big
 //!    items first is how packing is searched. Every node's partial assignment is feasible.
-//! 7. **Budget.** The search stops after `max_nodes` nodes (deterministic: every node computes
+//! 8. **Budget.** The search stops after `max_nodes` nodes (deterministic: every node computes
 //!    the same answer), or when `should_stop` says so (a time limit or a target, for tools). It
 //!    then returns the incumbent and the largest bound among the open nodes, so the gap is
 //!    proven.
@@ -49,6 +54,7 @@
 //! `m` agents, besides the problem itself and scratch space of the same order.
 
 use crate::{
+	exact_fill,
 	heuristic::{self, Solution},
 	knapsack::wide_mul,
 	knapsack_bound::{
@@ -251,9 +257,10 @@ pub fn solve(
 		knapsack.fix(&mut options, threshold(best.profit));
 	}
 
-	// 5. Where the knapsacks were too hard for that bound (a market short of capacity), the
-	// sequential knapsacks at the root's prices: an option is valued at its profit less part of
-	// the item's best reduced profit, and each agent's candidates are ranked by their reduced cost.
+	// 4, continued. Where the knapsacks were too hard for that bound (a market short of
+	// capacity), the sequential knapsacks at the root's prices: an option is valued at its profit
+	// less part of the item's best reduced profit, and each agent's candidates are ranked by
+	// their reduced cost.
 	if knapsack.is_none() {
 		// The packing takes several times the rest of the root: a tool may stop before it.
 		if should_stop(best.profit) {
@@ -280,7 +287,31 @@ pub fn solve(
 		}
 	}
 
-	// 6. and 7. Depth-first search, choosing the item to branch on and its prices at each node.
+	// 5. A market whose incumbent fills every provider to the Wh: so does every optimum. Where
+	// the providers' exact fillings are few enough to list, choosing one per provider replaces
+	// the depth-first search.
+	if matches!(guide, Guide::Market { .. }) && best.residual.iter().all(|r| *r == 0) {
+		if let Some(fillings) = exact_fill::Fillings::list(problem) {
+			let found = fillings.search(problem, &best, max_nodes, should_stop);
+			if let Some(better) = found.better {
+				best = better;
+			}
+			if found.proven {
+				return finished(best, found.nodes);
+			}
+			// Both bounds hold; the root's is usually far weaker.
+			let bound = found.bound.min((root_bound.max(0) / SCALE) as u128).max(best.profit);
+			return Outcome {
+				profit: best.profit,
+				bound,
+				assignment: best.assignment,
+				optimal: false,
+				nodes: found.nodes,
+			};
+		}
+	}
+
+	// 6. to 8. Depth-first search, choosing the item to branch on and its prices at each node.
 	let mut current = Solution::empty(problem);
 	let mut decided = vec![false; n];
 	let mut stack: Vec<Frame> = Vec::with_capacity(n + 1);

@@ -85,7 +85,8 @@ impl SubsetSums {
 		Some(Self { table, words, loads: loads.to_vec() })
 	}
 
-	fn reached(&self, layer: usize, sum: u64) -> bool {
+	/// Whether the first `layer` loads reach `sum` (at most the limit).
+	pub(crate) fn reached(&self, layer: usize, sum: u64) -> bool {
 		self.table[layer * self.words + (sum / 64) as usize] >> (sum % 64) & 1 == 1
 	}
 

@@ -4,8 +4,10 @@
 
 mod common;
 
-use common::{all_assignments, random_market, random_problem, random_sized_market, Rng};
-use gridshard_solver::{check, heuristic, lagrangian::Guide, solve, Model, Value};
+use common::{
+	all_assignments, fillable_market, random_market, random_problem, random_sized_market, Rng,
+};
+use gridshard_solver::{check, heuristic, lagrangian::Guide, solve, Market, Model, Value};
 
 const INSTANCES: u64 = 3_000;
 
@@ -33,41 +35,70 @@ fn internal_optimum_equals_brute_force() {
 	}
 }
 
+/// The best (energy, weight) of all assignments of `market`: most energy, then most weight.
+fn brute_force_market(market: &Market, model: &Model) -> (u128, u128) {
+	let (n, m) = (market.requests.len(), market.capacities.len());
+	all_assignments(n, m)
+		.filter(|a| check::score(&model.problem, a).is_ok())
+		.map(|a| {
+			let mut energy = 0u128;
+			let mut weight = 0u128;
+			for (i, agent) in a.iter().enumerate() {
+				if let Some(j) = agent {
+					energy += market.requests[i] as u128;
+					weight += market
+						.pairs
+						.iter()
+						.find(|(r, p, _)| *r as usize == i && p == j)
+						.map(|(_, _, w)| *w as u128)
+						.unwrap();
+				}
+			}
+			(energy, weight)
+		})
+		.max()
+		.unwrap()
+}
+
 #[test]
 fn market_optimum_is_lexicographic_energy_then_weight() {
 	let mut rng = Rng(2);
 	for instance in 0..INSTANCES {
 		let market = random_sized_market(&mut rng, 6, 3);
-		let (n, m) = (market.requests.len(), market.capacities.len());
 		let model = Model::market(&market).unwrap();
 		let solution = solve(&model, u64::MAX);
-		// Brute force over the original objective: most energy, then most weight.
-		let best = all_assignments(n, m)
-			.filter(|a| check::score(&model.problem, a).is_ok())
-			.map(|a| {
-				let mut energy = 0u128;
-				let mut weight = 0u128;
-				for (i, agent) in a.iter().enumerate() {
-					if let Some(j) = agent {
-						energy += market.requests[i] as u128;
-						weight += market
-							.pairs
-							.iter()
-							.find(|(r, p, _)| *r as usize == i && p == j)
-							.map(|(_, _, w)| *w as u128)
-							.unwrap();
-					}
-				}
-				(energy, weight)
-			})
-			.max()
-			.unwrap();
+		let (energy, weight) = brute_force_market(&market, &model);
 		assert_eq!(
 			solution.value,
-			Value::Market { energy: best.0, weight: best.1 },
+			Value::Market { energy, weight },
 			"instance {instance}: {market:?}"
 		);
 	}
+}
+
+/// Markets whose providers can all be filled to the Wh, with small energies (many fillings, many
+/// ties): the optimum fills them all, and the search over exact fillings proves it.
+#[test]
+fn markets_that_fill_every_provider_match_brute_force() {
+	let mut rng = Rng(7);
+	let mut listed = 0;
+	for instance in 0..INSTANCES {
+		let market = fillable_market(&mut rng, 7, 3);
+		let model = Model::market(&market).unwrap();
+		let solution = solve(&model, u64::MAX);
+		let (energy, weight) = brute_force_market(&market, &model);
+		assert_eq!(energy, market.capacities.iter().sum::<u64>() as u128);
+		assert_eq!(
+			solution.value,
+			Value::Market { energy, weight },
+			"instance {instance}: {market:?}"
+		);
+		assert!(solution.outcome.optimal);
+		listed +=
+			usize::from(gridshard_solver::exact_fill::Fillings::list(&model.problem).is_some());
+	}
+	// The listing ran on (nearly) every instance, so the search over exact fillings was tested.
+	assert!(listed as u64 > INSTANCES * 9 / 10, "{listed} of {INSTANCES}");
 }
 
 #[test]
