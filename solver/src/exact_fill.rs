@@ -4,15 +4,16 @@
 //! is, so every optimal assignment fills every provider exactly too and only the weight is left
 //! to choose: each provider takes one of its *exact fillings* (a subset of the requests it may
 //! serve whose energies sum to its capacity), no request twice. The linear and knapsack bounds
-//! know little of that (on the 50x5 tight benchmark markets they leave 30-45 % of the weight
-//! unproven, and CBC, HiGHS and CP-SAT find no better assignment in minutes), but with energies
-//! in Wh spread over a wide range a provider that may serve a few dozen requests has few exact
-//! fillings: 3 to 16 726 each on those markets. Then they can all be listed ([`Fillings::list`],
-//! depth first over the requests, largest first, pruned by a table of the sums the remaining
-//! requests reach), and the choice is a small set-packing problem ([`Fillings::search`]):
-//! providers with the fewest fillings first, each provider's fillings by decreasing profit, a
-//! node bounded by its profit plus, for every provider still to choose, its best filling
-//! disjoint from the requests already taken.
+//! know little of that: on the 50x5 tight benchmark markets they are 22-35 % above the optimal
+//! weight, and on the first of them neither CP-SAT (120 s, given the root's assignment as a
+//! hint) nor HiGHS (120 s, the fills written as equalities) finds a better assignment. But with
+//! energies in Wh spread over a wide range, a provider that may serve a few dozen requests has
+//! few exact fillings: 3 to 16 726 each on those markets. Then they can all be listed
+//! ([`Fillings::list`], depth first over the requests, largest first, pruned by a table of the
+//! sums the remaining requests reach), and the choice is a small set-packing problem
+//! ([`Fillings::search`]): providers with the fewest fillings first, each provider's fillings by
+//! decreasing profit, a node bounded by its profit plus, for every provider still to choose, its
+//! best filling disjoint from the requests already taken.
 //!
 //! Where providers may serve a hundred requests or more, their exact fillings run to millions or
 //! billions (200x20 tight: 3e7 to 4e11 each): listing stops at [`MAX_FILLINGS`] and the general
