@@ -99,9 +99,10 @@ impl Fillings {
 	}
 
 	/// Searches for the most profitable choice of one filling per provider, no item twice,
-	/// better than `incumbent`, within `max_nodes` nodes, asking `should_stop` (with the best
-	/// profit so far) every few hundred. `incumbent` must fill every provider to the Wh (then it
-	/// is itself such a choice, and the answer's bound holds for every assignment).
+	/// better than `incumbent`, visiting at most `max_nodes` nodes (the last one left open, as
+	/// in [`crate::search::solve`]), asking `should_stop` (with the best profit so far) every few
+	/// hundred. `incumbent` must fill every provider to the Wh (then it is itself such a choice,
+	/// and the answer's bound holds for every assignment).
 	pub fn search(
 		&self,
 		problem: &Problem,
@@ -134,7 +135,7 @@ impl Fillings {
 		loop {
 			if core::mem::take(&mut entering) {
 				nodes += 1;
-				let stop = nodes > max_nodes
+				let stop = nodes >= max_nodes
 					|| (nodes.is_multiple_of(STOP_CHECK_INTERVAL) && should_stop(best));
 				if stop {
 					let open = self.open_bound(&next, &value, d, &best_after);
@@ -306,15 +307,15 @@ impl Listing<'_> {
 			if self.profits.len() == self.limit {
 				return Err(TooMany);
 			}
-			let mut members = vec![0u64; self.words];
+			let start = self.members.len();
+			self.members.resize(start + self.words, 0);
 			let mut profit = 0;
 			for c in &self.chosen {
 				let (item, pair) = self.items[*c];
-				members[item / 64] |= 1 << (item % 64);
+				self.members[start + item / 64] |= 1 << (item % 64);
 				profit += pair.profit;
 			}
 			self.profits.push(profit);
-			self.members.extend(members);
 			return Ok(());
 		}
 		let after = self.items.len() - k - 1;
@@ -414,6 +415,7 @@ mod tests {
 		for budget in [1, 10, 100, 1_000, 10_000] {
 			let stopped = fillings.search(problem, &start, budget, &mut |_| false);
 			assert!(!stopped.proven);
+			assert_eq!(stopped.nodes, budget);
 			assert!(stopped.bound >= full.bound, "budget {budget}");
 			let profit = stopped.better.as_ref().map_or(start.profit, |s| s.profit);
 			assert!(profit <= full.bound);
