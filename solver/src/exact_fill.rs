@@ -88,16 +88,6 @@ impl Fillings {
 		Some(Self { levels, words })
 	}
 
-	/// How many exact fillings were listed, over all providers.
-	pub fn len(&self) -> usize {
-		self.levels.iter().map(|l| l.profits.len()).sum()
-	}
-
-	/// Whether no filling was listed (there are no providers).
-	pub fn is_empty(&self) -> bool {
-		self.len() == 0
-	}
-
 	/// Searches for the most profitable choice of one filling per provider, no item twice,
 	/// better than `incumbent`, visiting at most `max_nodes` nodes (the last one left open, as
 	/// in [`crate::search::solve`]), asking `should_stop` (with the best profit so far) every few
