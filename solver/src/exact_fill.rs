@@ -258,7 +258,7 @@ fn list_agent(problem: &Problem, agent: usize, words: usize, limit: usize) -> Op
 		members: Vec::new(),
 	};
 	if sums.reached(items.len(), capacity) {
-		listing.from(0, capacity).ok()?;
+		listing.all(capacity).ok()?;
 	}
 	let Listing { profits, members, .. } = listing;
 	// By decreasing profit, ties in the order listed.
@@ -289,35 +289,70 @@ struct Listing<'a> {
 /// More fillings than the limit.
 struct TooMany;
 
+/// Where a frame of the listing stands: its item is still to be taken, or left out, or both
+/// branches are done.
+enum Branch {
+	Take,
+	Leave,
+	Done,
+}
+
 impl Listing<'_> {
-	/// Lists the fillings that take `rest` more from `items[k..]` besides `chosen` (which the
-	/// caller has checked the table reaches).
-	fn from(&mut self, k: usize, rest: u64) -> Result<(), TooMany> {
-		if rest == 0 {
-			if self.profits.len() == self.limit {
-				return Err(TooMany);
+	/// Lists the fillings of `capacity` (which the caller has checked the table reaches), depth
+	/// first with a stack of its own (one frame per item at most, on the heap: a provider may
+	/// have thousands of candidates): each frame `(k, rest, branch)` lists the fillings that take
+	/// `rest` more from `items[k..]` besides `chosen`, first with item `k`, then without.
+	fn all(&mut self, capacity: u64) -> Result<(), TooMany> {
+		let mut stack = vec![(0usize, capacity, Branch::Take)];
+		while let Some(frame) = stack.last_mut() {
+			let (k, rest) = (frame.0, frame.1);
+			if rest == 0 {
+				self.record()?;
+				stack.pop();
+				continue;
 			}
-			let start = self.members.len();
-			self.members.resize(start + self.words, 0);
-			let mut profit = 0;
-			for c in &self.chosen {
-				let (item, pair) = self.items[*c];
-				self.members[start + item / 64] |= 1 << (item % 64);
-				profit += pair.profit;
+			// `rest > 0` is reached from `items[k..]`, so `k` is an item.
+			let after = self.items.len() - k - 1;
+			match frame.2 {
+				Branch::Take => {
+					frame.2 = Branch::Leave;
+					let load = self.items[k].1.load;
+					if load <= rest && self.sums.reached(after, rest - load) {
+						self.chosen.push(k);
+						stack.push((k + 1, rest - load, Branch::Take));
+					}
+				}
+				Branch::Leave => {
+					frame.2 = Branch::Done;
+					if self.chosen.last() == Some(&k) {
+						self.chosen.pop();
+					}
+					if self.sums.reached(after, rest) {
+						stack.push((k + 1, rest, Branch::Take));
+					}
+				}
+				Branch::Done => {
+					stack.pop();
+				}
 			}
-			self.profits.push(profit);
-			return Ok(());
 		}
-		let after = self.items.len() - k - 1;
-		let load = self.items[k].1.load;
-		if load <= rest && self.sums.reached(after, rest - load) {
-			self.chosen.push(k);
-			self.from(k + 1, rest - load)?;
-			self.chosen.pop();
+		Ok(())
+	}
+
+	/// Records `chosen` as a filling.
+	fn record(&mut self) -> Result<(), TooMany> {
+		if self.profits.len() == self.limit {
+			return Err(TooMany);
 		}
-		if self.sums.reached(after, rest) {
-			self.from(k + 1, rest)?;
+		let start = self.members.len();
+		self.members.resize(start + self.words, 0);
+		let mut profit = 0;
+		for c in &self.chosen {
+			let (item, pair) = self.items[*c];
+			self.members[start + item / 64] |= 1 << (item % 64);
+			profit += pair.profit;
 		}
+		self.profits.push(profit);
 		Ok(())
 	}
 }
