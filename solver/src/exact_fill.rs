@@ -11,9 +11,9 @@
 //! few exact fillings: 3 to 16 726 each on those markets. Then they can all be listed
 //! ([`Fillings::list`], depth first over the requests, largest first, pruned by a table of the
 //! sums the remaining requests reach), and the choice is a small set-packing problem
-//! ([`Fillings::search`]): providers with the fewest fillings first, each provider's fillings by
-//! decreasing profit, a node bounded by its profit plus, for every provider still to choose, its
-//! best filling disjoint from the requests already taken.
+//! ([`Fillings::search`]): at each node the provider with the fewest fillings disjoint from the
+//! requests already taken is branched on, its fillings by decreasing profit, and the node is
+//! bounded by its profit plus, for every provider still to choose, its best such filling.
 //!
 //! Where providers may serve a hundred requests or more, their exact fillings run to millions or
 //! billions (200x20 tight: 3e7 to 4e11 each): listing stops at [`MAX_FILLINGS`] and the general
@@ -35,6 +35,14 @@ pub const FILLING_WORDS: usize = 1 << 19;
 
 /// How often (in nodes) the search asks `should_stop`.
 const STOP_CHECK_INTERVAL: u64 = 256;
+
+/// No provider: a node pruned before branching.
+const NONE: usize = usize::MAX;
+
+/// Whether two sets of requests (as bits) share none.
+fn disjoint(a: &[u64], b: &[u64]) -> bool {
+	a.iter().zip(b).all(|(a, b)| a & b == 0)
+}
 
 /// One provider's exact fillings, by decreasing profit (ties in the order listed).
 struct Level {
@@ -93,6 +101,11 @@ impl Fillings {
 	/// in [`crate::search::solve`]), asking `should_stop` (with the best profit so far) every few
 	/// hundred. `incumbent` must fill every provider to the Wh (then it is itself such a choice,
 	/// and the answer's bound holds for every assignment).
+	///
+	/// At each node every provider still to choose is scanned for its fillings disjoint from the
+	/// requests taken: the node's bound is its value plus each one's best, and the search
+	/// branches on the provider with the fewest (ties by index), its fillings by decreasing
+	/// profit: the most constrained choice first, as in exact-cover search.
 	pub fn search(
 		&self,
 		problem: &Problem,
@@ -102,23 +115,22 @@ impl Fillings {
 	) -> FillingSearch {
 		let depth = self.levels.len();
 		let words = self.words;
-		// best_after[d]: the most the levels from `d` on can add, each its best filling.
-		let mut best_after = vec![0u128; depth + 1];
-		for d in (0..depth).rev() {
-			best_after[d] =
-				best_after[d + 1] + self.levels[d].profits.first().copied().unwrap_or(0);
-		}
 		let mut best = incumbent.profit;
-		let mut best_choice: Option<Vec<usize>> = None;
+		let mut best_choice: Option<Vec<(usize, usize)>> = None;
 		if depth == 0 {
 			return self.found(problem, best_choice, best, true, 0);
 		}
-		// At depth `d`: the filling chosen at each level above, the next one to try at each
-		// level, the value so far and the items taken so far (`words` words per depth).
+		// At depth `d`: the provider branched on (`NONE` where the node was pruned) and the
+		// filling chosen for it, the next filling to try, the bound of the providers not yet
+		// chosen besides it, the value so far and the requests taken so far (`words` words per
+		// depth); and which providers the path has chosen.
+		let mut level_at = vec![NONE; depth];
 		let mut choice = vec![0usize; depth];
-		let mut next = vec![0usize; depth + 1];
+		let mut next = vec![0usize; depth];
+		let mut others = vec![0u128; depth];
 		let mut value = vec![0u128; depth + 1];
 		let mut taken = vec![0u64; (depth + 1) * words];
+		let mut placed = vec![false; depth];
 		let mut d = 0;
 		let mut nodes = 0u64;
 		let mut entering = true;
@@ -128,82 +140,138 @@ impl Fillings {
 				let stop = nodes >= max_nodes
 					|| (nodes.is_multiple_of(STOP_CHECK_INTERVAL) && should_stop(best));
 				if stop {
-					let open = self.open_bound(&next, &value, d, &best_after);
+					let open = self.open_bound(&level_at[..d], &next, &others, &value, &placed, d);
 					return self.found(problem, best_choice, open.max(best), false, nodes);
 				}
 				if d == depth {
-					// A choice for every level: a complete assignment.
+					// A filling for every provider: a complete assignment.
 					if value[d] > best {
 						best = value[d];
-						best_choice = Some(choice.clone());
+						best_choice =
+							Some(level_at.iter().copied().zip(choice.iter().copied()).collect());
 					}
 					d -= 1;
 				} else {
-					let bound = self.node_bound(d, value[d], &taken[d * words..(d + 1) * words]);
-					next[d] = if bound > best { 0 } else { usize::MAX };
+					let here = &taken[d * words..(d + 1) * words];
+					level_at[d] = NONE;
+					next[d] = usize::MAX;
+					if let Some((level, rest)) = self.branch(&placed, here, value[d], best) {
+						level_at[d] = level;
+						placed[level] = true;
+						others[d] = rest;
+						next[d] = 0;
+					}
 				}
 			}
-			// The next filling of level `d` that is disjoint from what is taken and may still
-			// beat `best`.
-			let level = &self.levels[d];
-			let (above, below) = taken.split_at_mut((d + 1) * words);
-			let here = &above[d * words..];
+			// The next filling of the provider at depth `d` that is disjoint from what is taken
+			// and may still beat `best`.
 			let mut chosen = None;
-			while next[d] < level.profits.len() {
-				let filling = next[d];
-				let profit = level.profits[filling];
-				if value[d] + profit + best_after[d + 1] <= best {
-					next[d] = usize::MAX;
-					break;
-				}
-				next[d] += 1;
-				let members = level.members(filling, words);
-				if members.iter().zip(here).all(|(a, b)| a & b == 0) {
-					chosen = Some((filling, profit, members));
-					break;
+			if let Some(level) = self.levels.get(level_at[d]) {
+				let (above, below) = taken.split_at_mut((d + 1) * words);
+				let here = &above[d * words..];
+				while next[d] < level.profits.len() {
+					let filling = next[d];
+					let profit = level.profits[filling];
+					if value[d] + profit + others[d] <= best {
+						next[d] = usize::MAX;
+						break;
+					}
+					next[d] += 1;
+					let members = level.members(filling, words);
+					if disjoint(members, here) {
+						for ((slot, a), b) in below[..words].iter_mut().zip(members).zip(here) {
+							*slot = a | b;
+						}
+						chosen = Some((filling, profit));
+						break;
+					}
 				}
 			}
 			match chosen {
-				Some((filling, profit, members)) => {
+				Some((filling, profit)) => {
 					choice[d] = filling;
-					for ((slot, a), b) in below[..words].iter_mut().zip(members).zip(here) {
-						*slot = a | b;
-					}
 					value[d + 1] = value[d] + profit;
 					d += 1;
 					entering = true;
 				}
-				None if d == 0 => return self.found(problem, best_choice, best, true, nodes),
-				None => d -= 1,
+				None => {
+					if let Some(flag) = placed.get_mut(level_at[d]) {
+						*flag = false;
+					}
+					if d == 0 {
+						return self.found(problem, best_choice, best, true, nodes);
+					}
+					d -= 1;
+				}
 			}
 		}
 	}
 
-	/// The node's bound: `value` plus, for each level from `d` on, its best filling disjoint
-	/// from `taken` (nothing if a level has none left: then no completion exists, and the bound
-	/// is 0).
-	fn node_bound(&self, d: usize, value: u128, taken: &[u64]) -> u128 {
-		let mut bound = value;
-		for level in &self.levels[d..] {
-			let disjoint = (0..level.profits.len())
-				.find(|f| level.members(*f, self.words).iter().zip(taken).all(|(a, b)| a & b == 0));
-			match disjoint {
-				Some(f) => bound += level.profits[f],
-				None => return 0,
+	/// Examines a node whose path has chosen the providers `placed`, taking the requests
+	/// `taken`, worth `value`: for each other provider, its fillings disjoint from `taken`. `None`
+	/// if some provider has none or the node cannot beat `best` (its bound: `value` plus each
+	/// such provider's best); otherwise the provider with the fewest (ties by index), and the
+	/// sum of the others' best.
+	fn branch(
+		&self,
+		placed: &[bool],
+		taken: &[u64],
+		value: u128,
+		best: u128,
+	) -> Option<(usize, u128)> {
+		let mut total = 0u128;
+		let mut fewest: Option<(usize, usize, u128)> = None;
+		for (index, level) in self.levels.iter().enumerate() {
+			if placed[index] {
+				continue;
+			}
+			let mut count = 0;
+			let mut top = None;
+			for filling in 0..level.profits.len() {
+				if disjoint(level.members(filling, self.words), taken) {
+					count += 1;
+					top = top.or(Some(level.profits[filling]));
+					// Past the fewest so far this level is not branched on: its best is known.
+					if fewest.is_some_and(|(c, _, _)| count >= c) {
+						break;
+					}
+				}
+			}
+			let top = top?;
+			total += top;
+			if fewest.is_none_or(|(c, _, _)| count < c) {
+				fewest = Some((count, index, top));
 			}
 		}
-		bound
+		let (_, index, top) = fewest?;
+		(value + total > best).then_some((index, total - top))
 	}
 
-	/// The most any choice not yet explored can be worth when the search stops at depth `d`:
-	/// the node being entered (its value and every later level's best), and at each level above
-	/// it the next filling not yet tried (the best left there, fillings being by decreasing
-	/// profit) with every later level's best.
-	fn open_bound(&self, next: &[usize], value: &[u128], d: usize, best_after: &[u128]) -> u128 {
-		let mut open = value[d] + best_after[d];
-		for e in 0..d.min(self.levels.len()) {
-			if let Some(profit) = self.levels[e].profits.get(next[e]) {
-				open = open.max(value[e] + profit + best_after[e + 1]);
+	/// The most any choice not yet explored can be worth when the search stops entering a node
+	/// at depth `d`: the node itself (its value and each provider not yet chosen at its best
+	/// filling), and at each depth above it the next filling not yet tried there (the best left,
+	/// fillings being by decreasing profit) with the bound of the other providers at that node.
+	fn open_bound(
+		&self,
+		level_at: &[usize],
+		next: &[usize],
+		others: &[u128],
+		value: &[u128],
+		placed: &[bool],
+		d: usize,
+	) -> u128 {
+		let unplaced: u128 = self
+			.levels
+			.iter()
+			.zip(placed)
+			.filter(|(_, placed)| !**placed)
+			.map(|(level, _)| level.profits.first().copied().unwrap_or(0))
+			.sum();
+		let mut open = value[d] + unplaced;
+		for (e, level) in level_at.iter().enumerate() {
+			let left = self.levels.get(*level).and_then(|l| l.profits.get(next[e]));
+			if let Some(profit) = left {
+				open = open.max(value[e] + profit + others[e]);
 			}
 		}
 		open
@@ -212,14 +280,15 @@ impl Fillings {
 	fn found(
 		&self,
 		problem: &Problem,
-		choice: Option<Vec<usize>>,
+		choice: Option<Vec<(usize, usize)>>,
 		bound: u128,
 		proven: bool,
 		nodes: u64,
 	) -> FillingSearch {
 		let better = choice.map(|choice| {
 			let mut solution = Solution::empty(problem);
-			for (level, filling) in self.levels.iter().zip(choice) {
+			for (level, filling) in choice {
+				let level = &self.levels[level];
 				let members = level.members(filling, self.words);
 				for item in 0..problem.items() {
 					if members[item / 64] >> (item % 64) & 1 == 1 {
@@ -415,7 +484,7 @@ mod tests {
 		let best = full.better.expect("the restarts' weight is not optimal");
 		assert_eq!(check::score(problem, &best.assignment), Ok(best.profit));
 		assert_eq!(full.bound, best.profit);
-		for budget in [1, 10, 100, 1_000, 10_000] {
+		for budget in [1, 10, 100, 1_000, 5_000] {
 			let stopped = fillings.search(problem, &start, budget, &mut |_| false);
 			assert!(!stopped.proven);
 			assert_eq!(stopped.nodes, budget);
