@@ -1,6 +1,7 @@
 //! Sums of subsets of loads, as bitsets of reachable sums (bit `s` set: some subset sums to
-//! `s`): the filling heuristic keeps one bitset per prefix of its candidates to reconstruct a
-//! subset ([`SubsetSums`]); the search's slack penalty only needs the fullest sum
+//! `s`): the filling heuristic and the restarted fillings keep one bitset per prefix of their
+//! candidates to reconstruct a subset, and the listing of exact fillings one per suffix to prune
+//! its search ([`SubsetSums`]); the search's slack penalty only needs the fullest sum
 //! ([`fullest_sum`]).
 
 use alloc::{vec, vec::Vec};
