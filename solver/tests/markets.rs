@@ -25,18 +25,25 @@ const LOOSE: [(u64, u128, u128); 8] = [
 /// pallet gives its off-chain workers.
 const NODES: u64 = 5_000;
 
+/// Solves `model` within `nodes` nodes and checks that the answer is proven optimal and
+/// feasible at the score it claims; returns its value.
+fn proven(seed: u64, model: &Model, nodes: u64) -> Value {
+	let solution = solve(model, nodes);
+	assert!(solution.outcome.optimal, "seed {seed}: not proven in {nodes} nodes");
+	assert_eq!(
+		check::score(&model.problem, &solution.outcome.assignment),
+		Ok(solution.outcome.profit),
+		"seed {seed}"
+	);
+	println!("seed {seed}: optimal in {} nodes", solution.outcome.nodes);
+	solution.value
+}
+
 #[test]
 fn loose_markets_are_solved_to_proven_optimality() {
 	for (seed, energy, weight) in LOOSE {
 		let model = Model::market(&generate::market(seed, 200, 20, 130, 60)).unwrap();
-		let solution = solve(&model, NODES);
-		assert!(solution.outcome.optimal, "seed {seed}: not proven in {NODES} nodes");
-		assert_eq!(solution.value, Value::Market { energy, weight }, "seed {seed}");
-		assert_eq!(
-			check::score(&model.problem, &solution.outcome.assignment),
-			Ok(solution.outcome.profit)
-		);
-		println!("seed {seed}: optimal in {} nodes", solution.outcome.nodes);
+		assert_eq!(proven(seed, &model, NODES), Value::Market { energy, weight }, "seed {seed}");
 	}
 }
 
@@ -44,19 +51,12 @@ fn loose_markets_are_solved_to_proven_optimality() {
 fn large_loose_markets_are_solved_to_proven_optimality() {
 	for seed in 1_000_180..1_000_185 {
 		let model = Model::market(&generate::market(seed, 1000, 50, 130, 60)).unwrap();
-		let solution = solve(&model, NODES);
-		assert!(solution.outcome.optimal, "seed {seed}: not proven in {NODES} nodes");
-		assert_eq!(
-			check::score(&model.problem, &solution.outcome.assignment),
-			Ok(solution.outcome.profit)
-		);
-		let Value::Market { energy, .. } = solution.value else { unreachable!() };
+		let Value::Market { energy, .. } = proven(seed, &model, NODES) else { unreachable!() };
 		assert_eq!(
 			energy,
 			energy_bound(&model.problem).energy,
 			"seed {seed}: the most energy served"
 		);
-		println!("seed {seed}: optimal in {} nodes", solution.outcome.nodes);
 	}
 }
 
@@ -95,13 +95,7 @@ const SMALL_TIGHT: [(u64, u128, u128); 5] = [
 fn small_tight_markets_are_solved_to_proven_optimality() {
 	for (seed, energy, weight) in SMALL_TIGHT {
 		let model = Model::market(&generate::market(seed, 50, 5, 70, 60)).unwrap();
-		let solution = solve(&model, 20_000);
-		assert!(solution.outcome.optimal, "seed {seed}: not proven in the pallet's 20 000 nodes");
-		assert_eq!(solution.value, Value::Market { energy, weight }, "seed {seed}");
-		assert_eq!(
-			check::score(&model.problem, &solution.outcome.assignment),
-			Ok(solution.outcome.profit)
-		);
-		println!("seed {seed}: optimal in {} nodes", solution.outcome.nodes);
+		// Within the 20 000 nodes the matching pallet gives its off-chain workers.
+		assert_eq!(proven(seed, &model, 20_000), Value::Market { energy, weight }, "seed {seed}");
 	}
 }
