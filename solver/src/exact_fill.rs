@@ -87,8 +87,9 @@ impl Fillings {
 		let limit = MAX_FILLINGS.min(FILLING_WORDS / words);
 		let mut levels = Vec::with_capacity(problem.agents());
 		let mut listed = 0;
-		for agent in 0..problem.agents() {
-			let level = list_agent(problem, agent, words, limit - listed)?;
+		for (agent, pairs) in problem.fitting_pairs_by_agent().into_iter().enumerate() {
+			let capacity = problem.capacities()[agent];
+			let level = list_agent(agent, capacity, pairs, words, limit - listed)?;
 			listed += level.profits.len();
 			levels.push(level);
 		}
@@ -305,14 +306,15 @@ impl Fillings {
 	}
 }
 
-/// The exact fillings of `agent`, at most `limit` of them (`None` past it, or if the table of
-/// sums would exceed [`FILL_WORDS`]).
-fn list_agent(problem: &Problem, agent: usize, words: usize, limit: usize) -> Option<Level> {
-	let capacity = problem.capacities()[agent];
-	let mut items: Vec<(usize, Pair)> = (0..problem.items())
-		.filter_map(|i| problem.pair(i, agent as u32).map(|p| (i, *p)))
-		.filter(|(_, p)| p.load <= capacity)
-		.collect();
+/// The exact fillings of `agent` (of `capacity`) from its fitting pairs `items`, at most `limit`
+/// of them (`None` past it, or if the table of sums would exceed [`FILL_WORDS`]).
+fn list_agent(
+	agent: usize,
+	capacity: u64,
+	mut items: Vec<(usize, Pair)>,
+	words: usize,
+	limit: usize,
+) -> Option<Level> {
 	items.sort_by(|(a, pa), (b, pb)| pb.load.cmp(&pa.load).then(a.cmp(b)));
 	// Layer `k` of the table over the reversed loads: the sums the last `k` items reach.
 	let reversed: Vec<u64> = items.iter().rev().map(|(_, p)| p.load).collect();

@@ -140,15 +140,9 @@ pub fn sequential_knapsacks(
 	value: impl Fn(usize, &Pair) -> i128,
 	rank: impl Fn(usize, &Pair) -> i128,
 ) -> Option<Solution> {
-	let m = problem.agents();
 	let per_agent = packing_cells_per_agent(problem)?;
-	let mut by_agent: Vec<Vec<(usize, Pair)>> = vec![Vec::new(); m];
-	for item in 0..problem.items() {
-		for pair in problem.pairs_of(item) {
-			by_agent[pair.agent as usize].push((item, *pair));
-		}
-	}
-	let mut agents: Vec<usize> = (0..m).collect();
+	let by_agent = problem.fitting_pairs_by_agent();
+	let mut agents: Vec<usize> = (0..problem.agents()).collect();
 	agents.sort_by_key(|j| (problem.capacities()[*j], *j));
 	let mut solution = Solution::empty(problem);
 	let mut best = Vec::new();
@@ -157,7 +151,7 @@ pub fn sequential_knapsacks(
 		let capacity = problem.capacities()[j];
 		let mut candidates: Vec<(usize, Pair, i128)> = by_agent[j]
 			.iter()
-			.filter(|(i, p)| solution.assignment[*i].is_none() && p.load <= capacity)
+			.filter(|(i, _)| solution.assignment[*i].is_none())
 			.map(|(i, p)| (*i, *p, value(*i, p)))
 			.filter(|(_, _, v)| *v > 0)
 			.collect();
@@ -168,12 +162,18 @@ pub fn sequential_knapsacks(
 			solution.put(item, &pair);
 		}
 	}
+	complete(problem, &mut solution);
+	Some(solution)
+}
+
+/// Completes a partial assignment: the unassigned items go greedily by profit, the most
+/// profitable first ([`sort_by_top_profit`]), then the quick local search.
+pub fn complete(problem: &Problem, solution: &mut Solution) {
 	let mut rest: Vec<usize> =
 		(0..problem.items()).filter(|i| solution.assignment[*i].is_none()).collect();
 	sort_by_top_profit(problem, &mut rest);
-	greedy_onto(problem, &mut solution, &rest, |_, p| p.profit as i128);
-	improve_quickly(problem, &mut solution);
-	Some(solution)
+	greedy_onto(problem, solution, &rest, |_, p| p.profit as i128);
+	improve_quickly(problem, solution);
 }
 
 /// Re-packs each agent in turn (by index) from its own items and the waiting ones (the highest

@@ -13,7 +13,7 @@
 //! with integer profits `q_ij > 0` and loads `a_ij >= 0`. [`Problem`] holds that form; the
 //! constructors in [`crate::objective`] build it from a market or from a plain GAP.
 
-use alloc::vec::Vec;
+use alloc::{vec, vec::Vec};
 
 /// The largest load or capacity accepted: `2^40` (a terawatt-hour in Wh). Keeps every product
 /// of the search inside `i128`.
@@ -120,5 +120,16 @@ impl Problem {
 	pub fn pair(&self, item: usize, agent: AgentIndex) -> Option<&Pair> {
 		let pairs = &self.pairs[item];
 		pairs.binary_search_by_key(&agent, |p| p.agent).ok().map(|k| &pairs[k])
+	}
+
+	/// For each agent, the allowed pairs that fit its capacity, with their items, by item.
+	pub fn fitting_pairs_by_agent(&self) -> Vec<Vec<(usize, Pair)>> {
+		let mut by_agent = vec![Vec::new(); self.agents()];
+		for (item, pairs) in self.pairs.iter().enumerate() {
+			for pair in pairs.iter().filter(|p| p.load <= self.capacities[p.agent as usize]) {
+				by_agent[pair.agent as usize].push((item, *pair));
+			}
+		}
+		by_agent
 	}
 }

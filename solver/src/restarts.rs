@@ -47,15 +47,8 @@ const SEED: u64 = 0x6772_6964_7368_6172;
 /// For a market the load is the energy, so this maximises energy; the weight is left to the
 /// local search and exchanges that follow.
 pub fn fullest_filling(problem: &Problem, enough: impl Fn(u128) -> bool) -> Option<Solution> {
-	let mut by_agent: Vec<Vec<(usize, Pair)>> = (0..problem.agents()).map(|_| Vec::new()).collect();
-	for item in 0..problem.items() {
-		for pair in problem.pairs_of(item) {
-			if pair.load <= problem.capacities()[pair.agent as usize] {
-				by_agent[pair.agent as usize].push((item, *pair));
-			}
-		}
-	}
-	let restarts = restart_budget(problem);
+	let by_agent = problem.fitting_pairs_by_agent();
+	let restarts = budget(problem, &by_agent);
 
 	let mut rng = SplitMix(SEED);
 	let mut agents: Vec<usize> = (0..problem.agents()).collect();
@@ -118,19 +111,16 @@ pub fn fullest_filling(problem: &Problem, enough: impl Fn(u128) -> bool) -> Opti
 /// subset-sum tables would exceed [`RESTART_WORK`] words (each agent's: one layer per candidate
 /// and one more, each a bit per unit of capacity).
 pub fn restart_budget(problem: &Problem) -> usize {
-	let mut candidates = vec![0u64; problem.agents()];
-	for item in 0..problem.items() {
-		for pair in problem.pairs_of(item) {
-			if pair.load <= problem.capacities()[pair.agent as usize] {
-				candidates[pair.agent as usize] += 1;
-			}
-		}
-	}
-	let per_restart: u64 = candidates
+	budget(problem, &problem.fitting_pairs_by_agent())
+}
+
+/// [`restart_budget`], given each agent's fitting pairs.
+fn budget(problem: &Problem, by_agent: &[Vec<(usize, Pair)>]) -> usize {
+	let per_restart: u64 = by_agent
 		.iter()
 		.zip(problem.capacities())
-		.map(|(count, capacity)| {
-			let layers = (*count).min(FILL_CANDIDATES as u64) + 1;
+		.map(|(pairs, capacity)| {
+			let layers = pairs.len().min(FILL_CANDIDATES) as u64 + 1;
 			layers.saturating_mul(capacity / 64 + 1)
 		})
 		.fold(0, u64::saturating_add);

@@ -973,10 +973,7 @@ fn knapsack_heuristic(problem: &Problem, packed: &[Vec<u32>]) -> Solution {
 			solution.put(item, pair);
 		}
 	}
-	let mut rest: Vec<usize> = (0..n).filter(|i| owner[*i].is_none()).collect();
-	heuristic::sort_by_top_profit(problem, &mut rest);
-	heuristic::greedy_onto(problem, &mut solution, &rest, |_, p| p.profit as i128);
-	heuristic::improve_quickly(problem, &mut solution);
+	heuristic::complete(problem, &mut solution);
 	solution
 }
 
