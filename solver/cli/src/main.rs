@@ -3,10 +3,12 @@
 //! ```text
 //! gridshard-solve --orlib FILE --instance K --sense max|min [--time-limit-ms N] [--max-nodes N]
 //! gridshard-solve --market FILE.json [--time-limit-ms N] [--max-nodes N]
-//! gridshard-solve --generate REQUESTS,PROVIDERS,TIGHTNESS%,DENSITY%,SEED [--time-limit-ms N]
+//! gridshard-solve --generate REQUESTS,PROVIDERS,TIGHTNESS%,DENSITY%,SEED [--weights uniform|degree]
+//!                 [--time-limit-ms N]
 //! ```
 //!
-//! `--generate` builds the market of `gridshard_solver::generate::market` (the benchmark's).
+//! `--generate` builds the market of `gridshard_solver::generate::market` (the benchmark's), or
+//! with `--weights degree` that of `generate::degree_market` (weighted by eq. 4, as the chain).
 //!
 //! The line is `{"objective":..,"bound":..,"optimal":..,"nodes":..,"millis":..,"assignment":[..]}`:
 //! for each job or request in input order, the 0-based agent or provider, or `null`. For a
@@ -22,7 +24,8 @@ use std::{process::ExitCode, time::Instant};
 const USAGE: &str = "usage:
   gridshard-solve --orlib FILE --instance K --sense max|min [--time-limit-ms N] [--max-nodes N]
   gridshard-solve --market FILE.json [--time-limit-ms N] [--max-nodes N]
-  gridshard-solve --generate REQUESTS,PROVIDERS,TIGHTNESS%,DENSITY%,SEED [--time-limit-ms N]
+  gridshard-solve --generate REQUESTS,PROVIDERS,TIGHTNESS%,DENSITY%,SEED [--weights uniform|degree]
+                  [--time-limit-ms N] [--max-nodes N]
 
 A market file is JSON: {\"requests\": [Wh, ...], \"capacities\": [Wh, ...],
 \"pairs\": [[request, provider, weight], ...]}";
@@ -41,6 +44,7 @@ struct Args {
 	maximise: bool,
 	market: Option<String>,
 	generate: Option<(usize, usize, u64, u64, u64)>,
+	degree_weights: bool,
 	time_limit_ms: Option<u64>,
 	max_nodes: u64,
 }
@@ -52,6 +56,7 @@ fn parse_args() -> Result<Args, String> {
 		maximise: true,
 		market: None,
 		generate: None,
+		degree_weights: false,
 		time_limit_ms: None,
 		max_nodes: u64::MAX,
 	};
@@ -82,6 +87,13 @@ fn parse_args() -> Result<Args, String> {
 				};
 				args.generate = Some((n as usize, m as usize, tightness, density, seed));
 			}
+			"--weights" => {
+				args.degree_weights = match value()?.as_str() {
+					"uniform" => false,
+					"degree" => true,
+					other => return Err(format!("--weights is uniform or degree, not {other}")),
+				}
+			}
 			"--time-limit-ms" => {
 				args.time_limit_ms = Some(value()?.parse().map_err(|_| "bad --time-limit-ms")?)
 			}
@@ -93,6 +105,9 @@ fn parse_args() -> Result<Args, String> {
 	let sources = [args.orlib.is_some(), args.market.is_some(), args.generate.is_some()];
 	if sources.iter().filter(|given| **given).count() != 1 {
 		return Err("give exactly one of --orlib, --market and --generate".into());
+	}
+	if args.degree_weights && args.generate.is_none() {
+		return Err("--weights goes with --generate".into());
 	}
 	Ok(args)
 }
@@ -109,7 +124,11 @@ fn load(args: &Args) -> Result<Model, String> {
 		return instance.model(args.maximise).map_err(|e| format!("{path}: {e:?}"));
 	}
 	if let Some((n, m, tightness, density, seed)) = args.generate {
-		let market = gridshard_solver::generate::market(seed, n, m, tightness, density);
+		let generate = match args.degree_weights {
+			false => gridshard_solver::generate::market,
+			true => gridshard_solver::generate::degree_market,
+		};
+		let market = generate(seed, n, m, tightness, density);
 		return Model::market(&market).map_err(|e| format!("generated market: {e:?}"));
 	}
 	let path = args.market.as_ref().expect("one of the three is given; qed");
