@@ -36,6 +36,7 @@ pub mod heuristic;
 pub mod knapsack;
 pub mod knapsack_bound;
 pub mod lagrangian;
+pub mod neighbourhood;
 pub mod objective;
 pub mod orlib;
 pub mod problem;

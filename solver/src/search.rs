@@ -63,6 +63,7 @@ use crate::{
 		NODE_ITERATIONS as KNAPSACK_NODE_ITERATIONS,
 	},
 	lagrangian::{self, best_reduced, capacity_value, reduced, step, Guide, SCALE},
+	neighbourhood,
 	problem::{Assignment, Pair, Problem},
 	restarts,
 	subset_sum::fullest_sum,
@@ -165,13 +166,31 @@ pub fn solve(
 	max_nodes: u64,
 	should_stop: &mut dyn FnMut(u128) -> bool,
 ) -> Outcome {
+	solve_from(problem, guide, None, max_nodes, should_stop)
+}
+
+/// [`solve`], with `start` (a feasible assignment of `problem`) as a first incumbent where it is
+/// worth more than the greedy one. Given a start, the root leaves out the sequential knapsacks,
+/// its costliest heuristic: the caller's assignment stands in for them (the neighbourhoods of
+/// [`crate::neighbourhood`], which solve hundreds of small problems from the incumbent's).
+pub fn solve_from(
+	problem: &Problem,
+	guide: &Guide,
+	start: Option<Solution>,
+	max_nodes: u64,
+	should_stop: &mut dyn FnMut(u128) -> bool,
+) -> Outcome {
 	let n = problem.items();
+	let started = start.is_some();
 
 	// 1. First incumbent.
 	let mut by_profit: Vec<usize> = (0..n).collect();
 	heuristic::sort_by_top_profit(problem, &mut by_profit);
 	let mut best = heuristic::greedy(problem, &by_profit, |_, p| p.profit as i128);
 	heuristic::improve(problem, &mut best);
+	if let Some(start) = start.filter(|s| s.profit > best.profit) {
+		best = start;
+	}
 
 	// 2. Root bound, with the Lagrangian heuristic.
 	let relaxation = lagrangian::optimise(problem, guide, best.profit, |lambda, iteration| {
@@ -262,7 +281,7 @@ pub fn solve(
 	// capacity), the sequential knapsacks at the root's prices: an option is valued at its profit
 	// less part of the item's best reduced profit, and each agent's candidates are ranked by
 	// their reduced cost.
-	if knapsack.is_none() {
+	if knapsack.is_none() && !started {
 		// The packing takes several times the rest of the root: a tool may stop before it.
 		if should_stop(best.profit) {
 			return stopped(best, root_bound, 0);
@@ -346,6 +365,9 @@ pub fn solve(
 					best = candidate;
 				}
 			}
+			if nodes == NEIGHBOURHOOD_AFTER {
+				neighbourhood::improve(problem, guide, &mut best, should_stop);
+			}
 			if best.profit > incumbent {
 				// A better incumbent fixes more options for good (root prices, as in step 3).
 				options
@@ -420,6 +442,10 @@ pub fn solve(
 	}
 	finished(best, nodes)
 }
+
+/// A search that has not ended after this many nodes re-solves sets of agents once
+/// ([`neighbourhood::improve`]) for a better incumbent, then goes on with it.
+pub const NEIGHBOURHOOD_AFTER: u64 = 4_096;
 
 /// A node gets the knapsack bound only if its cheap bound exceeds what it must reach by at
 /// most this many times the gap the knapsack bound closed at the root: the knapsack bound costs
