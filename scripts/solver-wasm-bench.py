@@ -17,19 +17,24 @@ TARGET = os.environ["CARGO_TARGET_DIR"]
 WASM = f"{TARGET}/wasm32v1-none/release/gridshard_solver_wasm_bench.wasm"
 NATIVE = f"{TARGET}/release/gridshard-solve"
 BUDGET = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
-# (requests, providers, tightness %, density %, seed): the benchmark's first instances, its one
-# market short of energy (where the restarted fillings run all their restarts), its 50x5 tight
-# market that takes the search over exact fillings longest, and markets with capacity equal to
-# demand, where the knapsack bound runs at most search nodes.
+# (requests, providers, tightness %, density %, seed, weights): the benchmark's first instances,
+# its one market short of energy (where the restarted fillings run all their restarts), its 50x5
+# tight market that takes the search over exact fillings longest, markets with capacity equal to
+# demand, where the knapsack bound runs at most search nodes, and markets weighted as the chain
+# weighs them (eq. 4), where the search runs its neighbourhoods.
 MARKETS = [
-    (50, 5, 70, 60, 50_076),
-    (50, 5, 130, 60, 50_135),
-    (200, 20, 70, 60, 200_090),
-    (200, 20, 130, 60, 200_150),
-    (200, 20, 100, 60, 1),
-    (1000, 50, 70, 60, 1_000_120),
-    (1000, 50, 130, 60, 1_000_180),
-    (1000, 50, 100, 60, 1),
+    (50, 5, 70, 60, 50_076, "uniform"),
+    (50, 5, 130, 60, 50_135, "uniform"),
+    (200, 20, 70, 60, 200_090, "uniform"),
+    (200, 20, 130, 60, 200_150, "uniform"),
+    (200, 20, 100, 60, 1, "uniform"),
+    (1000, 50, 70, 60, 1_000_120, "uniform"),
+    (1000, 50, 130, 60, 1_000_180, "uniform"),
+    (1000, 50, 100, 60, 1, "uniform"),
+    (200, 20, 70, 60, 200_090, "degree"),
+    (200, 20, 130, 60, 200_150, "degree"),
+    (1000, 50, 70, 60, 1_000_120, "degree"),
+    (1000, 50, 130, 60, 1_000_180, "degree"),
 ]
 
 
@@ -40,16 +45,16 @@ def capacity(tightness):
 engine = wasmtime.Engine()
 module = wasmtime.Module.from_file(engine, WASM)
 print(f"node budget {BUDGET}; wasm under wasmtime (Python package) vs native")
-for market in MARKETS:
+for *market, weights in MARKETS:
     store = wasmtime.Store(engine)
     solve = wasmtime.Instance(store, module, []).exports(store)["solve_generated"]
     start = time.perf_counter()
-    nodes = solve(store, *market, BUDGET)
+    nodes = solve(store, *market, int(weights == "degree"), BUDGET)
     wasm_ms = (time.perf_counter() - start) * 1e3
     spec = ",".join(str(v) for v in market)
     native = json.loads(subprocess.run(
-        [NATIVE, "--generate", spec, "--max-nodes", str(BUDGET)],
+        [NATIVE, "--generate", spec, "--weights", weights, "--max-nodes", str(BUDGET)],
         check=True, capture_output=True, text=True).stdout)
-    print(f"{market[0]}x{market[1]} {capacity(market[2])}: "
+    print(f"{market[0]}x{market[1]} {capacity(market[2])} {weights}: "
           f"wasm {wasm_ms:.0f} ms, native {native['millis']} ms, {nodes} nodes "
           f"(x{wasm_ms / max(native['millis'], 1):.1f})")

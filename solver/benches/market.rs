@@ -6,7 +6,8 @@
 //! line per instance with what each solver reached within the same time limit, one thread each:
 //!
 //! - `b&b`: time, whether optimality was proven, the proven relative gap, the objective as
-//!   energy served (Wh) and total weight;
+//!   energy served (Wh) and total weight, and `wgap`, the gap relative to the weight alone
+//!   (where the bound's energy is the incumbent's, how far the weight may still rise);
 //! - `cbc`: the same for CBC (zero gap tolerance), with its gap measured against our bound;
 //! - `b&b to cbc`: how long the branch-and-bound takes to reach CBC's final objective, or `-` if
 //!   it does not within the limit; and where CBC does not prove optimality, `cbc then`: what CBC
@@ -15,8 +16,10 @@
 //! - `greedy`: the baseline's energy and weight.
 //!
 //! Five instances per size and capacity (the benchmark seed and the four after it), then a
-//! summary per group. The criterion timings that follow measure the root alone (heuristics,
-//! bound, fixing: `max_nodes = 1`), the whole search and CBC on the first instance of each group.
+//! summary per group; first with uniform weights ([`generate::market`]), then the same markets
+//! weighted as the chain weighs them ([`generate::degree_market`], eq. 4; `degree` in the group's
+//! name). The criterion timings that follow measure the root alone (heuristics, bound, fixing:
+//! `max_nodes = 1`), the whole search and CBC on the first instance of each uniform group.
 
 use coin_cbc::{Model as CbcModel, Sense as CbcSense};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
@@ -36,6 +39,13 @@ const CAPACITY: [(&str, u64); 2] = [("tight", 70), ("loose", 130)];
 /// Pairs allowed, in percent.
 const DENSITY: u64 = 60;
 
+/// How the generated markets are weighted: uniformly at random, or by eq. 4 as the chain does.
+const WEIGHTS: [(&str, Generator); 2] =
+	[("", generate::market), (" degree", generate::degree_market)];
+
+/// A market generator: `(seed, requests, providers, tightness, density)`.
+type Generator = fn(u64, usize, usize, u64, u64) -> gridshard_solver::Market;
+
 /// Instances per size and capacity.
 const INSTANCES: u64 = 5;
 
@@ -46,8 +56,8 @@ fn seed(n: usize, m: usize, tightness: u64, k: u64) -> u64 {
 	n as u64 * 1_000 + m as u64 + tightness + k
 }
 
-fn instance(n: usize, m: usize, tightness: u64, k: u64) -> Model {
-	let market = generate::market(seed(n, m, tightness, k), n, m, tightness, DENSITY);
+fn instance(generator: Generator, n: usize, m: usize, tightness: u64, k: u64) -> Model {
+	let market = generator(seed(n, m, tightness, k), n, m, tightness, DENSITY);
 	Model::market(&market).expect("generated markets are valid")
 }
 
@@ -133,36 +143,43 @@ fn gap(bound: u128, value: u128) -> f64 {
 	bound.saturating_sub(value) as f64 / bound.max(1) as f64
 }
 
+/// The gap relative to the weight of `value` alone.
+fn weight_gap(bound: u128, value: u128, scale: u128) -> f64 {
+	bound.saturating_sub(value) as f64 / (value % scale).max(1) as f64
+}
+
 fn millis(duration: Duration) -> f64 {
 	duration.as_secs_f64() * 1e3
 }
 
 fn report() {
 	println!("limit {LIMIT_MS} ms per solve, one thread; gaps relative to the b&b's proven bound");
-	for (n, m) in SIZES {
-		for (name, tightness) in CAPACITY {
-			let group = format!("{n}x{m} {name}");
-			let (mut ours_proven, mut cbc_proven, mut ours_times, mut cbc_times) =
-				(0, 0, Vec::new(), Vec::new());
-			let (mut reached, mut reach_times, mut better, mut worse) = (0, Vec::new(), 0, 0);
-			let (mut compared, mut cbc_behind) = (0, 0);
-			for k in 0..INSTANCES {
-				let model = instance(n, m, tightness, k);
-				let scale = scale(&model);
-				let (ours, ours_time) = branch_and_bound(&model, u128::MAX);
-				let limit = Duration::from_millis(LIMIT_MS);
-				let (cbc_value, cbc_optimal, cbc_time) = cbc(&model.problem, limit);
-				let (_, reach_time) = branch_and_bound(&model, cbc_value);
-				let reach =
-					ours.outcome.profit >= cbc_value && reach_time.as_millis() < LIMIT_MS as u128;
-				let bound = ours.outcome.bound;
-				// Where CBC does not prove, what it has when the b&b reaches its final objective.
-				let cbc_then = (reach && !cbc_optimal).then(|| cbc(&model.problem, reach_time));
-				println!(
-					"{group:<14} #{k} b&b {:>7.1} ms {:<7} gap {:<9.2e} {:<26} | cbc {:>7.1} ms {:<7} gap {:<9.2e} {:<26} | b&b to cbc {:>9}, cbc then {:<37} | greedy {}",
+	for (weights, generator) in WEIGHTS {
+		for (n, m) in SIZES {
+			for (name, tightness) in CAPACITY {
+				let group = format!("{n}x{m} {name}{weights}");
+				let (mut ours_proven, mut cbc_proven, mut ours_times, mut cbc_times) =
+					(0, 0, Vec::new(), Vec::new());
+				let (mut reached, mut reach_times, mut better, mut worse) = (0, Vec::new(), 0, 0);
+				let (mut compared, mut cbc_behind) = (0, 0);
+				for k in 0..INSTANCES {
+					let model = instance(generator, n, m, tightness, k);
+					let scale = scale(&model);
+					let (ours, ours_time) = branch_and_bound(&model, u128::MAX);
+					let limit = Duration::from_millis(LIMIT_MS);
+					let (cbc_value, cbc_optimal, cbc_time) = cbc(&model.problem, limit);
+					let (_, reach_time) = branch_and_bound(&model, cbc_value);
+					let reach = ours.outcome.profit >= cbc_value
+						&& reach_time.as_millis() < LIMIT_MS as u128;
+					let bound = ours.outcome.bound;
+					// Where CBC does not prove, what it has when the b&b reaches its final objective.
+					let cbc_then = (reach && !cbc_optimal).then(|| cbc(&model.problem, reach_time));
+					println!(
+					"{group:<21} #{k} b&b {:>7.1} ms {:<7} gap {:<9.2e} wgap {:<9.2e} {:<28} | cbc {:>7.1} ms {:<7} gap {:<9.2e} {:<28} | b&b to cbc {:>9}, cbc then {:<37} | greedy {}",
 					millis(ours_time),
 					if ours.outcome.optimal { "optimal" } else { "stopped" },
 					gap(bound, ours.outcome.profit),
+					weight_gap(bound, ours.outcome.profit, scale),
 					split(ours.outcome.profit, scale),
 					millis(cbc_time),
 					if cbc_optimal { "optimal" } else { "stopped" },
@@ -176,32 +193,33 @@ fn report() {
 					)),
 					split(greedy(&model.problem), scale),
 				);
-				ours_proven += ours.outcome.optimal as u32;
-				cbc_proven += cbc_optimal as u32;
-				if ours.outcome.optimal {
-					ours_times.push(millis(ours_time));
+					ours_proven += ours.outcome.optimal as u32;
+					cbc_proven += cbc_optimal as u32;
+					if ours.outcome.optimal {
+						ours_times.push(millis(ours_time));
+					}
+					if cbc_optimal {
+						cbc_times.push(millis(cbc_time));
+					}
+					if reach {
+						reached += 1;
+						reach_times.push(millis(reach_time));
+					}
+					if let Some((then, _, _)) = cbc_then {
+						compared += 1;
+						cbc_behind += (then < cbc_value) as u32;
+					}
+					better += (ours.outcome.profit > cbc_value) as u32;
+					worse += (ours.outcome.profit < cbc_value) as u32;
 				}
-				if cbc_optimal {
-					cbc_times.push(millis(cbc_time));
-				}
-				if reach {
-					reached += 1;
-					reach_times.push(millis(reach_time));
-				}
-				if let Some((then, _, _)) = cbc_then {
-					compared += 1;
-					cbc_behind += (then < cbc_value) as u32;
-				}
-				better += (ours.outcome.profit > cbc_value) as u32;
-				worse += (ours.outcome.profit < cbc_value) as u32;
-			}
-			let max = |times: &[f64]| times.iter().cloned().fold(0.0, f64::max);
-			println!(
-				"{group:<14} summary: b&b proves {ours_proven}/{INSTANCES} (slowest {:.1} ms), cbc proves {cbc_proven}/{INSTANCES} (slowest {:.1} ms); b&b reaches cbc's objective on {reached}/{INSTANCES} (slowest {:.1} ms), where cbc had not yet on {cbc_behind}/{compared}; final objective better on {better}, worse on {worse}",
+				let max = |times: &[f64]| times.iter().cloned().fold(0.0, f64::max);
+				println!(
+				"{group:<21} summary: b&b proves {ours_proven}/{INSTANCES} (slowest {:.1} ms), cbc proves {cbc_proven}/{INSTANCES} (slowest {:.1} ms); b&b reaches cbc's objective on {reached}/{INSTANCES} (slowest {:.1} ms), where cbc had not yet on {cbc_behind}/{compared}; final objective better on {better}, worse on {worse}",
 				max(&ours_times),
 				max(&cbc_times),
 				max(&reach_times),
 			);
+			}
 		}
 	}
 }
@@ -213,7 +231,7 @@ fn benchmarks(c: &mut Criterion) {
 	group.measurement_time(Duration::from_secs(5));
 	for (n, m) in SIZES {
 		for (name, tightness) in CAPACITY {
-			let model = instance(n, m, tightness, 0);
+			let model = instance(generate::market, n, m, tightness, 0);
 			let id = format!("{n}x{m}-{name}");
 			group.bench_with_input(BenchmarkId::new("root", &id), &model, |b, model| {
 				b.iter(|| gridshard_solver::solve(model, 1))

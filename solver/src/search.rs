@@ -170,8 +170,9 @@ pub fn solve(
 }
 
 /// [`solve`], with `start` (a feasible assignment of `problem`) as a first incumbent where it is
-/// worth more than the greedy one. Given a start, the root leaves out the sequential knapsacks,
-/// its costliest heuristic: the caller's assignment stands in for them (the neighbourhoods of
+/// worth more than the greedy one. Given a start, the root leaves out its two costliest
+/// heuristics, the restarted fillings and the sequential knapsacks, which build assignments
+/// from nothing: the caller's assignment stands in for them (the neighbourhoods of
 /// [`crate::neighbourhood`], which solve hundreds of small problems from the incumbent's).
 pub fn solve_from(
 	problem: &Problem,
@@ -214,7 +215,7 @@ pub fn solve_from(
 	if guide.short_of_energy(best.profit) {
 		heuristic::fill_forcing(problem, &mut best, key);
 	}
-	if guide.short_of_energy(best.profit) {
+	if guide.short_of_energy(best.profit) && !started {
 		let enough = |profit: u128| !guide.short_of_energy(profit);
 		if let Some(mut filled) = restarts::fullest_filling(problem, enough) {
 			heuristic::repack(problem, &mut filled, key);

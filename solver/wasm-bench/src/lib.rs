@@ -15,7 +15,8 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
 }
 
 /// Solves `gridshard_solver::generate::market(seed, requests, providers, tightness, density)`
-/// within `max_nodes` nodes; returns the nodes visited.
+/// (`degree` 0) or `generate::degree_market` with the same arguments (`degree` 1, weighted as
+/// the chain weighs) within `max_nodes` nodes; returns the nodes visited.
 #[no_mangle]
 pub extern "C" fn solve_generated(
 	requests: u32,
@@ -23,15 +24,15 @@ pub extern "C" fn solve_generated(
 	tightness: u32,
 	density: u32,
 	seed: u64,
+	degree: u32,
 	max_nodes: u64,
 ) -> u64 {
-	let market = gridshard_solver::generate::market(
-		seed,
-		requests as usize,
-		providers as usize,
-		tightness as u64,
-		density as u64,
-	);
+	let generate = match degree {
+		0 => gridshard_solver::generate::market,
+		_ => gridshard_solver::generate::degree_market,
+	};
+	let market =
+		generate(seed, requests as usize, providers as usize, tightness as u64, density as u64);
 	let model = gridshard_solver::Model::market(&market).expect("generated markets are valid");
 	gridshard_solver::solve(&model, max_nodes).outcome.nodes
 }
