@@ -7,7 +7,7 @@
 //!
 //! - `b&b`: time, whether optimality was proven, the proven relative gap, the objective as
 //!   energy served (Wh) and total weight, and `wgap`, the gap relative to the weight alone
-//!   (where the bound's energy is the incumbent's, how far the weight may still rise);
+//!   (where the bound's energy is the incumbent's: how far the weight may still rise);
 //! - `cbc`: the same for CBC (zero gap tolerance), with its gap measured against our bound;
 //! - `b&b to cbc`: how long the branch-and-bound takes to reach CBC's final objective, or `-` if
 //!   it does not within the limit; and where CBC does not prove optimality, `cbc then`: what CBC
@@ -143,9 +143,13 @@ fn gap(bound: u128, value: u128) -> f64 {
 	bound.saturating_sub(value) as f64 / bound.max(1) as f64
 }
 
-/// The gap relative to the weight of `value` alone.
-fn weight_gap(bound: u128, value: u128, scale: u128) -> f64 {
-	bound.saturating_sub(value) as f64 / (value % scale).max(1) as f64
+/// The gap relative to the weight of `value` alone, where the bound's energy is `value`'s (`-`
+/// where the energy is not proven).
+fn weight_gap(bound: u128, value: u128, scale: u128) -> String {
+	if bound / scale != value / scale {
+		return "-".into();
+	}
+	format!("{:.2e}", (bound - value) as f64 / (value % scale).max(1) as f64)
 }
 
 fn millis(duration: Duration) -> f64 {
@@ -175,7 +179,7 @@ fn report() {
 					// Where CBC does not prove, what it has when the b&b reaches its final objective.
 					let cbc_then = (reach && !cbc_optimal).then(|| cbc(&model.problem, reach_time));
 					println!(
-					"{group:<21} #{k} b&b {:>7.1} ms {:<7} gap {:<9.2e} wgap {:<9.2e} {:<28} | cbc {:>7.1} ms {:<7} gap {:<9.2e} {:<28} | b&b to cbc {:>9}, cbc then {:<37} | greedy {}",
+					"{group:<21} #{k} b&b {:>7.1} ms {:<7} gap {:<9.2e} wgap {:<9} {:<28} | cbc {:>7.1} ms {:<7} gap {:<9.2e} {:<28} | b&b to cbc {:>9}, cbc then {:<37} | greedy {}",
 					millis(ours_time),
 					if ours.outcome.optimal { "optimal" } else { "stopped" },
 					gap(bound, ours.outcome.profit),

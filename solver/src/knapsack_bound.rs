@@ -76,6 +76,8 @@ pub struct KnapsackBound {
 	knapsack: Knapsack,
 	/// Knapsack search steps taken by every evaluation so far.
 	work: u64,
+	/// The steps past which it is spent.
+	work_limit: u64,
 }
 
 /// `L(u)` at some prices, with the packings that give it.
@@ -100,6 +102,11 @@ impl KnapsackBound {
 	/// An empty relaxation over `agents` agents; [`Self::reset`] and [`Self::add_option`] and
 	/// [`Self::add_item`] give it a (sub)problem.
 	pub fn new(agents: usize) -> Self {
+		Self::with_work_limit(agents, WORK)
+	}
+
+	/// [`Self::new`], spent after `work_limit` knapsack search steps instead of [`WORK`].
+	pub fn with_work_limit(agents: usize, work_limit: u64) -> Self {
 		Self {
 			by_agent: vec![Vec::new(); agents],
 			items: Vec::new(),
@@ -108,12 +115,14 @@ impl KnapsackBound {
 			scratch: Vec::new(),
 			knapsack: Knapsack::default(),
 			work: 0,
+			work_limit,
 		}
 	}
 
-	/// Whether its evaluations have taken more than [`WORK`] knapsack search steps.
+	/// Whether its evaluations have taken more than its limit of knapsack search steps
+	/// ([`WORK`] unless made [with another](Self::with_work_limit)).
 	pub fn spent(&self) -> bool {
-		self.work > WORK
+		self.work > self.work_limit
 	}
 
 	/// Empties the relaxation for a (sub)problem where each agent has `room` left and `base`
@@ -426,5 +435,25 @@ mod tests {
 				}
 			}
 		}
+	}
+
+	#[test]
+	fn a_work_limit_spends_the_relaxation_and_its_bound_still_holds() {
+		let mut rng = SplitMix(12);
+		let mut spent = 0;
+		for round in 0..300 {
+			let (n, options, capacities) = instance(&mut rng);
+			let all = assignments(n, &options, &capacities, false);
+			let Some(optimum) = all.iter().map(|a| a.0).max() else { continue };
+			let mut bound = relaxation(n, &options, &capacities, false);
+			let limit = rng.range(0, 8);
+			bound.work_limit = limit;
+			let mut u = vec![0; n];
+			let at = bound.optimise(&mut u, ITERATIONS, SCALE * optimum + SCALE, |_| None);
+			assert!(at.bound >= SCALE * optimum, "round {round}: bound below the optimum");
+			assert_eq!(bound.spent(), bound.work > limit, "round {round}");
+			spent += bound.spent() as u32;
+		}
+		assert!(spent > 0, "some relaxation was spent");
 	}
 }

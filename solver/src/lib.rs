@@ -20,8 +20,10 @@
 //! 6. [`knapsack`] and [`knapsack_bound`]: the stronger bound, one knapsack per agent;
 //! 7. [`search`]: branch-and-bound, variable fixing and the budget, and [`exact_fill`]: the
 //!    search over exact fillings for a market whose providers can all be filled;
-//! 8. [`orlib`]: the OR-Library file format;
-//! 9. [`generate`]: generated market instances for benchmarks and tests.
+//! 8. [`neighbourhood`]: a few agents at a time re-solved by that search, where it has not
+//!    ended;
+//! 9. [`orlib`]: the OR-Library file format;
+//! 10. [`generate`]: generated market instances for benchmarks and tests.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![warn(missing_docs)]
