@@ -45,6 +45,10 @@ pub struct Knapsack {
 	loads: Vec<u64>,
 	/// `profits[k]`: the total profit of the first `k` items in order.
 	profits: Vec<i128>,
+	/// Each item's profit per unit of load, in order: whole units and the remainder
+	/// (`profit = whole * load + remainder`), so that the linear bound divides only small
+	/// numbers.
+	rates: Vec<(i128, u64)>,
 	/// Positions of the items packed on the current branch.
 	taken: Vec<usize>,
 	/// The profit of the items without load, always packed.
@@ -78,6 +82,11 @@ impl Knapsack {
 			let ratio = |x: &Item, y: &Item| wide_mul(x.profit as u128, y.load as u128);
 			ratio(b, a).cmp(&ratio(a, b)).then(a.load.cmp(&b.load)).then(a.id.cmp(&b.id))
 		});
+		self.rates.clear();
+		self.rates.extend(self.items.iter().map(|item| {
+			let load = item.load as i128;
+			(item.profit / load, (item.profit % load) as u64)
+		}));
 		self.loads.clear();
 		self.profits.clear();
 		self.loads.push(0);
@@ -156,9 +165,14 @@ impl Knapsack {
 			None => whole,
 			Some(critical) => {
 				let rest = room - (self.loads[t] - start);
-				let (p, l) = (critical.profit, critical.load as i128);
-				// `p * rest / l` without overflow: `rest < l`.
-				whole.saturating_add((p / l) * rest as i128 + (p % l) * rest as i128 / l)
+				let (rate, remainder) = self.rates[t];
+				// `profit * rest / load` without overflow (`rest < load`), and in 64 bits where
+				// the remainder's part fits (loads of a market are at most some 10^4 Wh).
+				let part = match remainder.checked_mul(rest) {
+					Some(product) => (product / critical.load) as i128,
+					None => (remainder as u128 * rest as u128 / critical.load as u128) as i128,
+				};
+				whole.saturating_add(rate * rest as i128 + part)
 			}
 		}
 	}
@@ -214,6 +228,48 @@ pub(crate) mod tests {
 			let profit: i128 = chosen.iter().map(|id| items[*id as usize].profit).sum();
 			assert!(load <= capacity);
 			assert_eq!(profit, packing.value);
+		}
+	}
+
+	/// Dantzig's bound computed directly over the items that fit `capacity`: by profit per
+	/// load, whole while they fit `room`, then `floor(profit * rest / load)` of the next.
+	fn dantzig(items: &[Item], capacity: u64, room: u64) -> i128 {
+		let mut sorted: Vec<Item> = items.iter().filter(|i| i.load <= capacity).copied().collect();
+		sorted.sort_by(|a, b| (b.profit * a.load as i128).cmp(&(a.profit * b.load as i128)));
+		let (mut value, mut room) = (0i128, room);
+		for item in sorted {
+			if item.load <= room {
+				room -= item.load;
+				value += item.profit;
+			} else {
+				return value + item.profit * room as i128 / item.load as i128;
+			}
+		}
+		value
+	}
+
+	#[test]
+	fn the_linear_bound_is_dantzigs_with_small_loads_and_loads_near_the_limit() {
+		let mut rng = SplitMix(9);
+		let mut knapsack = Knapsack::default();
+		let mut chosen = Vec::new();
+		for round in 0..1_000 {
+			// A market's loads (the 64-bit division) and loads near the limit (the wide one).
+			let big = if round % 2 == 0 { 20_000 } else { crate::problem::MAX_LOAD };
+			// Profits below 2^80 keep the direct computation's products inside `i128`.
+			let items: Vec<Item> = (0..10)
+				.map(|id| Item {
+					profit: (rng.next_u64() as i128) << 16 | rng.range(0, 1 << 16) as i128,
+					load: rng.range(big / 4, big),
+					id,
+				})
+				.collect();
+			let capacity = rng.range(big / 2, 4 * big);
+			let packing = knapsack.solve(&items, capacity, u64::MAX, &mut chosen);
+			assert_eq!(packing.value, brute_force(&items, capacity));
+			for room in [capacity, capacity - 1, capacity / 3] {
+				assert_eq!(knapsack.linear_bound_with_room(room), dantzig(&items, capacity, room));
+			}
 		}
 	}
 

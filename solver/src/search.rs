@@ -455,11 +455,11 @@ pub fn solve_from(
 pub const NEIGHBOURHOOD_AFTER: u64 = 4_096;
 
 /// Knapsack search steps the root's knapsack bound may take (the nodes share
-/// [`crate::knapsack_bound::WORK`]): on markets with uniform weights it takes at most a million, on
-/// markets weighted as the chain weighs them (weight growing with energy: strongly correlated
-/// knapsacks) four to nine million on 200x20, some 250 ms, for a bound that proves nothing
-/// there; past this it stands at its best prices so far.
-pub const ROOT_KNAPSACK_WORK: u64 = 1 << 21;
+/// [`crate::knapsack_bound::WORK`]): on the benchmark's markets with uniform weights it takes at
+/// most 0.92 million (1000x50 loose), on markets weighted as the chain weighs them (weight
+/// growing with energy: strongly correlated knapsacks) four to nine million on 200x20, some
+/// 250 ms, for a bound that proves nothing there; past this it stands at its best prices so far.
+pub const ROOT_KNAPSACK_WORK: u64 = 1 << 20;
 
 /// A node gets the knapsack bound only if its cheap bound exceeds what it must reach by at
 /// most this many times the gap the knapsack bound closed at the root: the knapsack bound costs
