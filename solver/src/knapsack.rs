@@ -111,9 +111,13 @@ impl Knapsack {
 		}
 
 		// Depth first: pack item `k` if it fits, then try leaving out the last packed one.
+		// Packing an item that fits leaves `value + bound` as it was (the same critical item,
+		// the same fraction of it), so the bound is recomputed only after an item is skipped
+		// or one is taken out.
 		let n = self.items.len();
 		let mut exact = true;
 		let (mut k, mut room, mut value, mut steps) = (0usize, capacity, 0i128, 0u64);
+		let mut just_packed = false;
 		self.taken.clear();
 		if best < root {
 			loop {
@@ -122,8 +126,10 @@ impl Knapsack {
 					exact = false;
 					break;
 				}
-				if k < n && value.saturating_add(self.linear_bound(k, room)) > best {
-					if self.items[k].load <= room {
+				if k < n && (just_packed || value.saturating_add(self.linear_bound(k, room)) > best)
+				{
+					just_packed = self.items[k].load <= room;
+					if just_packed {
 						room -= self.items[k].load;
 						value = value.saturating_add(self.items[k].profit);
 						self.taken.push(k);
@@ -131,6 +137,7 @@ impl Knapsack {
 					k += 1;
 					continue;
 				}
+				just_packed = false;
 				if k >= n && value > best {
 					best = value;
 					best_set.clone_from(&self.taken);

@@ -5,13 +5,15 @@
 //! the depth-first search stays in one corner of the tree and the moves of the local search
 //! (one or two items at a time) stop short: on a 200x20 market weighted that way the incumbent
 //! after 20 000 nodes was 0.28 % below what HiGHS finds in 120 s. Re-solving the items of
-//! three agents at once, with the items nobody serves, changes many assignments together:
-//! every item keeps to those agents or is left out, the other agents keep theirs, so each
-//! neighbourhood is a small problem of its own ([`SET_SIZE`] agents and their items), solved by
-//! the same branch-and-bound within [`NEIGHBOURHOOD_NODES`] nodes, and taken when it is worth
-//! more.
+//! three agents at once, with those of the items nobody serves that are worth most on them,
+//! changes many assignments together: every item keeps to those agents or is left out, the
+//! other agents keep theirs, so each neighbourhood is a small problem of its own ([`SET_SIZE`]
+//! agents, their items and at most [`WAITING_ITEMS`] waiting ones), solved by the same
+//! branch-and-bound from the current assignment within [`NEIGHBOURHOOD_NODES`] nodes, and
+//! taken when it is worth more.
 //!
-//! The sets are drawn from [`SplitMix`] with a fixed seed and the work is capped by counts
+//! Where there are at most [`NEIGHBOURHOODS`] sets of agents, each is tried once; otherwise
+//! that many are drawn from [`SplitMix`] with a fixed seed. The work is capped by counts
 //! ([`NEIGHBOURHOODS`], [`PATIENCE`]), so the same problem gives the same answer on every
 //! machine.
 
@@ -59,13 +61,11 @@ pub fn improve(
 		return false;
 	}
 	let start = best.profit;
-	let mut rng = SplitMix(SEED);
 	let mut since_better = 0;
-	for _ in 0..NEIGHBOURHOODS {
+	for agents in sets(m) {
 		if since_better == PATIENCE || should_stop(best.profit) {
 			break;
 		}
-		let agents = draw_set(&mut rng, m);
 		if resolve(problem, guide, best, &agents) {
 			since_better = 0;
 		} else {
@@ -75,17 +75,40 @@ pub fn improve(
 	best.profit > start
 }
 
-/// [`SET_SIZE`] distinct agents, in increasing order.
-fn draw_set(rng: &mut SplitMix, agents: usize) -> Vec<usize> {
-	let mut set = Vec::with_capacity(SET_SIZE);
-	while set.len() < SET_SIZE {
-		let agent = rng.range(0, agents as u64 - 1) as usize;
-		if !set.contains(&agent) {
-			set.push(agent);
+/// The sets of [`SET_SIZE`] agents to re-solve, each in increasing order: every one, in
+/// lexicographic order, where there are at most [`NEIGHBOURHOODS`] (re-solving a set again
+/// from the answer it gave finds nothing); otherwise that many drawn at random.
+fn sets(agents: usize) -> Vec<Vec<usize>> {
+	let mut every = Vec::new();
+	let mut set: Vec<usize> = (0..SET_SIZE).collect();
+	loop {
+		if every.len() == NEIGHBOURHOODS {
+			break;
+		}
+		every.push(set.clone());
+		// The next combination: raise the last position that can still rise, reset those after.
+		let Some(k) = (0..SET_SIZE).rev().find(|&k| set[k] < agents - SET_SIZE + k) else {
+			return every;
+		};
+		set[k] += 1;
+		for after in k + 1..SET_SIZE {
+			set[after] = set[after - 1] + 1;
 		}
 	}
-	set.sort_unstable();
-	set
+	let mut rng = SplitMix(SEED);
+	(0..NEIGHBOURHOODS)
+		.map(|_| {
+			let mut set = Vec::with_capacity(SET_SIZE);
+			while set.len() < SET_SIZE {
+				let agent = rng.range(0, agents as u64 - 1) as usize;
+				if !set.contains(&agent) {
+					set.push(agent);
+				}
+			}
+			set.sort_unstable();
+			set
+		})
+		.collect()
 }
 
 /// One neighbourhood: the items of `agents` and the unassigned items that may go to them,
@@ -200,6 +223,33 @@ mod tests {
 			improve(problem, &model.guide(), &mut again, &mut |_| false);
 			assert_eq!(again, after);
 		}
+	}
+
+	#[test]
+	fn few_agents_give_every_set_once_and_many_give_random_distinct_agents() {
+		assert_eq!(
+			sets(5),
+			[
+				[0, 1, 2],
+				[0, 1, 3],
+				[0, 1, 4],
+				[0, 2, 3],
+				[0, 2, 4],
+				[0, 3, 4],
+				[1, 2, 3],
+				[1, 2, 4],
+				[1, 3, 4],
+				[2, 3, 4]
+			]
+		);
+		assert_eq!(sets(SET_SIZE), [(0..SET_SIZE).collect::<Vec<_>>()]);
+		// C(12, 3) = 220 sets, C(13, 3) = 286, C(14, 3) = 364 > 300: drawn.
+		assert_eq!(sets(13).len(), 286);
+		let drawn = sets(20);
+		assert_eq!(drawn.len(), NEIGHBOURHOODS);
+		assert!(drawn.iter().all(|s| s.windows(2).all(|w| w[0] < w[1]) && s[SET_SIZE - 1] < 20));
+		assert_ne!(drawn[0], drawn[1]);
+		assert_eq!(drawn, sets(20));
 	}
 
 	#[test]
