@@ -4,7 +4,7 @@
 //! gridshard-solve --orlib FILE --instance K --sense max|min [--time-limit-ms N] [--max-nodes N]
 //! gridshard-solve --market FILE.json [--time-limit-ms N] [--max-nodes N]
 //! gridshard-solve --generate REQUESTS,PROVIDERS,TIGHTNESS%,DENSITY%,SEED [--weights uniform|degree]
-//!                 [--time-limit-ms N]
+//!                 [--time-limit-ms N] [--max-nodes N]
 //! ```
 //!
 //! `--generate` builds the market of `gridshard_solver::generate::market` (the benchmark's), or
