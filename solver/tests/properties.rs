@@ -7,7 +7,9 @@ mod common;
 use common::{
 	all_assignments, fillable_market, random_market, random_problem, random_sized_market, Rng,
 };
-use gridshard_solver::{check, heuristic, lagrangian::Guide, solve, Market, Model, Value};
+use gridshard_solver::{
+	check, heuristic, lagrangian::Guide, neighbourhood, solve, Market, Model, Value,
+};
 
 const INSTANCES: u64 = 3_000;
 
@@ -200,4 +202,42 @@ fn filling_and_exchanges_stay_feasible_and_never_serve_less() {
 		assert_eq!(check::score(&problem, &forced.assignment), Ok(forced.profit));
 		assert!(forced.profit >= solution.profit, "instance {instance}: forcing lost profit");
 	}
+}
+
+#[test]
+fn neighbourhoods_stay_feasible_never_lose_and_stay_below_the_optimum() {
+	let mut rng = Rng(6);
+	let mut improved = 0;
+	for instance in 0..600 {
+		let (problem, guide) = if instance % 2 == 0 {
+			let n = rng.range(1, 6) as usize;
+			let m = rng.range(4, 5) as usize;
+			(random_problem(&mut rng, n, m), Guide::General)
+		} else {
+			let n = rng.range(1, 6) as usize;
+			let m = rng.range(4, 5) as usize;
+			let tightness = rng.range(30, 130);
+			let model = Model::market(&random_market(&mut rng, n, m, tightness, 70)).unwrap();
+			(model.problem.clone(), model.guide())
+		};
+		let order: Vec<usize> = (0..problem.items()).rev().collect();
+		let before = heuristic::greedy(&problem, &order, |_, p| p.profit as i128);
+		let mut after = before.clone();
+		improved += neighbourhood::improve(&problem, &guide, &mut after, &mut |_| false) as u32;
+		assert_eq!(check::score(&problem, &after.assignment), Ok(after.profit), "{instance}");
+		let residual: Vec<u64> = (0..problem.agents())
+			.map(|j| {
+				let on_j = (0..problem.items()).filter(|i| after.assignment[*i] == Some(j as u32));
+				problem.capacities()[j]
+					- on_j.map(|i| problem.pair(i, j as u32).unwrap().load).sum::<u64>()
+			})
+			.collect();
+		assert_eq!(after.residual, residual, "instance {instance}");
+		assert!(after.profit >= before.profit, "instance {instance}");
+		assert!(after.profit <= brute_force(&problem), "instance {instance}");
+		let mut again = before.clone();
+		neighbourhood::improve(&problem, &guide, &mut again, &mut |_| false);
+		assert_eq!(again, after, "instance {instance}");
+	}
+	assert!(improved > 0, "no neighbourhood improved a reversed greedy answer");
 }
