@@ -164,9 +164,16 @@ impl Knapsack {
 	/// The linear relaxation's value (rounded down) of packing items `k..` into `room`.
 	fn linear_bound(&self, k: usize, room: u64) -> i128 {
 		let start = self.loads[k];
-		// The last position `t` with the items `k..t` fitting whole.
-		let fits = self.loads[k..].partition_point(|l| l - start <= room);
-		let t = k + fits - 1;
+		// The last position `t` with the items `k..t` fitting whole: a binary search whose
+		// halving step is a conditional move, not a branch (the search's hottest loop).
+		let (loads, most) = (&self.loads[k..], start.saturating_add(room));
+		let (mut t, mut len) = (0, loads.len());
+		while len > 1 {
+			let half = len / 2;
+			t = if loads[t + half] <= most { t + half } else { t };
+			len -= half;
+		}
+		let t = k + t;
 		let whole = self.profits[t] - self.profits[k];
 		match self.items.get(t) {
 			None => whole,
