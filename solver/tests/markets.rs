@@ -126,3 +126,18 @@ fn chain_weighted_markets_gain_from_the_neighbourhoods() {
 		assert!(after.1 * 100 > before.1 * percent, "seed {seed}: {} to {}", before.1, after.1);
 	}
 }
+
+/// (seed, energy, weight) of the benchmark's chain-weighted 50x5 loose markets that CBC proves
+/// optimal in the benchmark (`generate::degree_market(seed, 50, 5, 130, 60)`; #1, #3, #4).
+const SMALL_LOOSE_DEGREE: [(u64, u128, u128); 3] =
+	[(50_136, 500_817, 18_914_617), (50_138, 505_002, 26_234_383), (50_139, 461_560, 28_003_694)];
+
+/// Correlated weights make even these small markets take thousands of nodes (#3 some 29 000);
+/// the optima are those an independent MILP solver proves.
+#[test]
+fn small_chain_weighted_loose_markets_are_proven_at_the_milp_optima() {
+	for (seed, energy, weight) in SMALL_LOOSE_DEGREE {
+		let model = Model::market(&generate::degree_market(seed, 50, 5, 130, 60)).unwrap();
+		assert_eq!(proven(seed, &model, 100_000), Value::Market { energy, weight }, "seed {seed}");
+	}
+}
