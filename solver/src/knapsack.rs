@@ -83,10 +83,6 @@ impl Knapsack {
 			ratio(b, a).cmp(&ratio(a, b)).then(a.load.cmp(&b.load)).then(a.id.cmp(&b.id))
 		});
 		self.rates.clear();
-		self.rates.extend(self.items.iter().map(|item| {
-			let load = item.load as i128;
-			(item.profit / load, (item.profit % load) as u64)
-		}));
 		self.loads.clear();
 		self.profits.clear();
 		self.loads.push(0);
@@ -95,6 +91,8 @@ impl Knapsack {
 			self.loads.push(self.loads.last().copied().unwrap_or(0).saturating_add(item.load));
 			self.profits
 				.push(self.profits.last().copied().unwrap_or(0).saturating_add(item.profit));
+			let load = item.load as i128;
+			self.rates.push((item.profit / load, (item.profit % load) as u64));
 		}
 		let root = self.linear_bound(0, capacity);
 

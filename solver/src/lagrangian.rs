@@ -26,7 +26,7 @@
 //! best); the `λ b` terms saturate upwards, which only loosens the bound.
 
 use crate::{
-	flow::EnergyCut,
+	flow::{self, EnergyCut},
 	problem::{Pair, Problem},
 };
 use alloc::{vec, vec::Vec};
@@ -120,6 +120,12 @@ pub enum Guide {
 }
 
 impl Guide {
+	/// A market's guide for `problem`: one Wh served is worth `scale`, and the maximum flow
+	/// gives the most energy and the bottleneck providers.
+	pub fn market(scale: u128, problem: &Problem) -> Self {
+		Guide::Market { scale, cut: flow::energy_bound(problem) }
+	}
+
 	/// The prices the subgradient starts from (scaled): for a market, `scale` per Wh on the
 	/// bottleneck providers and 0 elsewhere, where the bound's energy part is already `E_LP`.
 	pub fn start(&self, problem: &Problem) -> Vec<i128> {

@@ -18,7 +18,6 @@
 //! machine.
 
 use crate::{
-	flow,
 	generate::SplitMix,
 	heuristic::Solution,
 	lagrangian::Guide,
@@ -124,46 +123,40 @@ fn resolve(problem: &Problem, guide: &Guide, best: &mut Solution, agents: &[usiz
 	};
 	let mut items = Vec::new();
 	let mut pairs = Vec::new();
-	let mut current = 0u128;
+	// Each item the set's agents serve now: its position here and its pair on the local agent.
+	let mut serving = Vec::new();
 	let mut waiting = Vec::new();
 	for item in 0..problem.items() {
-		match best.assignment[item] {
-			Some(agent) if local(agent).is_some() => {
-				current += problem.pair(item, agent).map_or(0, |p| p.profit);
-				items.push(item);
-				pairs.push(own_pairs(item));
+		let Some(agent) = best.assignment[item] else {
+			let own = own_pairs(item);
+			if let Some(top) = own.iter().map(|p| p.profit).max() {
+				waiting.push((top, item, own));
 			}
-			Some(_) => {}
-			None => {
-				let top = own_pairs(item).iter().map(|p| p.profit).max();
-				if let Some(top) = top {
-					waiting.push((top, item));
-				}
-			}
+			continue;
+		};
+		if let (Some(local_agent), Some(pair)) = (local(agent), problem.pair(item, agent)) {
+			serving.push((items.len(), Pair { agent: local_agent as AgentIndex, ..*pair }));
+			items.push(item);
+			pairs.push(own_pairs(item));
 		}
 	}
 	waiting.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-	for &(_, item) in waiting.iter().take(WAITING_ITEMS) {
+	for (_, item, own) in waiting.into_iter().take(WAITING_ITEMS) {
 		items.push(item);
-		pairs.push(own_pairs(item));
+		pairs.push(own);
 	}
 	let capacities = agents.iter().map(|a| problem.capacities()[*a]).collect();
 	let Ok(sub) = Problem::new(capacities, pairs) else { return false };
 	let sub_guide = match guide {
 		Guide::General => Guide::General,
-		Guide::Market { scale, .. } => {
-			Guide::Market { scale: *scale, cut: flow::energy_bound(&sub) }
-		}
+		Guide::Market { scale, .. } => Guide::market(*scale, &sub),
 	};
 	// The current assignment of these items is the neighbourhood's first incumbent.
 	let mut start = Solution::empty(&sub);
-	for (k, &item) in items.iter().enumerate() {
-		if let Some(agent) = best.assignment[item] {
-			let local_agent = local(agent).expect("only the set's items are kept") as AgentIndex;
-			let pair = *sub.pair(k, local_agent).expect("the item's pair to its agent is kept");
-			start.put(k, &pair);
-		}
+	for (k, pair) in &serving {
+		start.put(*k, pair);
 	}
+	let current = start.profit;
 	let outcome =
 		search::solve_from(&sub, &sub_guide, Some(start), NEIGHBOURHOOD_NODES, &mut |_| false);
 	if outcome.profit <= current {
@@ -209,16 +202,14 @@ mod tests {
 			assert!(improve(problem, &model.guide(), &mut after, &mut |_| false));
 			assert!(after.profit > before.profit);
 			assert_eq!(check::score(problem, &after.assignment), Ok(after.profit));
-			let residual: Vec<u64> = (0..problem.agents())
-				.map(|j| {
-					let load: u64 = (0..problem.items())
-						.filter(|i| after.assignment[*i] == Some(j as AgentIndex))
-						.map(|i| problem.pair(i, j as AgentIndex).unwrap().load)
-						.sum();
-					problem.capacities()[j] - load
-				})
-				.collect();
-			assert_eq!(after.residual, residual);
+			// Spare capacities and profit agree with the assignment: rebuilt, it is the same.
+			let mut rebuilt = Solution::empty(problem);
+			for (item, agent) in after.assignment.iter().enumerate() {
+				if let Some(agent) = agent {
+					rebuilt.put(item, problem.pair(item, *agent).unwrap());
+				}
+			}
+			assert_eq!(rebuilt, after);
 			let mut again = before.clone();
 			improve(problem, &model.guide(), &mut again, &mut |_| false);
 			assert_eq!(again, after);

@@ -10,7 +10,6 @@
 //! - **GAP, minimise** cost with every job assigned: `q_ij = K - c_ij` in the same way.
 
 use crate::{
-	flow::energy_bound,
 	lagrangian::Guide,
 	problem::{AgentIndex, Assignment, Pair, Problem, ProblemError, MAX_LOAD},
 };
@@ -141,7 +140,7 @@ impl Model {
 	/// flow ([`crate::flow`]).
 	pub fn guide(&self) -> Guide {
 		match self.sense {
-			Sense::Market { scale } => Guide::Market { scale, cut: energy_bound(&self.problem) },
+			Sense::Market { scale } => Guide::market(scale, &self.problem),
 			_ => Guide::General,
 		}
 	}
