@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing, runs every crate's tests in the release
-# profile (the same build the dev node uses, so nothing compiles twice), then the zombienet
-# multi-node scenarios.
+# profile (the same build the dev node uses, so nothing compiles twice), then the solver's fuzz
+# targets and the zombienet multi-node scenarios.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -17,6 +17,8 @@ cargo test --release --locked -p pallet-difficulty -p pallet-block-reward -p pal
 	-p pallet-reputation -p pallet-settlement -p pallet-matching \
 	--features runtime-benchmarks
 echo "[test] cargo tests done in $(($(date +%s) - start)) s" >&2
+# The solver's fuzz targets, 30 s each (a line each; a crash fails the suite).
+bash scripts/fuzz-solver.sh 30
 
 failed=0
 for scenario in local-4; do

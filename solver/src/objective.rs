@@ -106,7 +106,8 @@ impl Model {
 
 	/// A plain GAP: `values[j][i]` and `loads[j][i]` of job `i` on agent `j` (the OR-Library
 	/// layout), every job to be assigned, maximising (`maximise = true`) or minimising the
-	/// total value.
+	/// total value. At least one agent is needed: with none, the layout cannot say how many
+	/// jobs there are ([`ProblemError::Malformed`]).
 	pub fn gap(
 		values: &[Vec<u64>],
 		loads: &[Vec<u64>],
@@ -114,7 +115,7 @@ impl Model {
 		maximise: bool,
 	) -> Result<Self, ProblemError> {
 		let m = capacities.len();
-		if values.len() != m || loads.len() != m {
+		if m == 0 || values.len() != m || loads.len() != m {
 			return Err(ProblemError::Malformed);
 		}
 		let n = values.first().map_or(0, |row| row.len());
@@ -174,5 +175,23 @@ impl Model {
 			}
 			Sense::MinAllAssigned { .. } => None,
 		}
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn malformed_gaps_are_refused() {
+		// No agents: how many jobs there are is lost, so no answer could name them.
+		assert_eq!(Model::gap(&[], &[], vec![], true), Err(ProblemError::Malformed));
+		// Rows of different lengths, or a row missing.
+		let ragged = [vec![1, 2], vec![3]];
+		assert_eq!(Model::gap(&ragged, &ragged, vec![5, 5], true), Err(ProblemError::Malformed));
+		assert_eq!(Model::gap(&[vec![1]], &[], vec![5], false), Err(ProblemError::Malformed));
+		let one = [vec![4, 2]];
+		let model = Model::gap(&one, &[vec![1, 1]], vec![2], false).unwrap();
+		assert_eq!(model.problem.items(), 2);
 	}
 }
