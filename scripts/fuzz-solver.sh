@@ -3,7 +3,7 @@
 # nightly needed): builds `solver/fuzz`'s targets with coverage instrumentation, overflow checks
 # and debug assertions, then runs each for SECONDS (default 60).
 #
-#   bash scripts/fuzz-solver.sh [SECONDS] [TARGET...]     # targets: solve score parse (default: all)
+#   bash scripts/fuzz-solver.sh [SECONDS] [TARGET...]     # targets: solve bounds score parse (default: all)
 #
 # The corpus lives in $CARGO_TARGET_DIR/fuzz/corpus/<target> and grows from run to run; a
 # crash leaves its input in $CARGO_TARGET_DIR/fuzz/artifacts/<target>/, which replays with
@@ -14,7 +14,7 @@ source "$ROOT/scripts/env.sh"
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(solve score parse)
+[ ${#targets[@]} -gt 0 ] || targets=(solve bounds score parse)
 
 # Its own target directory: the instrumented build must not replace the workspace's.
 fuzz_dir="$CARGO_TARGET_DIR/fuzz"

@@ -86,7 +86,8 @@ pub struct Outcome {
 	pub profit: u128,
 	/// A proven upper bound on every feasible assignment's internal profit.
 	pub bound: u128,
-	/// Whether the search finished: then `bound == profit` and the assignment is optimal.
+	/// Whether the assignment is proven optimal: the search finished, or what it left open
+	/// cannot beat it. Exactly when `bound == profit`.
 	pub optimal: bool,
 	/// Nodes the search visited.
 	pub nodes: u64,
@@ -292,7 +293,7 @@ pub fn solve_from(
 	if knapsack.is_none() && !started {
 		// The packing takes several times the rest of the root: a tool may stop before it.
 		if should_stop(best.profit) {
-			return stopped(best, root_bound, 0);
+			return stopped(best, (root_bound.max(0) / SCALE) as u128, 0);
 		}
 		let value = |i: usize, p: &Pair| {
 			let price = best_red[i] / 8 * PACKING_PRICE_EIGHTHS;
@@ -328,14 +329,8 @@ pub fn solve_from(
 				return finished(best, found.nodes);
 			}
 			// Both bounds hold; the root's is usually far weaker.
-			let bound = found.bound.min((root_bound.max(0) / SCALE) as u128).max(best.profit);
-			return Outcome {
-				profit: best.profit,
-				bound,
-				assignment: best.assignment,
-				optimal: false,
-				nodes: found.nodes,
-			};
+			let bound = found.bound.min((root_bound.max(0) / SCALE) as u128);
+			return stopped(best, bound, found.nodes);
 		}
 	}
 
@@ -389,7 +384,7 @@ pub fn solve_from(
 					&& should_stop(best.profit));
 			if stop {
 				let open = open_bound(&stack).max(at.pruning_bound);
-				return stopped(best, open, nodes);
+				return stopped(best, (open.max(0) / SCALE) as u128, nodes);
 			}
 			let mut knapsack_prunes = || {
 				knapsack.as_mut().is_some_and(|k| {
@@ -1055,13 +1050,15 @@ fn finished(best: Solution, nodes: u64) -> Outcome {
 	}
 }
 
-fn stopped(best: Solution, open: i128, nodes: u64) -> Outcome {
-	let bound = (open.max(0) / SCALE) as u128;
+/// The answer of a search stopped before it finished, with `bound` (internal profit) proven on
+/// what it left open: optimal all the same where that bound does not exceed the incumbent.
+fn stopped(best: Solution, bound: u128, nodes: u64) -> Outcome {
+	let bound = bound.max(best.profit);
 	Outcome {
 		profit: best.profit,
-		bound: bound.max(best.profit),
+		bound,
 		assignment: best.assignment,
-		optimal: false,
+		optimal: bound == best.profit,
 		nodes,
 	}
 }

@@ -154,6 +154,7 @@ fn same_input_same_output() {
 #[test]
 fn a_budget_limited_answer_is_feasible_and_its_bound_holds() {
 	let mut rng = Rng(5);
+	let mut proven_when_stopped = 0;
 	for instance in 0..300 {
 		let n = rng.range(5, 8) as usize;
 		let m = rng.range(2, 3) as usize;
@@ -166,8 +167,12 @@ fn a_budget_limited_answer_is_feasible_and_its_bound_holds() {
 			assert!(outcome.profit <= optimum);
 			assert!(outcome.bound >= optimum, "instance {instance} budget {budget}");
 			assert!(outcome.nodes <= budget);
+			// Stopped by the budget, the answer is still proven where the bound reaches it.
+			assert_eq!(outcome.optimal, outcome.bound == outcome.profit, "instance {instance}");
+			proven_when_stopped += (outcome.optimal && outcome.nodes == budget) as u32;
 		}
 	}
+	assert!(proven_when_stopped > 0, "no stopped search had its answer proven");
 }
 
 #[test]

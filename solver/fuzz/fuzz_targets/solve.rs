@@ -174,6 +174,7 @@ fn check_search(problem: &Problem, guide: &Guide, optimum: u128, budget: u64) ->
 	assert_eq!(check::score(problem, &limited.assignment), Ok(limited.profit), "misscored");
 	assert!(limited.profit <= optimum && optimum <= limited.bound, "bound does not hold");
 	assert!(!limited.optimal || limited.profit == optimum, "claimed optimal, is not");
+	assert_eq!(limited.optimal, limited.profit == limited.bound, "proof and bound disagree");
 	assert_eq!(search::solve(problem, guide, budget, &mut |_| false), limited, "not deterministic");
 	let full = search::solve(problem, guide, u64::MAX, &mut |_| false);
 	assert_eq!(check::score(problem, &full.assignment), Ok(full.profit), "misscored");
