@@ -5,8 +5,11 @@
 #
 #   bash scripts/fuzz-solver.sh [SECONDS] [TARGET...]     # targets: solve bounds score parse (default: all)
 #
-# The corpus lives in $CARGO_TARGET_DIR/fuzz/corpus/<target> and grows from run to run; a
-# crash leaves its input in $CARGO_TARGET_DIR/fuzz/artifacts/<target>/, which replays with
+# The corpus lives in $CARGO_TARGET_DIR/fuzz/corpus/<target> and grows from run to run
+# (libFuzzer replays all of it before the clock starts: minutes once `bounds` has thousands of
+# inputs); with FUZZ_FRESH=1 each target starts from nothing in a temporary corpus instead, so
+# that the run takes SECONDS per target (the test suite's choice). A crash leaves its input in
+# $CARGO_TARGET_DIR/fuzz/artifacts/<target>/, which replays with
 # `$CARGO_TARGET_DIR/fuzz/<host triple>/release/<target> <file>`.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -27,7 +30,11 @@ cargo build --release --locked --manifest-path "$ROOT/solver/fuzz/Cargo.toml" \
 	--target-dir "$fuzz_dir" --target "$host" --bins
 
 for target in "${targets[@]}"; do
-	corpus="$fuzz_dir/corpus/$target"
+	if [ "${FUZZ_FRESH:-0}" = 1 ]; then
+		corpus="$(mktemp -d)"
+	else
+		corpus="$fuzz_dir/corpus/$target"
+	fi
 	artifacts="$fuzz_dir/artifacts/$target"
 	mkdir -p "$corpus" "$artifacts"
 	log="$fuzz_dir/$target.log"
@@ -35,6 +42,7 @@ for target in "${targets[@]}"; do
 		-artifact_prefix="$artifacts/" "$corpus" >"$log" 2>&1; then
 		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 		echo "[fuzz] $target: passed, $runs inputs in $seconds s, corpus $(ls "$corpus" | wc -l) files" >&2
+		if [ "${FUZZ_FRESH:-0}" = 1 ]; then rm -rf "$corpus"; fi
 	else
 		tail -n 40 "$log" >&2
 		echo "[fuzz] $target: FAILED (input saved in $artifacts/, log $log)" >&2

@@ -17,8 +17,9 @@ cargo test --release --locked -p pallet-difficulty -p pallet-block-reward -p pal
 	-p pallet-reputation -p pallet-settlement -p pallet-matching \
 	--features runtime-benchmarks
 echo "[test] cargo tests done in $(($(date +%s) - start)) s" >&2
-# The solver's fuzz targets, 30 s each (a line each; a crash fails the suite).
-bash scripts/fuzz-solver.sh 30
+# The solver's fuzz targets, 30 s each from an empty corpus (a line each; a crash fails the
+# suite). Longer runs that keep their corpus: `scripts/fuzz-solver.sh 600`.
+FUZZ_FRESH=1 bash scripts/fuzz-solver.sh 30
 
 failed=0
 for scenario in local-4; do

@@ -1,8 +1,9 @@
 //! The solver on problems too large for brute force (up to 40 items and 8 agents, loads and
-//! profits up to the limits; markets, some generated like the benchmark's), with budgets on both sides of
-//! `NEIGHBOURHOOD_AFTER` so that the neighbourhoods run inside the search: every answer is
-//! feasible and scored as reported, every bound holds against every answer, more nodes never
-//! give less, a proof ends the search, and the same input gives the same answer.
+//! profits up to the limits; markets, some generated like the benchmark's), with budgets on
+//! both sides of `NEIGHBOURHOOD_AFTER` so that the neighbourhoods run inside the search, and
+//! stopped by a tool's `should_stop` at any of its questions: every answer is feasible and
+//! scored as reported, every bound holds against every answer, more nodes never give less, a
+//! proof ends the search, and the same input gives the same answer.
 
 #![no_main]
 
@@ -58,7 +59,19 @@ fn case(u: &mut Unstructured) -> Result<()> {
 		}
 	};
 	let problem = &problem;
-	let runs = [short, long].map(|budget| search::solve(problem, &guide, budget, &mut |_| false));
+	// A tool's stop: at the `asks`-th question (at the root, between neighbourhoods, every few
+	// hundred nodes).
+	let asks = u.int_in_range(1..=12)?;
+	let mut asked = 0;
+	let mut stop_at = |_| {
+		asked += 1;
+		asked >= asks
+	};
+	let runs = [
+		search::solve(problem, &guide, short, &mut |_| false),
+		search::solve(problem, &guide, long, &mut |_| false),
+		search::solve(problem, &guide, u64::MAX, &mut stop_at),
+	];
 	for run in &runs {
 		assert_eq!(check::score(problem, &run.assignment), Ok(run.profit), "misscored");
 		for other in &runs {
@@ -66,7 +79,7 @@ fn case(u: &mut Unstructured) -> Result<()> {
 		}
 		assert_eq!(run.optimal, run.profit == run.bound, "proof and bound disagree");
 	}
-	let [short_run, long_run] = &runs;
+	let [short_run, long_run, _] = &runs;
 	assert!(short_run.profit <= long_run.profit, "more nodes, less profit");
 	if short_run.optimal {
 		assert_eq!(long_run, short_run, "a proven answer changed with more nodes");
