@@ -167,8 +167,8 @@ fn gap_case(u: &mut Unstructured, budget: u64, maximise: bool) -> Result<()> {
 	Ok(())
 }
 
-/// One node-limited and one unlimited search on `problem`, each run twice, checked against
-/// the brute-force `optimum`; returns the node-limited outcome.
+/// A node-limited search on `problem` (run twice: the same answer) and an unlimited one,
+/// checked against the brute-force `optimum`; returns the node-limited outcome.
 fn check_search(problem: &Problem, guide: &Guide, optimum: u128, budget: u64) -> search::Outcome {
 	let limited = search::solve(problem, guide, budget, &mut |_| false);
 	assert_eq!(check::score(problem, &limited.assignment), Ok(limited.profit), "misscored");
