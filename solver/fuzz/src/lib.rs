@@ -6,10 +6,14 @@
 //! replays the same case.
 
 use arbitrary::{Result, Unstructured};
+// The solver's test helpers: `all_assignments` enumerates for brute force.
+#[path = "../../tests/common/mod.rs"]
+mod common;
+pub use common::all_assignments;
 use gridshard_solver::{
 	check,
 	problem::{MAX_LOAD, MAX_PROFIT},
-	Assignment, Market, Pair, Problem,
+	Market, Pair, Problem,
 };
 
 /// A load or capacity: small most of the time, sometimes at or near [`MAX_LOAD`], sometimes
@@ -78,20 +82,6 @@ pub fn market(u: &mut Unstructured, most_requests: usize, most_providers: usize)
 		pairs.push((request, provider, weight));
 	}
 	Ok(Market { requests, capacities, pairs })
-}
-
-/// Every assignment of `n` items to `m` agents or to none.
-pub fn all_assignments(n: usize, m: usize) -> impl Iterator<Item = Assignment> {
-	let total = (m as u64 + 1).pow(n as u32);
-	(0..total).map(move |mut code| {
-		(0..n)
-			.map(|_| {
-				let digit = code % (m as u64 + 1);
-				code /= m as u64 + 1;
-				(digit < m as u64).then_some(digit as u32)
-			})
-			.collect()
-	})
 }
 
 /// The best internal profit of all feasible assignments (checked by [`check::score`]).
