@@ -678,3 +678,174 @@ mod escrow_and_orders {
 		});
 	}
 }
+
+/// Random interleavings of everything that touches settlement's books, from every account and
+/// with arguments good and bad, checked after every step; then every order is driven to its end.
+mod random_operations {
+	use super::*;
+	use sp_runtime::StateVersion;
+
+	/// SplitMix64: a seeded, reproducible source of choices.
+	struct Choices(u64);
+
+	impl Choices {
+		fn next(&mut self) -> u64 {
+			self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+			let mut z = self.0;
+			z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+			z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+			z ^ (z >> 31)
+		}
+
+		/// Uniform in `0..n`.
+		fn below(&mut self, n: u64) -> u64 {
+			self.next() % n
+		}
+
+		fn pick<T: Copy>(&mut self, from: &[T]) -> T {
+			from[self.below(from.len() as u64) as usize]
+		}
+	}
+
+	/// Users, providers, the roles, and an account nobody registered.
+	const ACCOUNTS: [u64; 8] = [USER, USER_2, PROVIDER, PROVIDER_2, GRID, POT, TRADING_CENTRE, 77];
+
+	/// Mostly an order in the state `wanted` accepts, if there is one; otherwise (or sometimes
+	/// anyway) any id, possibly one that does not exist.
+	fn order_where(
+		choices: &mut Choices,
+		wanted: impl Fn(&OrderStatus<u128, u64>) -> bool,
+	) -> OrderId {
+		let fitting: Vec<OrderId> =
+			Orders::<Test>::iter().filter(|(_, o)| wanted(&o.status)).map(|(id, _)| id).collect();
+		if fitting.is_empty() || choices.below(5) == 0 {
+			choices.below(NextOrderId::<Test>::get() + 2)
+		} else {
+			choices.pick(&fitting)
+		}
+	}
+
+	/// One random operation: a step of the escrow, an order, a reading, a settlement, a dispute,
+	/// its resolution, a payout, or time passing.
+	fn step(choices: &mut Choices) -> DispatchResult {
+		let now = System::block_number();
+		let who = choices.pick(&ACCOUNTS);
+		let amount = choices.pick(&[0, 1, 500, ESCROW, 3 * ESCROW, 3 * ESCROW, 2 * START]);
+		// Mostly the right kind of participant, sometimes anyone.
+		let mut participant = |kind: [u64; 2]| {
+			if choices.below(6) == 0 {
+				choices.pick(&ACCOUNTS)
+			} else {
+				choices.pick(&kind)
+			}
+		};
+		let (user, provider) = (participant([USER, USER_2]), participant([PROVIDER, PROVIDER_2]));
+		match choices.below(12) {
+			0 | 1 => <Settlement as Escrow<_, _>>::hold(&user, amount),
+			2 => <Settlement as Escrow<_, _>>::release(&user, amount),
+			3 | 4 => {
+				let window_start = now + choices.below(4);
+				let new = NewOrder {
+					user,
+					provider,
+					agreed: choices.below(20_000),
+					price: choices.pick(&[0, 1, PRICE, 400]),
+					grid_fee: choices.pick(&[0, FEE, 5_000]),
+					period: 0,
+					window_start,
+					window_end: window_start + choices.below(8),
+				};
+				Settlement::open_order(new).map(|_| ())
+			}
+			5 | 6 => {
+				let order = order_where(choices, |s| *s == OrderStatus::Delivering);
+				let side = choices.pick(&[Side::Provider, Side::User]);
+				let energy = choices.below(25_000);
+				let sequence = choices.below(4) as u32;
+				let is_final = choices.below(3) == 0;
+				if choices.below(8) == 0 {
+					// Signed by whoever: usually not the order's meter.
+					let (reading, signature) =
+						signed_reading(order, side, energy, sequence, is_final, who);
+					Settlement::submit_reading(authorized(), reading, signature)
+				} else {
+					read(order, side, energy, sequence, is_final)
+				}
+			}
+			7 => {
+				let order = order_where(choices, |s| *s == OrderStatus::Delivering);
+				Settlement::apply_for_settlement(RuntimeOrigin::signed(provider), order)
+			}
+			8 => {
+				let order = order_where(choices, |s| matches!(s, OrderStatus::Settled { .. }));
+				Settlement::dispute(RuntimeOrigin::signed(user), order)
+			}
+			9 => {
+				let order = order_where(choices, |s| matches!(s, OrderStatus::Disputed { .. }));
+				let origin = RuntimeOrigin::signed(choices.pick(&[TRADING_CENTRE, who]));
+				let (rho, gamma) = (choices.below(25_000), choices.below(25_000));
+				Settlement::resolve_dispute(origin, order, rho, gamma)
+			}
+			10 => {
+				let order = order_where(choices, |s| matches!(s, OrderStatus::Settled { .. }));
+				Settlement::claim_payout(RuntimeOrigin::signed(who), order)
+			}
+			_ => {
+				run_to(now + 1 + choices.below(6));
+				Ok(())
+			}
+		}
+	}
+
+	#[test]
+	fn random_operations_keep_the_books_and_every_order_ends() {
+		let (mut failed, mut settled, mut disputed, mut paid) = (0, 0, 0, 0);
+		for seed in 0..150 {
+			new_test_ext().execute_with(|| {
+				let mut choices = Choices(seed);
+				let issuance = Balances::total_issuance();
+				for _ in 0..80 {
+					let before = sp_io::storage::root(StateVersion::V1);
+					if step(&mut choices).is_err() {
+						failed += 1;
+						let after = sp_io::storage::root(StateVersion::V1);
+						assert_eq!(before, after, "seed {seed}: a failed operation changed state");
+					}
+					Settlement::do_try_state().expect("invariants hold after every step");
+					assert_eq!(Balances::total_issuance(), issuance, "seed {seed}: money made");
+				}
+				for record in System::events() {
+					match record.event {
+						RuntimeEvent::Settlement(Event::Settled { .. }) => settled += 1,
+						RuntimeEvent::Settlement(Event::DisputeResolved { .. }) => disputed += 1,
+						RuntimeEvent::Settlement(Event::PaidOut { .. }) => paid += 1,
+						_ => {}
+					}
+				}
+				// The end of every order: disputes resolved, the rest settled and paid by the
+				// hook alone; what stays held is exactly the uncommitted escrow.
+				let open: Vec<(OrderId, bool)> = Orders::<Test>::iter()
+					.map(|(id, o)| (id, matches!(o.status, OrderStatus::Disputed { .. })))
+					.collect();
+				for (id, is_disputed) in open {
+					if is_disputed {
+						let centre = RuntimeOrigin::signed(TRADING_CENTRE);
+						assert_ok!(Settlement::resolve_dispute(centre, id, R, R));
+					}
+				}
+				run_to(System::block_number() + 200);
+				assert_eq!(Orders::<Test>::iter().count(), 0, "seed {seed}: an order never ended");
+				for who in ACCOUNTS {
+					assert_eq!(
+						Balances::balance_on_hold(&HoldReason::Escrow.into(), &who),
+						Uncommitted::<Test>::get(who),
+						"seed {seed}: escrow held for ended orders"
+					);
+				}
+			});
+		}
+		// The random walk reaches every kind of state, and bad input.
+		let reached = (failed, settled, disputed, paid);
+		assert!(failed > 1_000 && settled > 100 && disputed > 20 && paid > 50, "{reached:?}");
+	}
+}
