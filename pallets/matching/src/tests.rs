@@ -537,3 +537,134 @@ mod adoption {
 		});
 	}
 }
+
+/// Random interleavings of everything that touches the book, from every account and with
+/// arguments good and bad, over many periods, checked after every step; then every request is
+/// driven to its end.
+mod random_operations {
+	use super::*;
+	use gridshard_solver::generate::SplitMix as Choices;
+	use sp_runtime::StateVersion;
+	use std::collections::BTreeMap;
+
+	/// One of `from`, uniformly.
+	fn pick<T: Copy>(choices: &mut Choices, from: &[T]) -> T {
+		from[choices.range(0, from.len() as u64 - 1) as usize]
+	}
+
+	/// Users (9 in region 2), providers, the grid company, an account nobody registered.
+	const ACCOUNTS: [u64; 9] = [1, 2, 3, 9, 10, 11, 12, GRID_COMPANY, 77];
+
+	/// A solution for the current snapshot: the solver's, or pairs drawn at random (some naming
+	/// requests or offers that do not exist), with its true score or a false one.
+	fn solution(choices: &mut Choices) -> (PeriodIndex, Vec<(u32, u32)>, Score) {
+		let Some(snapshot) = CurrentSnapshot::<Test>::get() else {
+			return (Matching::current_period(), vec![], Score { energy: 0, weight: 0 });
+		};
+		let (n, m) = (snapshot.requests.len() as u64, snapshot.offers.len() as u64);
+		let pairs = match (choices.range(0, 2), Matching::solve(&snapshot)) {
+			(0, Some((pairs, _))) => pairs,
+			_ => {
+				let mut pairs = Vec::new();
+				for i in 0..n + 1 {
+					if choices.chance(50) {
+						pairs.push((i as u32, choices.range(0, m) as u32));
+					}
+				}
+				pairs
+			}
+		};
+		let claimed = match Matching::score(&snapshot, &pairs) {
+			Ok(score) if !choices.chance(17) => score,
+			Ok(score) => Score { weight: score.weight + 1, ..score },
+			Err(_) => Score { energy: choices.range(0, 20_000) as u128, weight: 1 },
+		};
+		let period = if choices.chance(12) { snapshot.period + 1 } else { snapshot.period };
+		(period, pairs, claimed)
+	}
+
+	/// One random operation: an offer posted or withdrawn, a request posted or cancelled, a grid
+	/// fee set, a solution submitted, or time passing.
+	fn step(choices: &mut Choices) -> DispatchResult {
+		let now = System::block_number();
+		let mut participant = |kind: &[u64]| {
+			if choices.chance(17) {
+				pick(choices, &ACCOUNTS)
+			} else {
+				pick(choices, kind)
+			}
+		};
+		let (user, provider) = (participant(&[1, 2, 3, 9]), participant(&[10, 11, 12]));
+		match choices.range(0, 11) {
+			0 | 1 => {
+				let price = pick(choices, &[0, 50, 100, 300, MAX_PRICE, MAX_PRICE + 1]);
+				let capacity = pick(choices, &[0, 1_000, 5_000, 20_000]);
+				Matching::post_offer(signed(provider), price, capacity)
+			}
+			2 => Matching::withdraw_offer(signed(provider)),
+			3..=5 => {
+				let energy = pick(choices, &[0, 500, 5_000, 12_000, 2_000_000]);
+				let limit = pick(choices, &[None, Some(50), Some(300), Some(MAX_PRICE + 1)]);
+				Matching::post_request(signed(user), energy, limit)
+			}
+			6 => Matching::cancel_request(signed(user), choices.range(0, 9) as RequestId),
+			7 => {
+				let origin = signed(pick(choices, &[GRID_COMPANY, user]));
+				let (from, to) = (pick(choices, &[1, 2, 3]), pick(choices, &[1, 2, 3]));
+				Matching::set_grid_fee(origin, from, to, pick(choices, &[None, Some(0), Some(40)]))
+			}
+			8 | 9 => {
+				let (period, pairs, claimed) = solution(choices);
+				let Ok(pairs) = SolutionOf::<Test>::try_from(pairs) else { return Ok(()) };
+				Matching::submit_solution(authorized(), period, pairs, claimed)
+			}
+			_ => {
+				run_to(now + choices.range(1, 4));
+				Ok(())
+			}
+		}
+	}
+
+	/// What the mocked escrow and order book hold: outside storage, so compared on its own.
+	fn mocked() -> (BTreeMap<u64, u128>, usize) {
+		(Held::get(), Opened::get().len())
+	}
+
+	#[test]
+	fn random_operations_keep_the_book_and_every_request_ends() {
+		let (mut failed, mut accepted, mut adopted) = (0, 0, 0);
+		for seed in 0..100 {
+			new_test_ext().execute_with(|| {
+				let mut choices = Choices(seed);
+				for _ in 0..120 {
+					let before = (sp_io::storage::root(StateVersion::V1), mocked());
+					if step(&mut choices).is_err() {
+						failed += 1;
+						let after = (sp_io::storage::root(StateVersion::V1), mocked());
+						assert_eq!(before, after, "seed {seed}: a failed operation changed state");
+					}
+					Matching::do_try_state().expect("invariants hold after every step");
+				}
+				for record in System::events() {
+					match record.event {
+						RuntimeEvent::Matching(Event::SolutionAccepted { .. }) => accepted += 1,
+						RuntimeEvent::Matching(Event::SolutionAdopted { .. }) => adopted += 1,
+						_ => {}
+					}
+				}
+				// The end of every request: adopted into orders or released unmatched, and no
+				// escrow left held for the book.
+				run_to(System::block_number() + 3 * LENGTH as u64);
+				assert_eq!(
+					Requests::<Test>::iter().count(),
+					0,
+					"seed {seed}: a request never ended"
+				);
+				assert_eq!(OpenRequests::<Test>::iter().count(), 0, "seed {seed}: counts left");
+				assert!(Held::get().values().all(|held| *held == 0), "seed {seed}: escrow stuck");
+			});
+		}
+		let reached = (failed, accepted, adopted);
+		assert!(failed > 1_000 && accepted > 50 && adopted > 100, "{reached:?}");
+	}
+}

@@ -683,28 +683,12 @@ mod escrow_and_orders {
 /// with arguments good and bad, checked after every step; then every order is driven to its end.
 mod random_operations {
 	use super::*;
+	use gridshard_solver::generate::SplitMix as Choices;
 	use sp_runtime::StateVersion;
 
-	/// SplitMix64: a seeded, reproducible source of choices.
-	struct Choices(u64);
-
-	impl Choices {
-		fn next(&mut self) -> u64 {
-			self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-			let mut z = self.0;
-			z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-			z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-			z ^ (z >> 31)
-		}
-
-		/// Uniform in `0..n`.
-		fn below(&mut self, n: u64) -> u64 {
-			self.next() % n
-		}
-
-		fn pick<T: Copy>(&mut self, from: &[T]) -> T {
-			from[self.below(from.len() as u64) as usize]
-		}
+	/// One of `from`, uniformly.
+	fn pick<T: Copy>(choices: &mut Choices, from: &[T]) -> T {
+		from[choices.range(0, from.len() as u64 - 1) as usize]
 	}
 
 	/// Users, providers, the roles, and an account nobody registered.
@@ -718,10 +702,10 @@ mod random_operations {
 	) -> OrderId {
 		let fitting: Vec<OrderId> =
 			Orders::<Test>::iter().filter(|(_, o)| wanted(&o.status)).map(|(id, _)| id).collect();
-		if fitting.is_empty() || choices.below(5) == 0 {
-			choices.below(NextOrderId::<Test>::get() + 2)
+		if fitting.is_empty() || choices.chance(20) {
+			choices.range(0, NextOrderId::<Test>::get() + 1)
 		} else {
-			choices.pick(&fitting)
+			pick(choices, &fitting)
 		}
 	}
 
@@ -729,41 +713,41 @@ mod random_operations {
 	/// its resolution, a payout, or time passing.
 	fn step(choices: &mut Choices) -> DispatchResult {
 		let now = System::block_number();
-		let who = choices.pick(&ACCOUNTS);
-		let amount = choices.pick(&[0, 1, 500, ESCROW, 3 * ESCROW, 3 * ESCROW, 2 * START]);
+		let who = pick(choices, &ACCOUNTS);
+		let amount = pick(choices, &[0, 1, 500, ESCROW, 3 * ESCROW, 3 * ESCROW, 2 * START]);
 		// Mostly the right kind of participant, sometimes anyone.
 		let mut participant = |kind: [u64; 2]| {
-			if choices.below(6) == 0 {
-				choices.pick(&ACCOUNTS)
+			if choices.chance(17) {
+				pick(choices, &ACCOUNTS)
 			} else {
-				choices.pick(&kind)
+				pick(choices, &kind)
 			}
 		};
 		let (user, provider) = (participant([USER, USER_2]), participant([PROVIDER, PROVIDER_2]));
-		match choices.below(12) {
+		match choices.range(0, 11) {
 			0 | 1 => <Settlement as Escrow<_, _>>::hold(&user, amount),
 			2 => <Settlement as Escrow<_, _>>::release(&user, amount),
 			3 | 4 => {
-				let window_start = now + choices.below(4);
+				let window_start = now + choices.range(0, 3);
 				let new = NewOrder {
 					user,
 					provider,
-					agreed: choices.below(20_000),
-					price: choices.pick(&[0, 1, PRICE, 400]),
-					grid_fee: choices.pick(&[0, FEE, 5_000]),
+					agreed: choices.range(0, 20_000),
+					price: pick(choices, &[0, 1, PRICE, 400]),
+					grid_fee: pick(choices, &[0, FEE, 5_000]),
 					period: 0,
 					window_start,
-					window_end: window_start + choices.below(8),
+					window_end: window_start + choices.range(0, 7),
 				};
 				Settlement::open_order(new).map(|_| ())
 			}
 			5 | 6 => {
 				let order = order_where(choices, |s| *s == OrderStatus::Delivering);
-				let side = choices.pick(&[Side::Provider, Side::User]);
-				let energy = choices.below(25_000);
-				let sequence = choices.below(4) as u32;
-				let is_final = choices.below(3) == 0;
-				if choices.below(8) == 0 {
+				let side = pick(choices, &[Side::Provider, Side::User]);
+				let energy = choices.range(0, 25_000);
+				let sequence = choices.range(0, 3) as u32;
+				let is_final = choices.chance(33);
+				if choices.chance(12) {
 					// Signed by whoever: usually not the order's meter.
 					let (reading, signature) =
 						signed_reading(order, side, energy, sequence, is_final, who);
@@ -782,8 +766,8 @@ mod random_operations {
 			}
 			9 => {
 				let order = order_where(choices, |s| matches!(s, OrderStatus::Disputed { .. }));
-				let origin = RuntimeOrigin::signed(choices.pick(&[TRADING_CENTRE, who]));
-				let (rho, gamma) = (choices.below(25_000), choices.below(25_000));
+				let origin = RuntimeOrigin::signed(pick(choices, &[TRADING_CENTRE, who]));
+				let (rho, gamma) = (choices.range(0, 25_000), choices.range(0, 25_000));
 				Settlement::resolve_dispute(origin, order, rho, gamma)
 			}
 			10 => {
@@ -791,7 +775,7 @@ mod random_operations {
 				Settlement::claim_payout(RuntimeOrigin::signed(who), order)
 			}
 			_ => {
-				run_to(now + 1 + choices.below(6));
+				run_to(now + choices.range(1, 6));
 				Ok(())
 			}
 		}
