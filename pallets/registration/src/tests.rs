@@ -579,3 +579,114 @@ mod genesis {
 		build(vec![participant(4, "M-4"), participant(5, "M-4")]);
 	}
 }
+
+/// Random interleavings of every call, from every account and with arguments good and bad,
+/// checked after every step; then everyone leaves.
+mod random_operations {
+	use super::*;
+	use gridshard_solver::generate::SplitMix as Choices;
+	use sp_runtime::StateVersion;
+
+	/// One of `from`, uniformly.
+	fn pick<T: Copy>(choices: &mut Choices, from: &[T]) -> T {
+		from[choices.range(0, from.len() as u64 - 1) as usize]
+	}
+
+	/// Funded applicants (6 cannot pay the deposit), the pot, the council, a stranger.
+	const ACCOUNTS: [u64; 9] = [1, 2, 3, 4, 5, 6, POT, COUNCIL, 42];
+
+	/// One random call, or an account taking on or clearing open obligations.
+	fn step(choices: &mut Choices) -> DispatchResult {
+		let who = pick(choices, &ACCOUNTS);
+		let target = pick(choices, &ACCOUNTS);
+		let authority = signed(pick(choices, &[COUNCIL, COUNCIL, COUNCIL, who]));
+		match choices.range(0, 9) {
+			0 | 1 => {
+				// Meters 1 to 4 are shared out among more applicants than that.
+				let meter = choices.range(1, 4) as u8;
+				let mut application = if choices.chance(50) {
+					provider_application(who, meter)
+				} else {
+					user_application(who, meter)
+				};
+				if choices.chance(15) {
+					// Proof made for another account.
+					application.meter_key_proof =
+						sign_proof(&meter_pair(meter), target, &application.meter_id);
+				}
+				Reg::apply(signed(who), Box::new(application))
+			}
+			2 => Reg::withdraw(signed(who)),
+			3 | 4 => Reg::approve(authority, target),
+			5 => {
+				let reason = pick(choices, &[RejectionReason::MeterNotCertified]);
+				Reg::reject(authority, target, reason)
+			}
+			6 => {
+				let reason =
+					pick(choices, &[SuspensionReason::Misconduct, SuspensionReason::Inspection]);
+				Reg::suspend(authority, target, reason)
+			}
+			7 => Reg::reinstate(authority, target),
+			8 => Reg::deregister(signed(who)),
+			_ => {
+				Busy::mutate(|busy| {
+					if !busy.contains(&who) {
+						busy.push(who)
+					} else {
+						busy.retain(|b| *b != who)
+					}
+				});
+				Ok(())
+			}
+		}
+	}
+
+	#[test]
+	fn random_operations_keep_deposits_and_everyone_can_leave() {
+		let (mut failed, mut approved, mut suspended) = (0, 0, 0);
+		for seed in 0..200 {
+			new_test_ext().execute_with(|| {
+				Busy::set(Vec::new());
+				let mut choices = Choices(seed);
+				let issuance = Balances::total_issuance();
+				for _ in 0..60 {
+					let before = sp_io::storage::root(StateVersion::V1);
+					if step(&mut choices).is_err() {
+						failed += 1;
+						let after = sp_io::storage::root(StateVersion::V1);
+						assert_eq!(before, after, "seed {seed}: a failed call changed state");
+					}
+					Registration::do_try_state().expect("invariants hold after every step");
+					let on_record: u64 =
+						Participants::<Test>::iter_values().map(|p| p.deposit).sum();
+					assert_eq!(total_held(), on_record, "seed {seed}: deposits off the records");
+					assert_eq!(Balances::total_issuance(), issuance, "seed {seed}: money made");
+				}
+				for record in System::events() {
+					match record.event {
+						RuntimeEvent::Registration(Event::Approved { .. }) => approved += 1,
+						RuntimeEvent::Registration(Event::Suspended { .. }) => suspended += 1,
+						_ => {}
+					}
+				}
+				// Everyone leaves once free of obligations: pending applications withdrawn, the
+				// rest deregistered; nothing stays held.
+				Busy::set(Vec::new());
+				let records: Vec<(u64, Status)> =
+					Participants::<Test>::iter().map(|(who, p)| (who, p.status)).collect();
+				for (who, status) in records {
+					let leave = match status {
+						Status::Pending => Reg::withdraw(signed(who)),
+						_ => Reg::deregister(signed(who)),
+					};
+					assert_ok!(leave);
+				}
+				assert_eq!(Participants::<Test>::iter().count(), 0);
+				assert_eq!(total_held(), 0, "seed {seed}: a deposit left held");
+			});
+		}
+		let reached = (failed, approved, suspended);
+		assert!(failed > 3_000 && approved > 100 && suspended > 30, "{reached:?}");
+	}
+}
