@@ -1,5 +1,6 @@
 //! Tests of the order book, the snapshot, the off-chain worker (with the test off-chain and
-//! transaction-pool externalities), the checks of submitted solutions, and adoption.
+//! transaction-pool externalities), the checks of submitted solutions, adoption, and random
+//! walks over every call with the invariants checked after each step.
 
 use crate::{mock::*, *};
 use codec::Decode;

@@ -1,4 +1,5 @@
-//! Tests of every call's success path and of each bad input, which must change nothing.
+//! Tests of every call's success path and of each bad input, which must change nothing, and
+//! random walks over every call with the invariants checked after each.
 
 use crate::{mock::*, *};
 use frame_support::{assert_noop, assert_ok, traits::fungible::Inspect as _};

@@ -1,5 +1,6 @@
 //! Tests: each branch of eq. 6 and 7 with hand-computed payments, the whole life of an order
-//! with funds that add up, and each bad input with its named error and no change.
+//! with funds that add up, each bad input with its named error and no change, and random walks
+//! over every operation with the invariants checked after each step.
 
 use crate::{mock::*, *};
 use frame_support::{
