@@ -37,11 +37,13 @@ for target in "${targets[@]}"; do
 	fi
 	artifacts="$fuzz_dir/artifacts/$target"
 	mkdir -p "$corpus" "$artifacts"
-	log="$fuzz_dir/$target.log"
+	# One log per run (runs from two checkouts may share the target directory); kept on failure.
+	log="$(mktemp "$fuzz_dir/$target.XXXXXX.log")"
 	if "$fuzz_dir/$host/release/$target" -max_total_time="$seconds" -print_final_stats=1 \
 		-artifact_prefix="$artifacts/" "$corpus" >"$log" 2>&1; then
 		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 		echo "[fuzz] $target: passed, $runs inputs in $seconds s, corpus $(ls "$corpus" | wc -l) files" >&2
+		rm -f "$log"
 		if [ "${FUZZ_FRESH:-0}" = 1 ]; then rm -rf "$corpus"; fi
 	else
 		tail -n 40 "$log" >&2
