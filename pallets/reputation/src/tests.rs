@@ -1,5 +1,5 @@
 //! Tests of eq. 1 and 2 against hand-computed values, the decisions of the module docs, the
-//! bounds, and the roll-over sweep.
+//! bounds, the roll-over sweep, and random deliveries against a reference in floating point.
 
 use crate::{mock::*, *};
 use gridshard_primitives::traits::{DeliveryRecorder, ReputationProvider};
@@ -227,4 +227,95 @@ fn the_eq_2_function_is_a_convex_combination() {
 	assert_eq!(comprehensive_reputation(alpha, FixedU128::zero(), fixed(1, 1)), fixed(6, 10));
 	assert_eq!(comprehensive_reputation(FixedU128::one(), fixed(1, 2), fixed(1, 1)), fixed(1, 2));
 	assert_eq!(comprehensive_reputation(FixedU128::zero(), fixed(1, 2), fixed(1, 1)), fixed(1, 1));
+}
+
+/// Random deliveries and clock moves (blocks within a period, periods skipped, sweeps left half
+/// done) against a reference written from the module docs in floating point: every provider's
+/// `RC_j`, read after every step, is the reference's, and so never moves within a period.
+mod random_deliveries {
+	use super::*;
+	use gridshard_solver::generate::SplitMix as Choices;
+	use std::collections::BTreeMap;
+
+	/// A provider's `RC_j` so far, and its open period's `(period, sum of ratios, trades)`.
+	type Standing = (f64, Option<(PeriodIndex, f64, u32)>);
+
+	/// The reference: eq. 1 and 2 with the decisions of the module docs.
+	#[derive(Default)]
+	struct Reference {
+		standings: BTreeMap<u64, Standing>,
+	}
+
+	impl Reference {
+		fn fold(standing: &mut Standing, now: PeriodIndex) {
+			if let Some((period, sum, trades)) = standing.1 {
+				if period < now {
+					standing.0 = 0.4 * (sum / trades as f64) + 0.6 * standing.0;
+					standing.1 = None;
+				}
+			}
+		}
+
+		fn deliver(&mut self, provider: u64, agreed: Energy, delivered: Energy, now: PeriodIndex) {
+			if agreed == 0 {
+				return;
+			}
+			let ratio = (delivered as f64 / agreed as f64).min(1.5);
+			let standing = self.standings.entry(provider).or_default();
+			Self::fold(standing, now);
+			let open = standing.1.get_or_insert((now, 0.0, 0));
+			open.1 += ratio;
+			open.2 += 1;
+		}
+
+		fn rc(&self, provider: u64, now: PeriodIndex) -> f64 {
+			let mut standing = self.standings.get(&provider).copied().unwrap_or_default();
+			Self::fold(&mut standing, now);
+			standing.0
+		}
+	}
+
+	#[test]
+	fn reputation_follows_eq_1_and_2_whatever_the_order_of_deliveries_and_sweeps() {
+		let (mut deliveries, mut periods) = (0, 0);
+		for seed in 0..200 {
+			new_test_ext().execute_with(|| {
+				let mut choices = Choices(seed);
+				let mut reference = Reference::default();
+				let providers = [1u64, 2, 3, 4, 5, 6, 7];
+				for _ in 0..80 {
+					let now = Period::get();
+					match choices.range(0, 9) {
+						0..=5 => {
+							let provider = providers[choices.range(0, 6) as usize];
+							let agreed = [0, 1, 5_000, 10_000][choices.range(0, 3) as usize];
+							let delivered = choices.range(0, 20_000);
+							Reputation::record_delivery(&provider, 7, agreed, delivered);
+							reference.deliver(provider, agreed, delivered, now);
+							deliveries += 1;
+						}
+						6 | 7 => next_block_in(now),
+						_ => {
+							// The next period, or one a few later: sweeps of two standings per
+							// block are often left half done.
+							next_block_in(now + choices.range(1, 3) as PeriodIndex);
+							periods += 1;
+						}
+					}
+					let now = Period::get();
+					for provider in providers {
+						let on_chain = Reputation::comprehensive_reputation(&provider);
+						let expected = reference.rc(provider, now);
+						let on_chain = on_chain.into_inner() as f64 / 1e18;
+						assert!(
+							(on_chain - expected).abs() < 1e-9,
+							"seed {seed}: provider {provider} has {on_chain}, not {expected}"
+						);
+					}
+					Reputation::do_try_state().expect("invariants hold after every step");
+				}
+			});
+		}
+		assert!(deliveries > 8_000 && periods > 2_000, "{deliveries} {periods}");
+	}
 }
