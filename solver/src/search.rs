@@ -293,7 +293,7 @@ pub fn solve_from(
 	if knapsack.is_none() && !started {
 		// The packing takes several times the rest of the root: a tool may stop before it.
 		if should_stop(best.profit) {
-			return stopped(best, (root_bound.max(0) / SCALE) as u128, 0);
+			return stopped(best, unscaled(root_bound), 0);
 		}
 		let value = |i: usize, p: &Pair| {
 			let price = best_red[i] / 8 * PACKING_PRICE_EIGHTHS;
@@ -329,7 +329,7 @@ pub fn solve_from(
 				return finished(best, found.nodes);
 			}
 			// Both bounds hold; the root's is usually far weaker.
-			let bound = found.bound.min((root_bound.max(0) / SCALE) as u128);
+			let bound = found.bound.min(unscaled(root_bound));
 			return stopped(best, bound, found.nodes);
 		}
 	}
@@ -384,7 +384,7 @@ pub fn solve_from(
 					&& should_stop(best.profit));
 			if stop {
 				let open = open_bound(&stack).max(at.pruning_bound);
-				return stopped(best, (open.max(0) / SCALE) as u128, nodes);
+				return stopped(best, unscaled(open), nodes);
 			}
 			let mut knapsack_prunes = || {
 				knapsack.as_mut().is_some_and(|k| {
@@ -1048,6 +1048,11 @@ fn finished(best: Solution, nodes: u64) -> Outcome {
 		optimal: true,
 		nodes,
 	}
+}
+
+/// A relaxation's bound, scaled by [`SCALE`], as a bound on internal profit (never below zero).
+fn unscaled(bound: i128) -> u128 {
+	(bound.max(0) / SCALE) as u128
 }
 
 /// The answer of a search stopped before it finished, with `bound` (internal profit) proven on
