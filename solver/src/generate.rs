@@ -35,6 +35,11 @@ impl SplitMix {
 	pub fn chance(&mut self, percent: u64) -> bool {
 		self.next_u64() % 100 < percent
 	}
+
+	/// One of `items` (not empty), uniformly.
+	pub fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+		items[self.range(0, items.len() as u64 - 1) as usize]
+	}
 }
 
 /// A market of `requests` x `providers`; see the module docs.

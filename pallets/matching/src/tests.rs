@@ -548,11 +548,6 @@ mod random_operations {
 	use sp_runtime::StateVersion;
 	use std::collections::BTreeMap;
 
-	/// One of `from`, uniformly.
-	fn pick<T: Copy>(choices: &mut Choices, from: &[T]) -> T {
-		from[choices.range(0, from.len() as u64 - 1) as usize]
-	}
-
 	/// Users (9 in region 2), providers, the grid company, an account nobody registered.
 	const ACCOUNTS: [u64; 9] = [1, 2, 3, 9, 10, 11, 12, GRID_COMPANY, 77];
 
@@ -590,29 +585,29 @@ mod random_operations {
 		let now = System::block_number();
 		let mut participant = |kind: &[u64]| {
 			if choices.chance(17) {
-				pick(choices, &ACCOUNTS)
+				choices.pick(&ACCOUNTS)
 			} else {
-				pick(choices, kind)
+				choices.pick(kind)
 			}
 		};
 		let (user, provider) = (participant(&[1, 2, 3, 9]), participant(&[10, 11, 12]));
 		match choices.range(0, 11) {
 			0 | 1 => {
-				let price = pick(choices, &[0, 50, 100, 300, MAX_PRICE, MAX_PRICE + 1]);
-				let capacity = pick(choices, &[0, 1_000, 5_000, 20_000]);
+				let price = choices.pick(&[0, 50, 100, 300, MAX_PRICE, MAX_PRICE + 1]);
+				let capacity = choices.pick(&[0, 1_000, 5_000, 20_000]);
 				Matching::post_offer(signed(provider), price, capacity)
 			}
 			2 => Matching::withdraw_offer(signed(provider)),
 			3..=5 => {
-				let energy = pick(choices, &[0, 500, 5_000, 12_000, 2_000_000]);
-				let limit = pick(choices, &[None, Some(50), Some(300), Some(MAX_PRICE + 1)]);
+				let energy = choices.pick(&[0, 500, 5_000, 12_000, 2_000_000]);
+				let limit = choices.pick(&[None, Some(50), Some(300), Some(MAX_PRICE + 1)]);
 				Matching::post_request(signed(user), energy, limit)
 			}
 			6 => Matching::cancel_request(signed(user), choices.range(0, 9) as RequestId),
 			7 => {
-				let origin = signed(pick(choices, &[GRID_COMPANY, user]));
-				let (from, to) = (pick(choices, &[1, 2, 3]), pick(choices, &[1, 2, 3]));
-				Matching::set_grid_fee(origin, from, to, pick(choices, &[None, Some(0), Some(40)]))
+				let origin = signed(choices.pick(&[GRID_COMPANY, user]));
+				let (from, to) = (choices.pick(&[1, 2, 3]), choices.pick(&[1, 2, 3]));
+				Matching::set_grid_fee(origin, from, to, choices.pick(&[None, Some(0), Some(40)]))
 			}
 			8 | 9 => {
 				let (period, pairs, claimed) = solution(choices);

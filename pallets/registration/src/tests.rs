@@ -588,19 +588,14 @@ mod random_operations {
 	use gridshard_solver::generate::SplitMix as Choices;
 	use sp_runtime::StateVersion;
 
-	/// One of `from`, uniformly.
-	fn pick<T: Copy>(choices: &mut Choices, from: &[T]) -> T {
-		from[choices.range(0, from.len() as u64 - 1) as usize]
-	}
-
 	/// Funded applicants (6 cannot pay the deposit), the pot, the council, a stranger.
 	const ACCOUNTS: [u64; 9] = [1, 2, 3, 4, 5, 6, POT, COUNCIL, 42];
 
 	/// One random call, or an account taking on or clearing open obligations.
 	fn step(choices: &mut Choices) -> DispatchResult {
-		let who = pick(choices, &ACCOUNTS);
-		let target = pick(choices, &ACCOUNTS);
-		let authority = signed(pick(choices, &[COUNCIL, COUNCIL, COUNCIL, who]));
+		let who = choices.pick(&ACCOUNTS);
+		let target = choices.pick(&ACCOUNTS);
+		let authority = signed(choices.pick(&[COUNCIL, COUNCIL, COUNCIL, who]));
 		match choices.range(0, 9) {
 			0 | 1 => {
 				// Meters 1 to 4 are shared out among more applicants than that.
@@ -620,12 +615,12 @@ mod random_operations {
 			2 => Reg::withdraw(signed(who)),
 			3 | 4 => Reg::approve(authority, target),
 			5 => {
-				let reason = pick(choices, &[RejectionReason::MeterNotCertified]);
+				let reason = choices.pick(&[RejectionReason::MeterNotCertified]);
 				Reg::reject(authority, target, reason)
 			}
 			6 => {
 				let reason =
-					pick(choices, &[SuspensionReason::Misconduct, SuspensionReason::Inspection]);
+					choices.pick(&[SuspensionReason::Misconduct, SuspensionReason::Inspection]);
 				Reg::suspend(authority, target, reason)
 			}
 			7 => Reg::reinstate(authority, target),

@@ -287,8 +287,8 @@ mod random_deliveries {
 					let now = Period::get();
 					match choices.range(0, 9) {
 						0..=5 => {
-							let provider = providers[choices.range(0, 6) as usize];
-							let agreed = [0, 1, 5_000, 10_000][choices.range(0, 3) as usize];
+							let provider = choices.pick(&providers);
+							let agreed = choices.pick(&[0, 1, 5_000, 10_000]);
 							let delivered = choices.range(0, 20_000);
 							Reputation::record_delivery(&provider, 7, agreed, delivered);
 							reference.deliver(provider, agreed, delivered, now);

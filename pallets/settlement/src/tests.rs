@@ -687,11 +687,6 @@ mod random_operations {
 	use gridshard_solver::generate::SplitMix as Choices;
 	use sp_runtime::StateVersion;
 
-	/// One of `from`, uniformly.
-	fn pick<T: Copy>(choices: &mut Choices, from: &[T]) -> T {
-		from[choices.range(0, from.len() as u64 - 1) as usize]
-	}
-
 	/// Users, providers, the roles, and an account nobody registered.
 	const ACCOUNTS: [u64; 8] = [USER, USER_2, PROVIDER, PROVIDER_2, GRID, POT, TRADING_CENTRE, 77];
 
@@ -706,7 +701,7 @@ mod random_operations {
 		if fitting.is_empty() || choices.chance(20) {
 			choices.range(0, NextOrderId::<Test>::get() + 1)
 		} else {
-			pick(choices, &fitting)
+			choices.pick(&fitting)
 		}
 	}
 
@@ -714,14 +709,14 @@ mod random_operations {
 	/// its resolution, a payout, or time passing.
 	fn step(choices: &mut Choices) -> DispatchResult {
 		let now = System::block_number();
-		let who = pick(choices, &ACCOUNTS);
-		let amount = pick(choices, &[0, 1, 500, ESCROW, 3 * ESCROW, 3 * ESCROW, 2 * START]);
+		let who = choices.pick(&ACCOUNTS);
+		let amount = choices.pick(&[0, 1, 500, ESCROW, 3 * ESCROW, 3 * ESCROW, 2 * START]);
 		// Mostly the right kind of participant, sometimes anyone.
 		let mut participant = |kind: [u64; 2]| {
 			if choices.chance(17) {
-				pick(choices, &ACCOUNTS)
+				choices.pick(&ACCOUNTS)
 			} else {
-				pick(choices, &kind)
+				choices.pick(&kind)
 			}
 		};
 		let (user, provider) = (participant([USER, USER_2]), participant([PROVIDER, PROVIDER_2]));
@@ -734,8 +729,8 @@ mod random_operations {
 					user,
 					provider,
 					agreed: choices.range(0, 20_000),
-					price: pick(choices, &[0, 1, PRICE, 400]),
-					grid_fee: pick(choices, &[0, FEE, 5_000]),
+					price: choices.pick(&[0, 1, PRICE, 400]),
+					grid_fee: choices.pick(&[0, FEE, 5_000]),
 					period: 0,
 					window_start,
 					window_end: window_start + choices.range(0, 7),
@@ -744,7 +739,7 @@ mod random_operations {
 			}
 			5 | 6 => {
 				let order = order_where(choices, |s| *s == OrderStatus::Delivering);
-				let side = pick(choices, &[Side::Provider, Side::User]);
+				let side = choices.pick(&[Side::Provider, Side::User]);
 				let energy = choices.range(0, 25_000);
 				let sequence = choices.range(0, 3) as u32;
 				let is_final = choices.chance(33);
@@ -767,7 +762,7 @@ mod random_operations {
 			}
 			9 => {
 				let order = order_where(choices, |s| matches!(s, OrderStatus::Disputed { .. }));
-				let origin = RuntimeOrigin::signed(pick(choices, &[TRADING_CENTRE, who]));
+				let origin = RuntimeOrigin::signed(choices.pick(&[TRADING_CENTRE, who]));
 				let (rho, gamma) = (choices.range(0, 25_000), choices.range(0, 25_000));
 				Settlement::resolve_dispute(origin, order, rho, gamma)
 			}
