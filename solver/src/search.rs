@@ -48,7 +48,9 @@
 //! 8. **Neighbourhoods.** A search not ended after [`NEIGHBOURHOOD_AFTER`] nodes re-solves
 //!    sets of three agents (every one, or 300 at random), with their items and the best waiting
 //!    ones, by this same search from the incumbent's assignment ([`crate::neighbourhood`];
-//!    [`solve_from`]), then goes on with the better incumbent, which fixes more options. Where
+//!    [`solve_from`]); then, in turns with those sets, the items whose incumbent agent is not
+//!    their best at the root's prices, re-solved on every agent at once (a relaxation-induced
+//!    neighbourhood); then it goes on with the better incumbent, which fixes more options. Where
 //!    profits follow loads (the chain's matching degree) the depth-first search alone stays in
 //!    one corner of the tree: on a 200x20 market weighted so and short of capacity this lifts
 //!    the weight by 8.5 %.
@@ -369,7 +371,13 @@ pub fn solve_from(
 				}
 			}
 			if nodes == NEIGHBOURHOOD_AFTER {
-				neighbourhood::improve(problem, guide, &mut best, should_stop);
+				neighbourhood::improve_with_relaxation(
+					problem,
+					guide,
+					&mut best,
+					&lambda,
+					should_stop,
+				);
 			}
 			if best.profit > incumbent {
 				// A better incumbent fixes more options for good (root prices, as in step 3).
