@@ -8,7 +8,10 @@ use common::{
 	all_assignments, fillable_market, random_market, random_problem, random_sized_market, Rng,
 };
 use gridshard_solver::{
-	check, heuristic, lagrangian::Guide, neighbourhood, solve, Market, Model, Value,
+	check,
+	heuristic::{self, Solution},
+	lagrangian::{self, Guide},
+	neighbourhood, solve, Market, Model, Value,
 };
 
 const INSTANCES: u64 = 3_000;
@@ -209,10 +212,14 @@ fn filling_and_exchanges_stay_feasible_and_never_serve_less() {
 	}
 }
 
+/// A neighbourhood search, run on an answer in place: whether it found a better one.
+type Neighbourhood<'a> = &'a dyn Fn(&mut Solution) -> bool;
+
 #[test]
 fn neighbourhoods_stay_feasible_never_lose_and_stay_below_the_optimum() {
 	let mut rng = Rng(6);
-	let mut improved = 0;
+	// Answers improved by sets of agents, and by the relaxation-induced neighbourhood.
+	let (mut by_sets, mut by_relaxation) = (0, 0);
 	for instance in 0..600 {
 		let (problem, guide) = if instance % 2 == 0 {
 			let n = rng.range(1, 6) as usize;
@@ -227,22 +234,33 @@ fn neighbourhoods_stay_feasible_never_lose_and_stay_below_the_optimum() {
 		};
 		let order: Vec<usize> = (0..problem.items()).rev().collect();
 		let before = heuristic::greedy(&problem, &order, |_, p| p.profit as i128);
-		let mut after = before.clone();
-		improved += neighbourhood::improve(&problem, &guide, &mut after, &mut |_| false) as u32;
-		assert_eq!(check::score(&problem, &after.assignment), Ok(after.profit), "{instance}");
-		let residual: Vec<u64> = (0..problem.agents())
-			.map(|j| {
-				let on_j = (0..problem.items()).filter(|i| after.assignment[*i] == Some(j as u32));
-				problem.capacities()[j]
-					- on_j.map(|i| problem.pair(i, j as u32).unwrap().load).sum::<u64>()
-			})
-			.collect();
-		assert_eq!(after.residual, residual, "instance {instance}");
-		assert!(after.profit >= before.profit, "instance {instance}");
-		assert!(after.profit <= brute_force(&problem), "instance {instance}");
-		let mut again = before.clone();
-		neighbourhood::improve(&problem, &guide, &mut again, &mut |_| false);
-		assert_eq!(again, after, "instance {instance}");
+		let lambda = lagrangian::optimise(&problem, &guide, before.profit, |_, _| None).lambda;
+		let sets = |s: &mut Solution| neighbourhood::improve(&problem, &guide, s, &mut |_| false);
+		let relaxation =
+			|s: &mut Solution| neighbourhood::relaxation_induced(&problem, &guide, s, &lambda);
+		let neighbourhoods: [(Neighbourhood, &mut u32); 2] =
+			[(&sets, &mut by_sets), (&relaxation, &mut by_relaxation)];
+		for (neighbourhood, improved) in neighbourhoods {
+			let mut after = before.clone();
+			*improved += neighbourhood(&mut after) as u32;
+			assert_eq!(check::score(&problem, &after.assignment), Ok(after.profit), "{instance}");
+			let residual: Vec<u64> = (0..problem.agents())
+				.map(|j| {
+					let on_j =
+						(0..problem.items()).filter(|i| after.assignment[*i] == Some(j as u32));
+					problem.capacities()[j]
+						- on_j.map(|i| problem.pair(i, j as u32).unwrap().load).sum::<u64>()
+				})
+				.collect();
+			assert_eq!(after.residual, residual, "instance {instance}");
+			assert!(after.profit >= before.profit, "instance {instance}");
+			assert!(after.profit <= brute_force(&problem), "instance {instance}");
+			let mut again = before.clone();
+			neighbourhood(&mut again);
+			assert_eq!(again, after, "instance {instance}");
+		}
 	}
-	assert!(improved > 0, "no neighbourhood improved a reversed greedy answer");
+	assert!(by_sets > 0, "no set of agents improved a reversed greedy answer");
+	assert!(by_relaxation > 0, "no relaxation-induced neighbourhood improved one");
+	println!("of 600 reversed greedy answers, {by_sets} improved by sets of agents, {by_relaxation} by the relaxation");
 }
