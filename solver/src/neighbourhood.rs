@@ -26,7 +26,7 @@
 //! [`RELAXATION_NODES`] nodes: some 40 of 200 items on a 200x20 market. Its answers open new
 //! moves to the sets of three agents, so [`improve_with_relaxation`] takes turns between the two
 //! ([`RELAXATION_ROUNDS`] at most). On the five 200x20 chain-weighted markets with room to spare,
-//! at the chain's 20 000 nodes, this adds 0.06-0.15 % weight on four (on one of them more than
+//! at the chain's 20 000 nodes, this adds 0.06-0.20 % weight on four (on one of them more than
 //! HiGHS finds in 30 s), nothing on the fifth.
 
 use crate::{

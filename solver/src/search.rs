@@ -454,8 +454,9 @@ pub fn solve_from(
 	finished(best, nodes)
 }
 
-/// A search that has not ended after this many nodes re-solves sets of agents once
-/// ([`neighbourhood::improve`]) for a better incumbent, then goes on with it.
+/// A search that has not ended after this many nodes re-solves sets of agents and the items
+/// the relaxation would move ([`neighbourhood::improve_with_relaxation`]) for a better
+/// incumbent, then goes on with it.
 pub const NEIGHBOURHOOD_AFTER: u64 = 4_096;
 
 /// Knapsack search steps the root's knapsack bound may take (the nodes share
