@@ -21,14 +21,12 @@
 //! name). The criterion timings that follow measure the root alone (heuristics, bound, fixing:
 //! `max_nodes = 1`), the whole search and CBC on the first instance of each uniform group.
 
-use coin_cbc::{Model as CbcModel, Sense as CbcSense};
+mod common;
+
+use common::{branch_and_bound, cbc, gap, instance, millis, scale, split, weight_gap, Generator};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use gridshard_solver::{
-	check, generate, heuristic,
-	problem::{Assignment, Problem},
-	solve_until, Model, Sense,
-};
-use std::time::{Duration, Instant};
+use gridshard_solver::{generate, heuristic, problem::Problem};
+use std::time::Duration;
 
 /// (requests, providers).
 const SIZES: [(usize, usize); 3] = [(50, 5), (200, 20), (1000, 50)];
@@ -36,47 +34,15 @@ const SIZES: [(usize, usize); 3] = [(50, 5), (200, 20), (1000, 50)];
 /// (name, capacity as a percentage of demand).
 const CAPACITY: [(&str, u64); 2] = [("tight", 70), ("loose", 130)];
 
-/// Pairs allowed, in percent.
-const DENSITY: u64 = 60;
-
 /// How the generated markets are weighted: uniformly at random, or by eq. 4 as the chain does.
 const WEIGHTS: [(&str, Generator); 2] =
 	[("", generate::market), (" degree", generate::degree_market)];
-
-/// A market generator: `(seed, requests, providers, tightness, density)`.
-type Generator = fn(u64, usize, usize, u64, u64) -> gridshard_solver::Market;
 
 /// Instances per size and capacity.
 const INSTANCES: u64 = 5;
 
 /// The time limit of one solve, for both solvers.
 const LIMIT_MS: u64 = 2_000;
-
-fn seed(n: usize, m: usize, tightness: u64, k: u64) -> u64 {
-	n as u64 * 1_000 + m as u64 + tightness + k
-}
-
-fn instance(generator: Generator, n: usize, m: usize, tightness: u64, k: u64) -> Model {
-	let market = generator(seed(n, m, tightness, k), n, m, tightness, DENSITY);
-	Model::market(&market).expect("generated markets are valid")
-}
-
-fn scale(model: &Model) -> u128 {
-	match model.sense {
-		Sense::Market { scale } => scale,
-		_ => unreachable!("market models only"),
-	}
-}
-
-/// The branch-and-bound until proven optimal, the limit, or an objective of at least `target`.
-fn branch_and_bound(model: &Model, target: u128) -> (gridshard_solver::Solution, Duration) {
-	let start = Instant::now();
-	let deadline = start + Duration::from_millis(LIMIT_MS);
-	let solution = solve_until(model, u64::MAX, &mut |incumbent| {
-		incumbent >= target || Instant::now() >= deadline
-	});
-	(solution, start.elapsed())
-}
 
 /// The greedy baseline: requests by energy, largest first, each to the provider with room
 /// and the largest weight.
@@ -85,75 +51,6 @@ fn greedy(problem: &Problem) -> u128 {
 	let energy = |i: usize| problem.pairs_of(i).first().map_or(0, |p| p.load);
 	order.sort_by(|a, b| energy(*b).cmp(&energy(*a)).then(a.cmp(b)));
 	heuristic::greedy(problem, &order, |_, p| p.profit as i128).profit
-}
-
-/// CBC on the same internal problem within `limit`; returns (objective, proven optimal, time).
-/// The objective is that of the assignment CBC answers, checked and scored exactly by
-/// [`check::score`] (0 if CBC has no feasible one: stopped early, it may answer a fractional
-/// point).
-fn cbc(problem: &Problem, limit: Duration) -> (u128, bool, Duration) {
-	let start = Instant::now();
-	let mut model = CbcModel::default();
-	model.set_parameter("log", "0");
-	model.set_parameter("logLevel", "0");
-	model.set_parameter("threads", "1");
-	model.set_parameter("seconds", &format!("{}", limit.as_secs_f64()));
-	model.set_parameter("ratioGap", "0");
-	model.set_parameter("allowableGap", "0");
-	model.set_obj_sense(CbcSense::Maximize);
-	let agent_rows: Vec<_> = problem
-		.capacities()
-		.iter()
-		.map(|b| {
-			let row = model.add_row();
-			model.set_row_upper(row, *b as f64);
-			row
-		})
-		.collect();
-	let mut columns = Vec::new();
-	for item in 0..problem.items() {
-		let one = model.add_row();
-		model.set_row_upper(one, 1.0);
-		for pair in problem.pairs_of(item) {
-			let x = model.add_binary();
-			model.set_obj_coeff(x, pair.profit as f64);
-			model.set_weight(one, x, 1.0);
-			model.set_weight(agent_rows[pair.agent as usize], x, pair.load as f64);
-			columns.push((x, item, pair.agent));
-		}
-	}
-	let solution = model.solve();
-	let mut assignment: Assignment = vec![None; problem.items()];
-	let mut twice = false;
-	for (x, item, agent) in &columns {
-		if solution.col(*x) > 0.5 {
-			twice |= assignment[*item].replace(*agent).is_some();
-		}
-	}
-	let objective = if twice { 0 } else { check::score(problem, &assignment).unwrap_or(0) };
-	(objective, solution.raw().is_proven_optimal(), start.elapsed())
-}
-
-/// `energy Wh / weight` of an internal value.
-fn split(value: u128, scale: u128) -> String {
-	format!("{} Wh / {}", value / scale, value % scale)
-}
-
-fn gap(bound: u128, value: u128) -> f64 {
-	bound.saturating_sub(value) as f64 / bound.max(1) as f64
-}
-
-/// The gap relative to the weight of `value` alone, where the bound's energy is `value`'s (`-`
-/// where the energy is not proven).
-fn weight_gap(bound: u128, value: u128, scale: u128) -> String {
-	if bound / scale != value / scale {
-		return "-".into();
-	}
-	format!("{:.2e}", (bound - value) as f64 / (value % scale).max(1) as f64)
-}
-
-fn millis(duration: Duration) -> f64 {
-	duration.as_secs_f64() * 1e3
 }
 
 fn report() {
@@ -169,10 +66,10 @@ fn report() {
 				for k in 0..INSTANCES {
 					let model = instance(generator, n, m, tightness, k);
 					let scale = scale(&model);
-					let (ours, ours_time) = branch_and_bound(&model, u128::MAX);
 					let limit = Duration::from_millis(LIMIT_MS);
+					let (ours, ours_time) = branch_and_bound(&model, u128::MAX, limit);
 					let (cbc_value, cbc_optimal, cbc_time) = cbc(&model.problem, limit);
-					let (_, reach_time) = branch_and_bound(&model, cbc_value);
+					let (_, reach_time) = branch_and_bound(&model, cbc_value, limit);
 					let reach = ours.outcome.profit >= cbc_value
 						&& reach_time.as_millis() < LIMIT_MS as u128;
 					let bound = ours.outcome.bound;
@@ -243,7 +140,9 @@ fn benchmarks(c: &mut Criterion) {
 			group.bench_with_input(
 				BenchmarkId::new("branch_and_bound", &id),
 				&model,
-				|b, model| b.iter(|| branch_and_bound(model, u128::MAX)),
+				|b, model| {
+					b.iter(|| branch_and_bound(model, u128::MAX, Duration::from_millis(LIMIT_MS)))
+				},
 			);
 			group.bench_with_input(BenchmarkId::new("greedy", &id), &model, |b, model| {
 				b.iter(|| greedy(&model.problem))
