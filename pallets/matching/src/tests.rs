@@ -294,6 +294,12 @@ mod worker {
 			CachedSolution::decode(&mut &bytes[..]).ok()
 		}
 
+		/// Writes `bytes` where the worker keeps its cache.
+		fn set_cache(&mut self, bytes: &[u8]) {
+			use sp_core::offchain::OffchainStorage as _;
+			self.offchain.write().persistent_storage.set(b"", OCW_CACHE, bytes);
+		}
+
 		fn execute_with<R>(&mut self, f: impl FnOnce() -> R) -> R {
 			self.ext.execute_with(|| {
 				let result = f();
@@ -370,6 +376,85 @@ mod worker {
 		worker.execute_with(|| {
 			assert_ok!(dispatch(again[0].clone()));
 		});
+	}
+
+	#[test]
+	fn the_worker_answers_from_the_root_first_and_from_the_full_search_next() {
+		let mut worker = Worker::new(|| {
+			trap();
+			run_to(CLOSE);
+		});
+		let first = worker.run();
+		assert_eq!(first.len(), 1);
+		let cached = worker.cached().expect("the first answer is cached");
+		assert_eq!((cached.budget, cached.submitted_at), (QUICK_NODES, Some(CLOSE as u32)));
+		let quick = worker.execute_with(|| Matching::solve_within(&snapshot(), QUICK_NODES));
+		assert_eq!(Some((cached.solution.clone(), cached.score)), quick);
+		let Call::submit_solution { claimed, .. } = &first[0] else { panic!("a solution") };
+		assert_eq!(*claimed, cached.score);
+		// The next run searches in full; on this book the root's answer is already optimal, so
+		// there is nothing better to send, and the cache says the full search has run.
+		worker.execute_with(|| run_to(CLOSE + 1));
+		assert!(worker.run().is_empty());
+		let full = worker.cached().expect("still cached");
+		assert_eq!(full.budget, <<Test as Config>::SolverMaxNodes as Get<u64>>::get());
+		assert_eq!((full.score, full.submitted_at), (cached.score, cached.submitted_at));
+		assert_eq!(
+			Some((full.solution, full.score)),
+			worker.execute_with(|| Matching::solve(&snapshot()))
+		);
+	}
+
+	#[test]
+	fn the_full_search_sends_at_once_what_beats_the_first_answer() {
+		let mut worker = Worker::new(|| {
+			trap();
+			run_to(CLOSE);
+		});
+		// A first answer worse than the optimum (the greedy's, 11 000 Wh), sent at the close.
+		let (greedy, greedy_score) = worker.execute_with(|| {
+			let greedy = Matching::greedy(&snapshot());
+			let greedy_score = score(&greedy);
+			(greedy, greedy_score)
+		});
+		let first = CachedSolution {
+			period: 0,
+			solution: greedy,
+			score: greedy_score,
+			submitted_at: Some(CLOSE as u32),
+			budget: QUICK_NODES,
+		};
+		worker.set_cache(&first.encode());
+		// One block later, within `RESUBMIT_AFTER`: the full search's better answer goes out.
+		worker.execute_with(|| run_to(CLOSE + 1));
+		let calls = worker.run();
+		assert_eq!(calls.len(), 1);
+		let cached = worker.cached().expect("cached");
+		assert_eq!(cached.budget, <<Test as Config>::SolverMaxNodes as Get<u64>>::get());
+		assert_eq!(cached.submitted_at, Some(CLOSE as u32 + 1));
+		assert_eq!(cached.score.energy, 16_000);
+		assert!(cached.score > greedy_score);
+		worker.execute_with(|| {
+			let Call::submit_solution { claimed, .. } = &calls[0] else { panic!("a solution") };
+			assert_eq!(*claimed, cached.score);
+			assert_ok!(dispatch(calls[0].clone()));
+			run_to(CLOSE + 2);
+		});
+		// Solved in full: no third search, and the chain's best is this node's.
+		assert!(worker.run().is_empty());
+		assert_eq!(worker.cached(), Some(cached));
+	}
+
+	#[test]
+	fn a_cache_this_runtime_cannot_read_is_solved_anew() {
+		let mut worker = Worker::new(|| {
+			trap();
+			run_to(CLOSE);
+		});
+		worker.set_cache(b"written by another runtime");
+		assert_eq!(worker.run().len(), 1);
+		let cached = worker.cached().expect("replaced");
+		assert_eq!((cached.period, cached.budget), (0, QUICK_NODES));
 	}
 
 	#[test]
