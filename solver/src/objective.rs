@@ -160,6 +160,28 @@ impl Model {
 		}
 	}
 
+	/// The original value of an assignment known only by its internal profit, as a search
+	/// reports its incumbent: for the all-assigned objectives the profit alone says whether
+	/// every job is assigned, since `K` exceeds every total (maximising, complete exactly when
+	/// the profit is at least `n K`; minimising, when it is above `(n - 1) K`). Equal to
+	/// [`Self::value`] of any assignment with that profit.
+	pub fn value_of_profit(&self, internal: u128) -> Value {
+		let n = self.problem.items() as u128;
+		match self.sense {
+			Sense::Market { scale } => {
+				Value::Market { energy: internal / scale, weight: internal % scale }
+			}
+			Sense::MaxAllAssigned { k } if internal >= n * k => {
+				Value::Total((internal - n * k) as i128)
+			}
+			// `internal > (n - 1) K`, written so that it cannot underflow.
+			Sense::MinAllAssigned { k } if internal + k > n * k => {
+				Value::Total((n * k - internal) as i128)
+			}
+			_ => Value::Incomplete,
+		}
+	}
+
 	/// The original bound implied by an internal upper bound: for the all-assigned objectives,
 	/// a bound on complete assignments (an upper bound when maximising, a lower one when
 	/// minimising), `None` if the internal bound proves that no complete assignment exists.
@@ -193,5 +215,43 @@ mod tests {
 		let one = [vec![4, 2]];
 		let model = Model::gap(&one, &[vec![1, 1]], vec![2], false).unwrap();
 		assert_eq!(model.problem.items(), 2);
+	}
+
+	#[test]
+	fn the_profit_alone_gives_the_value_of_every_assignment() {
+		let values = [vec![7, 0, 3, 9], vec![2, 8, 8, 1]];
+		let loads = [vec![2, 3, 1, 2], vec![1, 2, 2, 3]];
+		let market = Market {
+			requests: vec![3, 5, 2, 4],
+			capacities: vec![6, 5],
+			pairs: vec![(0, 0, 7), (0, 1, 2), (1, 1, 8), (2, 0, 3), (2, 1, 8), (3, 0, 9)],
+		};
+		let models = [
+			Model::gap(&values, &loads, vec![4, 4], true).unwrap(),
+			Model::gap(&values, &loads, vec![4, 4], false).unwrap(),
+			Model::market(&market).unwrap(),
+		];
+		for model in models {
+			let (mut complete, mut incomplete) = (0, 0);
+			// Every assignment of 4 items to 2 agents or none: 3^4.
+			for code in 0..81u32 {
+				let assignment: Assignment = (0..4)
+					.map(|i| match code / 3u32.pow(i) % 3 {
+						0 => None,
+						agent => Some(agent - 1),
+					})
+					.collect();
+				let Ok(profit) = crate::check::score(&model.problem, &assignment) else {
+					continue;
+				};
+				let value = model.value(&assignment, profit);
+				assert_eq!(model.value_of_profit(profit), value, "{assignment:?}");
+				complete += matches!(value, Value::Total(_)) as u32;
+				incomplete += matches!(value, Value::Incomplete) as u32;
+			}
+			if !matches!(model.sense, Sense::Market { .. }) {
+				assert!(complete > 0 && incomplete > 0, "both kinds are compared");
+			}
+		}
 	}
 }

@@ -7,6 +7,11 @@
 //!                 [--time-limit-ms N] [--max-nodes N]
 //! ```
 //!
+//! Any of them with `--progress` also writes a line to standard error whenever the search shows
+//! a better answer (it shows its incumbent at the root, every 256 nodes and between
+//! neighbourhoods): the time since the start and the value (energy and weight of a market, the
+//! total of a GAP once every job is assigned).
+//!
 //! `--generate` builds the market of `gridshard_solver::generate::market` (the benchmark's), or
 //! with `--weights degree` that of `generate::degree_market` (weighted by eq. 4, as the chain).
 //!
@@ -26,6 +31,7 @@ const USAGE: &str = "usage:
   gridshard-solve --market FILE.json [--time-limit-ms N] [--max-nodes N]
   gridshard-solve --generate REQUESTS,PROVIDERS,TIGHTNESS%,DENSITY%,SEED [--weights uniform|degree]
                   [--time-limit-ms N] [--max-nodes N]
+  any of them with --progress: each better answer found, on standard error
 
 A market file is JSON: {\"requests\": [Wh, ...], \"capacities\": [Wh, ...],
 \"pairs\": [[request, provider, weight], ...]}";
@@ -47,6 +53,7 @@ struct Args {
 	degree_weights: bool,
 	time_limit_ms: Option<u64>,
 	max_nodes: u64,
+	progress: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -59,6 +66,7 @@ fn parse_args() -> Result<Args, String> {
 		degree_weights: false,
 		time_limit_ms: None,
 		max_nodes: u64::MAX,
+		progress: false,
 	};
 	let mut it = std::env::args().skip(1);
 	while let Some(flag) = it.next() {
@@ -98,6 +106,7 @@ fn parse_args() -> Result<Args, String> {
 				args.time_limit_ms = Some(value()?.parse().map_err(|_| "bad --time-limit-ms")?)
 			}
 			"--max-nodes" => args.max_nodes = value()?.parse().map_err(|_| "bad --max-nodes")?,
+			"--progress" => args.progress = true,
 			"-h" | "--help" => return Err(String::new()),
 			other => return Err(format!("unknown argument {other}")),
 		}
@@ -158,7 +167,23 @@ fn main() -> ExitCode {
 	};
 	let start = Instant::now();
 	let deadline = args.time_limit_ms.map(|ms| start + std::time::Duration::from_millis(ms));
-	let mut should_stop = |_| deadline.is_some_and(|d| Instant::now() >= d);
+	let mut reported = 0;
+	let mut should_stop = |incumbent: u128| {
+		if args.progress && incumbent > reported {
+			reported = incumbent;
+			let millis = start.elapsed().as_secs_f64() * 1e3;
+			match model.value_of_profit(incumbent) {
+				Value::Market { energy, weight } => {
+					eprintln!("progress: {millis:.1} ms: energy {energy} Wh, weight {weight}")
+				}
+				Value::Total(total) => eprintln!("progress: {millis:.1} ms: objective {total}"),
+				Value::Incomplete => {
+					eprintln!("progress: {millis:.1} ms: not every job assigned yet")
+				}
+			}
+		}
+		deadline.is_some_and(|d| Instant::now() >= d)
+	};
 	let solution = solve_until(&model, args.max_nodes, &mut should_stop);
 	let millis = start.elapsed().as_millis() as u64;
 

@@ -38,3 +38,27 @@ fn weights_are_refused_without_a_generated_market_or_with_an_unknown_name() {
 		assert!(output.stdout.is_empty());
 	}
 }
+
+#[test]
+fn progress_reports_better_answers_on_standard_error_and_the_answer_stays_one_line() {
+	let output = run(&["--generate", "200,20,70,60,200090", "--max-nodes", "5000", "--progress"]);
+	assert!(output.status.success());
+	let stdout = String::from_utf8(output.stdout).unwrap();
+	assert_eq!(stdout.lines().count(), 1);
+	let answer: Json = serde_json::from_str(&stdout).unwrap();
+	// `progress: 12.3 ms: energy E Wh, weight W`, each better than the one before.
+	let reported: Vec<(u64, u64)> = String::from_utf8(output.stderr)
+		.unwrap()
+		.lines()
+		.map(|line| {
+			let (_, rest) = line.split_once(" ms: energy ").expect("a market's progress line");
+			let (energy, weight) = rest.split_once(" Wh, weight ").unwrap();
+			(energy.parse().unwrap(), weight.parse().unwrap())
+		})
+		.collect();
+	assert!(reported.len() >= 2, "{reported:?}");
+	assert!(reported.windows(2).all(|w| w[0] < w[1]), "{reported:?}");
+	let last = *reported.last().unwrap();
+	let answer = (answer["energy"].as_u64().unwrap(), answer["weight"].as_u64().unwrap());
+	assert!(last <= answer, "{last:?} {answer:?}");
+}
