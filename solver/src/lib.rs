@@ -77,7 +77,7 @@ pub fn solve_until(
 	should_stop: &mut dyn FnMut(u128) -> bool,
 ) -> Solution {
 	let outcome = search::solve(&model.problem, &model.guide(), max_nodes, should_stop);
-	let value = model.value(&outcome.assignment, outcome.profit);
+	let value = model.value(outcome.profit);
 	let bound = model.bound(outcome.bound);
 	Solution { outcome, value, bound }
 }

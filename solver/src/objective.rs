@@ -11,7 +11,7 @@
 
 use crate::{
 	lagrangian::Guide,
-	problem::{AgentIndex, Assignment, Pair, Problem, ProblemError, MAX_LOAD},
+	problem::{AgentIndex, Pair, Problem, ProblemError, MAX_LOAD},
 };
 use alloc::{vec, vec::Vec};
 
@@ -146,26 +146,12 @@ impl Model {
 		}
 	}
 
-	/// The original value of an internal profit reached by `assignment`.
-	pub fn value(&self, assignment: &Assignment, internal: u128) -> Value {
-		let n = assignment.len() as u128;
-		let complete = assignment.iter().all(Option::is_some);
-		match self.sense {
-			Sense::Market { scale } => {
-				Value::Market { energy: internal / scale, weight: internal % scale }
-			}
-			Sense::MaxAllAssigned { k } if complete => Value::Total((internal - n * k) as i128),
-			Sense::MinAllAssigned { k } if complete => Value::Total((n * k - internal) as i128),
-			_ => Value::Incomplete,
-		}
-	}
-
-	/// The original value of an assignment known only by its internal profit, as a search
-	/// reports its incumbent: for the all-assigned objectives the profit alone says whether
-	/// every job is assigned, since `K` exceeds every total (maximising, complete exactly when
-	/// the profit is at least `n K`; minimising, when it is above `(n - 1) K`). Equal to
-	/// [`Self::value`] of any assignment with that profit.
-	pub fn value_of_profit(&self, internal: u128) -> Value {
+	/// The original value of an assignment whose internal profit is `internal`: for a market its
+	/// energy and weight; for the all-assigned objectives the total where every job is assigned,
+	/// which the profit alone tells, since `K` exceeds every total (maximising, complete exactly
+	/// when the profit is at least `n K`; minimising, when it is above `(n - 1) K`). So a search's
+	/// incumbent can be read without its assignment.
+	pub fn value(&self, internal: u128) -> Value {
 		let n = self.problem.items() as u128;
 		match self.sense {
 			Sense::Market { scale } => {
@@ -203,6 +189,7 @@ impl Model {
 #[cfg(test)]
 mod tests {
 	use super::*;
+	use crate::problem::Assignment;
 
 	#[test]
 	fn malformed_gaps_are_refused() {
@@ -232,7 +219,7 @@ mod tests {
 			Model::market(&market).unwrap(),
 		];
 		for model in models {
-			let (mut complete, mut incomplete) = (0, 0);
+			let (mut totals, mut incompletes) = (0, 0);
 			// Every assignment of 4 items to 2 agents or none: 3^4.
 			for code in 0..81u32 {
 				let assignment: Assignment = (0..4)
@@ -244,13 +231,37 @@ mod tests {
 				let Ok(profit) = crate::check::score(&model.problem, &assignment) else {
 					continue;
 				};
-				let value = model.value(&assignment, profit);
-				assert_eq!(model.value_of_profit(profit), value, "{assignment:?}");
-				complete += matches!(value, Value::Total(_)) as u32;
-				incomplete += matches!(value, Value::Incomplete) as u32;
+				// The reference: completeness read from the assignment, totals from the values.
+				let total = |sign: i128| -> i128 {
+					assignment
+						.iter()
+						.enumerate()
+						.map(|(i, a)| a.map_or(0, |j| sign * values[j as usize][i] as i128))
+						.sum()
+				};
+				let complete = assignment.iter().all(Option::is_some);
+				let expected = match model.sense {
+					Sense::Market { .. } => {
+						let served = assignment.iter().enumerate().filter_map(|(i, a)| {
+							let j = (*a)?;
+							let pair = market.pairs.iter().find(|p| (p.0, p.1) == (i as u32, j));
+							Some((market.requests[i] as u128, pair?.2 as u128))
+						});
+						let (energy, weight) =
+							served.fold((0, 0), |(e, w), (re, rw)| (e + re, w + rw));
+						Value::Market { energy, weight }
+					}
+					Sense::MaxAllAssigned { .. } if complete => Value::Total(total(1)),
+					Sense::MinAllAssigned { .. } if complete => Value::Total(-total(-1)),
+					_ => Value::Incomplete,
+				};
+				let value = model.value(profit);
+				assert_eq!(value, expected, "{assignment:?}");
+				totals += matches!(value, Value::Total(_)) as u32;
+				incompletes += matches!(value, Value::Incomplete) as u32;
 			}
 			if !matches!(model.sense, Sense::Market { .. }) {
-				assert!(complete > 0 && incomplete > 0, "both kinds are compared");
+				assert!(totals > 0 && incompletes > 0, "both kinds are compared");
 			}
 		}
 	}

@@ -146,7 +146,7 @@ mod tests {
 	}
 
 	fn energy(model: &Model, solution: &Solution) -> u128 {
-		match model.value(&solution.assignment, solution.profit) {
+		match model.value(solution.profit) {
 			Value::Market { energy, .. } => energy,
 			other => panic!("a market has a market value, not {other:?}"),
 		}

@@ -172,7 +172,7 @@ fn main() -> ExitCode {
 		if args.progress && incumbent > reported {
 			reported = incumbent;
 			let millis = start.elapsed().as_secs_f64() * 1e3;
-			match model.value_of_profit(incumbent) {
+			match model.value(incumbent) {
 				Value::Market { energy, weight } => {
 					eprintln!("progress: {millis:.1} ms: energy {energy} Wh, weight {weight}")
 				}
