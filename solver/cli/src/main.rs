@@ -13,16 +13,20 @@
 //! total of a GAP once every job is assigned).
 //!
 //! `--generate` builds the market of `gridshard_solver::generate::market` (the benchmark's), or
-//! with `--weights degree` that of `generate::degree_market` (weighted by eq. 4, as the chain).
+//! with `--weights degree` that of `generate::degree_market` (weighted by eq. 4, as the chain);
+//! with `--print-market` it prints that market as a market file instead of solving it, for
+//! `--market` or for other solvers (`scripts/decomposition-bound.py` reads it).
 //!
 //! The line is `{"objective":..,"bound":..,"optimal":..,"nodes":..,"millis":..,"assignment":[..]}`:
 //! for each job or request in input order, the 0-based agent or provider, or `null`. For a
 //! market, `objective` and `bound` are in the solver's lexicographic units
-//! (`energy * (W + 1) + weight`), and `energy` and `weight` are given too. For an OR-Library
-//! problem with no feasible complete assignment, `objective` is `null`.
+//! (`energy * (W + 1) + weight`), and `energy` and `weight` are given too, and the bound read the
+//! same way, `bound_energy` and `bound_weight`: where `bound_energy` equals `energy` the energy is
+//! proven the most there is, and `bound_weight` bounds the weight of every assignment serving
+//! it. For an OR-Library problem with no feasible complete assignment, `objective` is `null`.
 
 use gridshard_solver::{orlib, solve_until, Market, Model, Value};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::{process::ExitCode, time::Instant};
 
@@ -31,13 +35,15 @@ const USAGE: &str = "usage:
   gridshard-solve --market FILE.json [--time-limit-ms N] [--max-nodes N]
   gridshard-solve --generate REQUESTS,PROVIDERS,TIGHTNESS%,DENSITY%,SEED [--weights uniform|degree]
                   [--time-limit-ms N] [--max-nodes N]
+  gridshard-solve --generate ... [--weights uniform|degree] --print-market
   any of them with --progress: each better answer found, on standard error
+  --print-market: the generated market as a market file, on standard output, not solved
 
 A market file is JSON: {\"requests\": [Wh, ...], \"capacities\": [Wh, ...],
 \"pairs\": [[request, provider, weight], ...]}";
 
 /// The market snapshot file: the fields of [`Market`].
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 struct MarketFile {
 	requests: Vec<u64>,
 	capacities: Vec<u64>,
@@ -54,6 +60,7 @@ struct Args {
 	time_limit_ms: Option<u64>,
 	max_nodes: u64,
 	progress: bool,
+	print_market: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -67,6 +74,7 @@ fn parse_args() -> Result<Args, String> {
 		time_limit_ms: None,
 		max_nodes: u64::MAX,
 		progress: false,
+		print_market: false,
 	};
 	let mut it = std::env::args().skip(1);
 	while let Some(flag) = it.next() {
@@ -107,6 +115,7 @@ fn parse_args() -> Result<Args, String> {
 			}
 			"--max-nodes" => args.max_nodes = value()?.parse().map_err(|_| "bad --max-nodes")?,
 			"--progress" => args.progress = true,
+			"--print-market" => args.print_market = true,
 			"-h" | "--help" => return Err(String::new()),
 			other => return Err(format!("unknown argument {other}")),
 		}
@@ -118,10 +127,14 @@ fn parse_args() -> Result<Args, String> {
 	if args.degree_weights && args.generate.is_none() {
 		return Err("--weights goes with --generate".into());
 	}
+	if args.print_market && args.generate.is_none() {
+		return Err("--print-market goes with --generate".into());
+	}
 	Ok(args)
 }
 
-fn load(args: &Args) -> Result<Model, String> {
+/// The instance to solve; `None` when it was printed instead (`--print-market`).
+fn load(args: &Args) -> Result<Option<Model>, String> {
 	if let Some(path) = &args.orlib {
 		let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
 		let instances = orlib::parse(&text).map_err(|e| format!("{path}: {e:?}"))?;
@@ -130,7 +143,7 @@ fn load(args: &Args) -> Result<Model, String> {
 			.checked_sub(1)
 			.and_then(|k| instances.get(k))
 			.ok_or(format!("{path} has {} problems; --instance is 1-based", instances.len()))?;
-		return instance.model(args.maximise).map_err(|e| format!("{path}: {e:?}"));
+		return instance.model(args.maximise).map(Some).map_err(|e| format!("{path}: {e:?}"));
 	}
 	if let Some((n, m, tightness, density, seed)) = args.generate {
 		let generate = match args.degree_weights {
@@ -138,13 +151,19 @@ fn load(args: &Args) -> Result<Model, String> {
 			true => gridshard_solver::generate::degree_market,
 		};
 		let market = generate(seed, n, m, tightness, density);
-		return Model::market(&market).map_err(|e| format!("generated market: {e:?}"));
+		if args.print_market {
+			let Market { requests, capacities, pairs } = market;
+			let file = MarketFile { requests, capacities, pairs };
+			println!("{}", serde_json::to_string(&file).map_err(|e| e.to_string())?);
+			return Ok(None);
+		}
+		return Model::market(&market).map(Some).map_err(|e| format!("generated market: {e:?}"));
 	}
 	let path = args.market.as_ref().expect("one of the three is given; qed");
 	let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
 	let file: MarketFile = serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))?;
 	let market = Market { requests: file.requests, capacities: file.capacities, pairs: file.pairs };
-	Model::market(&market).map_err(|e| format!("{path}: {e:?}"))
+	Model::market(&market).map(Some).map_err(|e| format!("{path}: {e:?}"))
 }
 
 fn main() -> ExitCode {
@@ -159,7 +178,8 @@ fn main() -> ExitCode {
 		}
 	};
 	let model = match load(&args) {
-		Ok(model) => model,
+		Ok(Some(model)) => model,
+		Ok(None) => return ExitCode::SUCCESS,
 		Err(error) => {
 			eprintln!("error: {error}");
 			return ExitCode::from(1);
@@ -201,6 +221,10 @@ fn main() -> ExitCode {
 			line["objective"] = json!(solution.outcome.profit.to_string());
 			line["energy"] = json!(energy as u64);
 			line["weight"] = json!(weight as u64);
+			if let Value::Market { energy, weight } = model.value(solution.outcome.bound) {
+				line["bound_energy"] = json!(energy as u64);
+				line["bound_weight"] = json!(weight as u64);
+			}
 		}
 		Value::Incomplete => {}
 	}

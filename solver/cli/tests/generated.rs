@@ -1,4 +1,5 @@
-//! `gridshard-solve --generate` with uniform and chain (eq. 4) weights, and `--weights` misused.
+//! `gridshard-solve --generate` with uniform and chain (eq. 4) weights, printed as a market file,
+//! and `--weights` and `--print-market` misused.
 
 use gridshard_solver::{generate, solve, Model, Value};
 use serde_json::{json, Value as Json};
@@ -19,24 +20,57 @@ fn generates_the_markets_of_the_library_with_either_weights() {
 		assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
 		let answer: Json = serde_json::from_slice(&output.stdout).unwrap();
 		let model = Model::market(&generator(7, 30, 4, 80, 60)).unwrap();
-		let Value::Market { energy, weight } = solve(&model, 500).value else { unreachable!() };
+		let solution = solve(&model, 500);
+		let Value::Market { energy, weight } = solution.value else { unreachable!() };
 		assert_eq!(answer["energy"], json!(energy as u64), "{weights}");
 		assert_eq!(answer["weight"], json!(weight as u64), "{weights}");
+		// The bound read as energy and weight, never below the answer's.
+		let Value::Market { energy: most, weight: bound } = model.value(solution.outcome.bound)
+		else {
+			unreachable!()
+		};
+		assert_eq!(answer["bound_energy"], json!(most as u64), "{weights}");
+		assert_eq!(answer["bound_weight"], json!(bound as u64), "{weights}");
+		assert!((most, bound) >= (energy, weight), "{weights}");
 	}
 }
 
 #[test]
-fn weights_are_refused_without_a_generated_market_or_with_an_unknown_name() {
-	for args in [
-		&["--orlib", "gap1.txt", "--weights", "degree"][..],
-		&["--generate", "30,4,80,60,7", "--weights", "heavy"][..],
+fn weights_and_printing_are_refused_without_a_generated_market_or_with_an_unknown_name() {
+	for (args, flag) in [
+		(&["--orlib", "gap1.txt", "--weights", "degree"][..], "--weights"),
+		(&["--generate", "30,4,80,60,7", "--weights", "heavy"][..], "--weights"),
+		(&["--market", "market.json", "--print-market"][..], "--print-market"),
 	] {
 		let output = run(args);
 		assert_eq!(output.status.code(), Some(2), "{args:?}");
 		let message = String::from_utf8_lossy(&output.stderr);
-		assert!(message.contains("--weights"), "{message}");
+		assert!(message.contains(flag), "{message}");
 		assert!(output.stdout.is_empty());
 	}
+}
+
+#[test]
+fn a_printed_market_is_the_generated_one_and_solves_alike_from_its_file() {
+	let spec = "30,4,80,60,7";
+	let output = run(&["--generate", spec, "--weights", "degree", "--print-market"]);
+	assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+	let printed: Json = serde_json::from_slice(&output.stdout).unwrap();
+	let market = generate::degree_market(7, 30, 4, 80, 60);
+	assert_eq!(printed["requests"], json!(market.requests));
+	assert_eq!(printed["capacities"], json!(market.capacities));
+	assert_eq!(printed["pairs"], json!(market.pairs));
+	let path = std::env::temp_dir().join(format!("gridshard-print-{}.json", std::process::id()));
+	std::fs::write(&path, &output.stdout).unwrap();
+	let from_file = run(&["--market", path.to_str().unwrap(), "--max-nodes", "500"]);
+	std::fs::remove_file(&path).unwrap();
+	let generated = run(&["--generate", spec, "--weights", "degree", "--max-nodes", "500"]);
+	let answer = |output: &std::process::Output| {
+		let mut answer: Json = serde_json::from_slice(&output.stdout).unwrap();
+		answer.as_object_mut().unwrap().remove("millis");
+		answer
+	};
+	assert_eq!(answer(&from_file), answer(&generated));
 }
 
 #[test]

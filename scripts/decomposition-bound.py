@@ -1,0 +1,189 @@
+#!/usr/bin/env python3
+"""The strongest bound a per-provider decomposition gives on a market's weight, and a dive from it,
+against the solver's answer: evidence for how far the solver's answers and bounds are from the
+optimum where it proves nothing (markets short of capacity).
+
+For each market given as REQUESTS,PROVIDERS,TIGHTNESS,DENSITY,SEED (the generator of
+`gridshard-solve --generate`, uniform weights):
+
+1. `gridshard-solve` with a 2-s limit: its answer (energy E, weight) and its bound. The script goes
+   on only where the solver proves E the most energy (its bound's energy part is E).
+2. Dantzig-Wolfe decomposition by column generation: a column is a packing of one provider
+   (requests within its capacity); the master linear programme chooses at most one packing per
+   provider, each request at most once, with at least E Wh in all, for the most weight. Its
+   pricing problem is one 0-1 knapsack per provider at the master's prices (request `u_i`, energy
+   `mu` per Wh), solved exactly by dynamic programming over the capacity. At convergence the
+   master's value equals the Lagrangian bound `sum u - mu E + sum_j max knapsack_j`, the best bound
+   of any relaxation that keeps each provider's capacity row whole: the knapsack bound of
+   `solver/src/knapsack_bound.rs` at its best prices, with the energy priced too. Where E is the
+   total capacity, every packing it uses fills its provider exactly.
+3. A dive: fix the provider whose packing the master uses most, generate columns again on what is
+   left (energy short of E is allowed at a prohibitive price, so the master stays feasible), and
+   repeat; it ends with an assignment or at a dead end (the providers left cannot be filled).
+
+Floating point (HiGHS through SciPy): figures for a report, not certificates. Run by
+scripts/decomposition-bound.sh, which builds the solver and installs NumPy and SciPy if needed.
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+from scipy.optimize import linprog
+
+SOLVE = f"{os.environ['CARGO_TARGET_DIR']}/release/gridshard-solve"
+# A Wh short of the energy costs this much weight in the dive's master: more than any request's
+# weight (at most 10 000) per Wh of the smallest request (500 Wh).
+SHORT_PRICE = 1e5
+
+
+def percent(value, reference):
+    return f"{100 * (value / reference - 1):+.2f} %"
+
+
+def solver(spec, *flags):
+    output = subprocess.run([SOLVE, "--generate", spec, *flags], check=True, capture_output=True)
+    return json.loads(output.stdout)
+
+
+class Decomposition:
+    """The master programme's columns and its pricing problems for one market."""
+
+    def __init__(self, market):
+        self.demand = market["requests"]
+        self.capacities = market["capacities"]
+        self.weight = {(i, j): w for i, j, w in market["pairs"]}
+        self.options = [[] for _ in self.capacities]
+        for i, j, w in market["pairs"]:
+            self.options[j].append((i, w))
+        self.columns = []  # (provider, requests)
+        self.known = set()
+
+    def add(self, provider, requests):
+        if (provider, requests) not in self.known:
+            self.known.add((provider, requests))
+            self.columns.append((provider, requests))
+            return True
+        return False
+
+    def master(self, open_providers, free, energy):
+        """The master over the columns of `open_providers` using only `free` requests, serving at
+        least `energy` Wh: its value, the prices of requests, providers and energy, each column's
+        share and the energy short."""
+        used = [
+            k
+            for k, (j, s) in enumerate(self.columns)
+            if j in open_providers and all(i in free for i in s)
+        ]
+        n, m = len(self.demand), len(self.capacities)
+        cost = [-self.worth(*self.columns[k]) for k in used]
+        matrix = np.zeros((n + m + 1, len(used) + 1))
+        for column, k in enumerate(used):
+            j, s = self.columns[k]
+            for i in s:
+                matrix[i, column] = 1
+            matrix[n + j, column] = 1
+            matrix[n + m, column] = -sum(self.demand[i] for i in s)
+        matrix[n + m, len(used)] = -1  # energy short of the target
+        limits = np.array([1.0] * (n + m) + [-energy])
+        costs = np.array(cost + [SHORT_PRICE])
+        answer = linprog(costs, A_ub=matrix, b_ub=limits, bounds=(0, None), method="highs")
+        prices = -answer.ineqlin.marginals
+        shares = {k: answer.x[column] for column, k in enumerate(used)}
+        short = answer.x[-1]
+        return -answer.fun, prices[:n], prices[n : n + m], prices[n + m], shares, short
+
+    def worth(self, provider, requests):
+        """The weight of a packing."""
+        return sum(self.weight[(i, provider)] for i in requests)
+
+    def best_packing(self, provider, u, mu, free):
+        """Provider's best packing of free requests at prices `u` and `mu`: (value, requests)."""
+        capacity = self.capacities[provider]
+        items = [
+            (i, w - u[i] + mu * self.demand[i])
+            for i, w in self.options[provider]
+            if i in free and self.demand[i] <= capacity
+        ]
+        items = [(i, p) for i, p in items if p > 1e-9]
+        best = np.zeros(capacity + 1)
+        taken = np.zeros((len(items), capacity + 1), bool)
+        for k, (i, p) in enumerate(items):
+            load = self.demand[i]
+            packed = best[:-load] + p
+            better = packed > best[load:] + 1e-12
+            taken[k, load:] = better
+            best[load:] = np.where(better, packed, best[load:])
+        room = int(np.argmax(best))
+        value, chosen = best[room], []
+        for k in range(len(items) - 1, -1, -1):
+            if taken[k, room]:
+                chosen.append(items[k][0])
+                room -= self.demand[items[k][0]]
+        return value, tuple(sorted(chosen))
+
+    def generate(self, open_providers, free, energy):
+        """Column generation to convergence: (value, Lagrangian bound, shares, rounds), or None
+        where the requests left cannot give `energy`."""
+        for rounds in range(1, 10_000):
+            value, u, sigma, mu, shares, short = self.master(open_providers, free, energy)
+            added, bound = 0, sum(u) - mu * energy
+            for j in open_providers:
+                worth, packing = self.best_packing(j, u, mu, free)
+                bound += worth
+                if worth > sigma[j] + 1e-6 and self.add(j, packing):
+                    added += 1
+            if not added:
+                return (value, bound, shares, rounds) if short < 1e-6 else None
+        raise RuntimeError("column generation did not converge")
+
+
+def report(spec):
+    started = time.time()
+    answer = solver(spec, "--time-limit-ms", "2000")
+    market = solver(spec, "--print-market")
+    energy, weight = answer["energy"], answer["weight"]
+    bound_energy, bound_weight = answer["bound_energy"], answer["bound_weight"]
+    line = f"{spec}: solver 2 s: weight {weight}"
+    line += f", bound {bound_weight} ({percent(bound_weight, weight)})"
+    if answer["optimal"] or bound_energy != energy:
+        reason = "proven optimal" if answer["optimal"] else "energy not proven"
+        print(f"{line}; {reason}, no decomposition", flush=True)
+        return
+    decomposition = Decomposition(market)
+    for j in range(len(market["capacities"])):
+        decomposition.add(j, tuple(i for i, a in enumerate(answer["assignment"]) if a == j))
+    providers, free = set(range(len(market["capacities"]))), set(range(len(market["requests"])))
+    _, bound, shares, rounds = decomposition.generate(providers, free, energy)
+    line += f"; decomposition bound {bound:.0f} ({percent(bound, weight)}, {rounds} rounds"
+    line += f", {time.time() - started:.0f} s)"
+    print(f"{line}; {dive(decomposition, providers, free, energy, shares, weight)}", end="")
+    print(f", {time.time() - started:.0f} s in all", flush=True)
+
+
+def dive(decomposition, providers, free, energy, shares, weight):
+    """Fixes the provider whose packing the master uses most, then generates columns again on
+    what is left, until every provider is fixed or the rest cannot give the energy."""
+    fixed = 0
+    while True:
+        k = max(shares, key=lambda k: (shares[k], -k))
+        j, packing = decomposition.columns[k]
+        providers.discard(j)
+        free -= set(packing)
+        energy -= sum(decomposition.demand[i] for i in packing)
+        fixed += decomposition.worth(j, packing)
+        if not providers:
+            return f"dive {fixed} ({percent(fixed, weight)})"
+        left = decomposition.generate(providers, free, energy)
+        if left is None:
+            return f"dive: dead end with {len(providers)} providers left"
+        shares = left[2]
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    for spec in sys.argv[1:]:
+        report(spec)

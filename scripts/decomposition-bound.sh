@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The decomposition bound and dive of scripts/decomposition-bound.py against the solver, on the
+# markets given (REQUESTS,PROVIDERS,TIGHTNESS,DENSITY,SEED ...); by default the benchmark's three
+# 200x20 markets short of capacity. Installs NumPy and SciPy if needed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+python3 -c 'import numpy, scipy' 2>/dev/null || python3 -m pip install --quiet numpy scipy
+cargo build --release -p gridshard-solve
+if [ $# -eq 0 ]; then
+	set -- 200,20,70,60,200090 200,20,70,60,200091 200,20,70,60,200092
+fi
+python3 scripts/decomposition-bound.py "$@"
