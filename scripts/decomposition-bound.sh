@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The decomposition bound and dive of scripts/decomposition-bound.py against the solver, on the
 # markets given (REQUESTS,PROVIDERS,TIGHTNESS,DENSITY,SEED ...); by default the benchmark's three
-# 200x20 markets short of capacity. Installs NumPy and SciPy if needed.
+# 200x20 markets short of capacity (append :degree to a market for the chain's weights). Installs
+# NumPy and SciPy if needed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh

@@ -76,13 +76,13 @@ pub trait Escrow<AccountId, Balance> {
 	fn uncommitted(who: &AccountId) -> Balance;
 }
 
-/// An order as matching hands it to settlement: `provider` supplies `agreed` Wh to `user` at
-/// `price` per kWh during blocks `window_start..window_end`, and the grid operator's fee for the
-/// pair is `grid_fee`.
+/// The terms of an order, as matching hands them to settlement (and settlement keeps them in
+/// its order): `provider` supplies `agreed` Wh to `user` at `price` per kWh during blocks
+/// `window_start..window_end`, and the grid operator's fee for the pair is `grid_fee`.
 #[derive(
 	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
-pub struct NewOrder<AccountId, Balance, BlockNumber> {
+pub struct OrderTerms<AccountId, Balance, BlockNumber> {
 	/// The buyer.
 	pub user: AccountId,
 	/// The seller.
@@ -107,9 +107,10 @@ pub trait OrderBook<AccountId, Balance, BlockNumber> {
 	/// overflow. Matching sizes escrow and revenue with it, so that both pallets agree.
 	fn cost(energy: Energy, price: Price) -> Option<Balance>;
 
-	/// Opens `order`, committing its escrow from the user's uncommitted escrow; returns its id.
+	/// Opens an order on `terms`, committing its escrow from the user's uncommitted escrow;
+	/// returns its id.
 	fn open_order(
-		order: NewOrder<AccountId, Balance, BlockNumber>,
+		terms: OrderTerms<AccountId, Balance, BlockNumber>,
 	) -> Result<OrderId, DispatchError>;
 }
 

@@ -136,7 +136,7 @@ fn a_whole_period_runs_through_every_market_pallet() {
 		let orders: Vec<_> = pallet_settlement::Orders::<Runtime>::iter().collect();
 		assert_eq!(orders.len(), 3);
 		assert!(
-			orders.iter().any(|(_, o)| o.provider == newcomer.to_account_id()),
+			orders.iter().any(|(_, o)| o.terms.provider == newcomer.to_account_id()),
 			"the newcomer (RC 0) sells what the incumbents cannot"
 		);
 
@@ -146,12 +146,16 @@ fn a_whole_period_runs_through_every_market_pallet() {
 		block(|| {
 			for (id, order) in &orders {
 				for side in [Side::Provider, Side::User] {
-					let who = if side == Side::Provider { &order.provider } else { &order.user };
+					let who = if side == Side::Provider {
+						&order.terms.provider
+					} else {
+						&order.terms.user
+					};
 					let keyring = Sr25519Keyring::from_account_id(who).unwrap();
 					let reading = Reading {
 						order: *id,
 						side,
-						energy: order.agreed,
+						energy: order.terms.agreed,
 						sequence: 1,
 						is_final: true,
 					};
@@ -169,7 +173,7 @@ fn a_whole_period_runs_through_every_market_pallet() {
 				let call = SettlementCall::apply_for_settlement { order: *id };
 				dispatch(
 					RuntimeCall::Settlement(call),
-					RuntimeOrigin::signed(order.provider.clone()),
+					RuntimeOrigin::signed(order.terms.provider.clone()),
 				);
 			}
 		});
@@ -178,9 +182,9 @@ fn a_whole_period_runs_through_every_market_pallet() {
 		run_to(4 * PERIOD_BLOCKS + 1);
 		assert_eq!(pallet_settlement::Orders::<Runtime>::iter().count(), 0, "all paid out");
 		for (_, order) in &orders {
-			let rc = Reputation::comprehensive_reputation(&order.provider);
+			let rc = Reputation::comprehensive_reputation(&order.terms.provider);
 			assert!(rc > FixedU128::from_rational(39, 100), "reputation rose: {rc:?}");
-			assert!(!Reputation::history(&order.provider).is_empty());
+			assert!(!Reputation::history(&order.terms.provider).is_empty());
 		}
 
 		// The books balance: only block rewards were minted; the pot paid one Token per

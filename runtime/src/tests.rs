@@ -205,7 +205,7 @@ fn three_of_the_four_main_service_nodes_approve_an_application() {
 
 #[test]
 fn a_meter_reading_is_a_feeless_general_transaction_authorised_by_its_meter() {
-	use gridshard_primitives::traits::{Escrow, NewOrder, OrderBook};
+	use gridshard_primitives::traits::{Escrow, OrderBook, OrderTerms};
 	use pallet_settlement::{reading_payload, Reading, Side};
 	use sp_core::Pair;
 	use sp_runtime::transaction_validity::{
@@ -218,7 +218,7 @@ fn a_meter_reading_is_a_feeless_general_transaction_authorised_by_its_meter() {
 		let user = Sr25519Keyring::AliceStash.to_account_id();
 		let provider = Sr25519Keyring::Eve.to_account_id();
 		Settlement::hold(&user, 10 * GRID).unwrap();
-		let order = Settlement::open_order(NewOrder {
+		let order = Settlement::open_order(OrderTerms {
 			user,
 			provider: provider.clone(),
 			agreed: 10_000,

@@ -28,7 +28,7 @@
 
 use frame_support::{dispatch::RawOrigin, traits::UnfilteredDispatchable};
 use gridshard_primitives::{
-	traits::{Escrow, NewOrder, OrderBook, ReputationProvider},
+	traits::{Escrow, OrderBook, OrderTerms, ReputationProvider},
 	AccountId, Balance, Energy, Price, MILLI_GRID,
 };
 use gridshard_runtime::{
@@ -192,7 +192,7 @@ fn open_orders(period: u32) -> Vec<(u64, usize)> {
 		for trade in 0..TRADES {
 			let user = USERS[trade as usize % USERS.len()].to_account_id();
 			Settlement::hold(&user, cost).expect("the household can pay");
-			let order = Settlement::open_order(NewOrder {
+			let order = Settlement::open_order(OrderTerms {
 				user,
 				provider: provider.keyring.to_account_id(),
 				agreed: AGREED,

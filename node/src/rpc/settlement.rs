@@ -122,15 +122,16 @@ impl OrderView {
 			}
 			OrderStatus::Disputed { outcome } => ("disputed", Some(outcome.into()), None),
 		};
+		let terms = &order.terms;
 		OrderView {
 			id,
-			user: order.user.to_ss58check(),
-			provider: order.provider.to_ss58check(),
-			agreed: order.agreed,
-			price: order.price.to_string(),
-			grid_fee: order.grid_fee.to_string(),
-			period: order.period,
-			window: (order.window_start, order.window_end),
+			user: terms.user.to_ss58check(),
+			provider: terms.provider.to_ss58check(),
+			agreed: terms.agreed,
+			price: terms.price.to_string(),
+			grid_fee: terms.grid_fee.to_string(),
+			period: terms.period,
+			window: (terms.window_start, terms.window_end),
 			escrow: order.escrow.to_string(),
 			provider_meter: order.provider_reading.into(),
 			user_meter: order.user_reading.into(),

@@ -83,7 +83,7 @@ use frame_system::{
 };
 use gridshard_primitives::{
 	traits::{
-		Escrow, NewOrder, OpenObligations, OrderBook, ParticipantRegistry, PeriodClock,
+		Escrow, OpenObligations, OrderBook, OrderTerms, ParticipantRegistry, PeriodClock,
 		ReputationProvider,
 	},
 	Balance, Energy, PeriodIndex, Price, RegionId,
@@ -985,7 +985,7 @@ impl<T: Config> Pallet<T> {
 			let mut committed = 0;
 			if let Some(j) = assigned[i] {
 				let offer = &snapshot.offers[j];
-				let order = NewOrder {
+				let order = OrderTerms {
 					user: request.user.clone(),
 					provider: offer.provider.clone(),
 					agreed: request.energy,

@@ -70,7 +70,7 @@ parameter_types! {
 	/// What each user can afford to hold in total.
 	pub static Funds: u128 = 1_000_000;
 	/// Orders opened.
-	pub static Opened: Vec<NewOrder<u64, u128, u64>> = Vec::new();
+	pub static Opened: Vec<OrderTerms<u64, u128, u64>> = Vec::new();
 	/// Participants set up by benchmarks: `(account, provider?)`.
 	pub static Approved: Vec<(u64, bool)> = Vec::new();
 }
@@ -145,7 +145,7 @@ impl OrderBook<u64, u128, u64> for TestMarket {
 	fn cost(energy: Energy, price: Price) -> Option<u128> {
 		Some(u128::from(energy).checked_mul(price)? / 1_000)
 	}
-	fn open_order(order: NewOrder<u64, u128, u64>) -> Result<OrderId, DispatchError> {
+	fn open_order(order: OrderTerms<u64, u128, u64>) -> Result<OrderId, DispatchError> {
 		if TestRegistry::approved_user(&order.user).is_none()
 			|| TestRegistry::approved_provider(&order.provider).is_none()
 		{

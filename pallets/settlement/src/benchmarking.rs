@@ -46,7 +46,7 @@ fn order<T: Config>(parties: &Parties<T>) -> OrderId {
 	let price = price::<T>();
 	let escrow = Pallet::<T>::rules().cost(AGREED, price).expect("no overflow");
 	<Pallet<T> as Escrow<_, _>>::hold(&parties.user, escrow).expect("funded");
-	Pallet::<T>::open_order(NewOrder {
+	Pallet::<T>::open_order(OrderTerms {
 		user: parties.user.clone(),
 		provider: parties.provider.clone(),
 		agreed: AGREED,

@@ -88,7 +88,7 @@ use frame_support::{
 use frame_system::pallet_prelude::*;
 use gridshard_primitives::{
 	traits::{
-		DeliveryRecorder, Escrow, NewOrder, OpenObligations, OrderBook, OrderId,
+		DeliveryRecorder, Escrow, OpenObligations, OrderBook, OrderId, OrderTerms,
 		ParticipantRegistry,
 	},
 	Balance, MeterSignature,
@@ -115,9 +115,9 @@ pub trait BenchmarkHelper<AccountId> {
 	fn approve(who: &AccountId, provider: bool, meter_key: gridshard_primitives::MeterKey);
 }
 
-/// An order as matching hands it over in this runtime.
-pub type NewOrderOf<T> =
-	NewOrder<<T as frame_system::Config>::AccountId, Balance, BlockNumberFor<T>>;
+/// The terms of an order, as matching hands them over, in this pallet's types.
+pub type OrderTermsOf<T> =
+	OrderTerms<<T as frame_system::Config>::AccountId, Balance, BlockNumberFor<T>>;
 
 #[frame_support::pallet]
 pub mod pallet {
@@ -487,9 +487,9 @@ pub mod pallet {
 		pub fn apply_for_settlement(origin: OriginFor<T>, order: OrderId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let record = Orders::<T>::get(order).ok_or(Error::<T>::UnknownOrder)?;
-			ensure!(record.provider == who, Error::<T>::NotProvider);
+			ensure!(record.terms.provider == who, Error::<T>::NotProvider);
 			let now = frame_system::Pallet::<T>::block_number();
-			ensure!(now >= record.window_end, Error::<T>::DeliveryWindowOpen);
+			ensure!(now >= record.terms.window_end, Error::<T>::DeliveryWindowOpen);
 			ensure!(record.status == OrderStatus::Delivering, Error::<T>::AlreadySettled);
 			Self::settle(order, record, now, false)
 		}
@@ -508,7 +508,7 @@ pub mod pallet {
 		pub fn dispute(origin: OriginFor<T>, order: OrderId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let mut record = Orders::<T>::get(order).ok_or(Error::<T>::UnknownOrder)?;
-			ensure!(record.user == who, Error::<T>::NotUser);
+			ensure!(record.terms.user == who, Error::<T>::NotUser);
 			let OrderStatus::Settled { outcome, settled_at, .. } = record.status else {
 				return Err(Error::<T>::NotSettled.into());
 			};
@@ -618,7 +618,7 @@ impl<T: Config> Pallet<T> {
 	) -> alloc::vec::Vec<(OrderId, OrderOf<T>)> {
 		(start..NextOrderId::<T>::get())
 			.filter_map(|id| Orders::<T>::get(id).map(|order| (id, order)))
-			.filter(|(_, order)| &order.user == who || &order.provider == who)
+			.filter(|(_, order)| &order.terms.user == who || &order.terms.provider == who)
 			.take(limit.min(Self::MAX_PAGE) as usize)
 			.collect()
 	}
@@ -663,7 +663,7 @@ impl<T: Config> Pallet<T> {
 			TransactionValidityError::Invalid(invalid)
 		})?;
 		let now = frame_system::Pallet::<T>::block_number();
-		let deadline = order.window_end.saturating_add(T::SettlementDeadline::get());
+		let deadline = order.terms.window_end.saturating_add(T::SettlementDeadline::get());
 		let longevity: u64 = deadline.saturating_sub(now).saturated_into::<u64>().max(1);
 		let validity = ValidTransaction::with_tag_prefix("GridShardReading")
 			.and_provides((reading.order, reading.side, reading.sequence))
@@ -678,8 +678,9 @@ impl<T: Config> Pallet<T> {
 		rho: gridshard_primitives::Energy,
 		gamma: gridshard_primitives::Energy,
 	) -> Result<Outcome<Balance>, Error<T>> {
+		let terms = &order.terms;
 		Self::rules()
-			.settle(order.agreed, order.price, order.grid_fee, order.escrow, rho, gamma)
+			.settle(terms.agreed, terms.price, terms.grid_fee, order.escrow, rho, gamma)
 			.ok_or(Error::<T>::Overflow)
 	}
 
@@ -724,7 +725,7 @@ impl<T: Config> Pallet<T> {
 					if !amount.is_zero() {
 						T::Currency::transfer_on_hold(
 							&reason,
-							&order.user,
+							&order.terms.user,
 							to,
 							amount,
 							Precision::Exact,
@@ -734,11 +735,16 @@ impl<T: Config> Pallet<T> {
 					}
 					Ok(())
 				};
-				transfer(&order.provider, outcome.provider)?;
+				transfer(&order.terms.provider, outcome.provider)?;
 				let operator = GridOperator::<T>::get().ok_or(Error::<T>::NoGridOperator)?;
 				transfer(&operator, outcome.grid_fee)?;
 				if !outcome.refund.is_zero() {
-					T::Currency::release(&reason, &order.user, outcome.refund, Precision::Exact)?;
+					T::Currency::release(
+						&reason,
+						&order.terms.user,
+						outcome.refund,
+						Precision::Exact,
+					)?;
 				}
 				Ok(())
 			})();
@@ -752,7 +758,7 @@ impl<T: Config> Pallet<T> {
 			let pot = T::RewardPot::get();
 			let rewarded = T::Currency::transfer(
 				&pot,
-				&order.provider,
+				&order.terms.provider,
 				outcome.reward,
 				Preservation::Preserve,
 			);
@@ -762,9 +768,9 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		T::Reputation::record_delivery(
-			&order.provider,
-			order.price,
-			order.agreed,
+			&order.terms.provider,
+			order.terms.price,
+			order.terms.agreed,
 			outcome.rho.min(outcome.gamma),
 		);
 		Self::close(id, &order);
@@ -775,7 +781,7 @@ impl<T: Config> Pallet<T> {
 	/// Removes a paid order and lowers its participants' open-order counts.
 	fn close(id: OrderId, order: &OrderOf<T>) {
 		Orders::<T>::remove(id);
-		for who in [&order.user, &order.provider] {
+		for who in [&order.terms.user, &order.terms.provider] {
 			OpenOrders::<T>::mutate_exists(who, |count| {
 				*count = count.map(|c| c.saturating_sub(1)).filter(|c| *c > 0);
 			});
@@ -793,7 +799,7 @@ impl<T: Config> Pallet<T> {
 		let mut visited = 0u32;
 		while cursor < end && visited < T::MaxAutoSettlePerBlock::get() {
 			if let Some(order) = Orders::<T>::get(cursor) {
-				let deadline = order.window_end.saturating_add(T::SettlementDeadline::get());
+				let deadline = order.terms.window_end.saturating_add(T::SettlementDeadline::get());
 				if now < deadline {
 					break;
 				}
@@ -852,9 +858,9 @@ impl<T: Config> Pallet<T> {
 			*owed.entry(user).or_default() += amount;
 		}
 		for (_, order) in Orders::<T>::iter() {
-			*owed.entry(order.user.clone()).or_default() += order.escrow;
-			*counts.entry(order.user.clone()).or_default() += 1;
-			*counts.entry(order.provider.clone()).or_default() += 1;
+			*owed.entry(order.terms.user.clone()).or_default() += order.escrow;
+			*counts.entry(order.terms.user.clone()).or_default() += 1;
+			*counts.entry(order.terms.provider.clone()).or_default() += 1;
 			if let OrderStatus::Settled { outcome, .. } | OrderStatus::Disputed { outcome } =
 				order.status
 			{
@@ -915,50 +921,42 @@ impl<T: Config> OrderBook<T::AccountId, Balance, BlockNumberFor<T>> for Pallet<T
 		Self::rules().cost(energy, price)
 	}
 
-	fn open_order(new: NewOrderOf<T>) -> Result<OrderId, DispatchError> {
-		ensure!(T::Registry::approved_user(&new.user).is_some(), Error::<T>::NotApproved);
-		ensure!(T::Registry::approved_provider(&new.provider).is_some(), Error::<T>::NotApproved);
-		let user_meter = T::Registry::meter_key(&new.user).ok_or(Error::<T>::NotApproved)?;
+	fn open_order(terms: OrderTermsOf<T>) -> Result<OrderId, DispatchError> {
+		ensure!(T::Registry::approved_user(&terms.user).is_some(), Error::<T>::NotApproved);
+		ensure!(T::Registry::approved_provider(&terms.provider).is_some(), Error::<T>::NotApproved);
+		let user_meter = T::Registry::meter_key(&terms.user).ok_or(Error::<T>::NotApproved)?;
 		let provider_meter =
-			T::Registry::meter_key(&new.provider).ok_or(Error::<T>::NotApproved)?;
+			T::Registry::meter_key(&terms.provider).ok_or(Error::<T>::NotApproved)?;
 		ensure!(GridOperator::<T>::exists(), Error::<T>::NoGridOperator);
 		ensure!(
-			new.window_start < new.window_end && new.window_end >= LatestWindowEnd::<T>::get(),
+			terms.window_start < terms.window_end
+				&& terms.window_end >= LatestWindowEnd::<T>::get(),
 			Error::<T>::BadDeliveryWindow
 		);
-		let escrow = Self::rules().cost(new.agreed, new.price).ok_or(Error::<T>::Overflow)?;
-		let uncommitted = Uncommitted::<T>::get(&new.user);
+		let escrow = Self::rules().cost(terms.agreed, terms.price).ok_or(Error::<T>::Overflow)?;
+		let uncommitted = Uncommitted::<T>::get(&terms.user);
 		let left = uncommitted.checked_sub(escrow).ok_or(Error::<T>::InsufficientEscrow)?;
 
 		let id = NextOrderId::<T>::get();
 		NextOrderId::<T>::put(id.saturating_add(1));
-		LatestWindowEnd::<T>::put(new.window_end);
-		Uncommitted::<T>::mutate_exists(&new.user, |held| {
+		LatestWindowEnd::<T>::put(terms.window_end);
+		Uncommitted::<T>::mutate_exists(&terms.user, |held| {
 			*held = Some(left).filter(|left| !left.is_zero());
 		});
-		for who in [&new.user, &new.provider] {
+		for who in [&terms.user, &terms.provider] {
 			OpenOrders::<T>::mutate(who, |count| *count = count.saturating_add(1));
 		}
-		let NewOrder { user, provider, agreed, price, grid_fee, period, window_start, window_end } =
-			new;
 		Self::deposit_event(Event::OrderOpened {
 			order: id,
-			user: user.clone(),
-			provider: provider.clone(),
-			agreed,
+			user: terms.user.clone(),
+			provider: terms.provider.clone(),
+			agreed: terms.agreed,
 			escrow,
 		});
 		Orders::<T>::insert(
 			id,
 			Order {
-				user,
-				provider,
-				agreed,
-				price,
-				grid_fee,
-				period,
-				window_start,
-				window_end,
+				terms,
 				escrow,
 				provider_meter,
 				user_meter,

@@ -35,8 +35,8 @@ fn open(user: u64, provider: u64) -> OrderId {
 	Settlement::open_order(new_order(user, provider)).unwrap()
 }
 
-fn new_order(user: u64, provider: u64) -> NewOrder<u64, u128, u64> {
-	NewOrder {
+fn new_order(user: u64, provider: u64) -> OrderTerms<u64, u128, u64> {
+	OrderTerms {
 		user,
 		provider,
 		agreed: R,
@@ -72,8 +72,8 @@ fn read(
 ) -> DispatchResult {
 	let record = Orders::<Test>::get(order);
 	let signer = match (side, record) {
-		(Side::Provider, Some(o)) => o.provider,
-		(Side::User, Some(o)) => o.user,
+		(Side::Provider, Some(o)) => o.terms.provider,
+		(Side::User, Some(o)) => o.terms.user,
 		(_, None) => USER,
 	};
 	let (reading, signature) = signed_reading(order, side, energy, sequence, is_final, signer);
@@ -670,10 +670,11 @@ mod escrow_and_orders {
 				Settlement::open_order(new_order(USER, USER_2)),
 				Error::<Test>::NotApproved
 			);
-			let empty = NewOrder { window_start: 10, ..new_order(USER, PROVIDER) };
+			let empty = OrderTerms { window_start: 10, ..new_order(USER, PROVIDER) };
 			assert_noop!(Settlement::open_order(empty), Error::<Test>::BadDeliveryWindow);
 			assert_ok!(Settlement::open_order(new_order(USER, PROVIDER)));
-			let earlier = NewOrder { window_start: 1, window_end: 5, ..new_order(USER, PROVIDER) };
+			let earlier =
+				OrderTerms { window_start: 1, window_end: 5, ..new_order(USER, PROVIDER) };
 			assert_noop!(Settlement::open_order(earlier), Error::<Test>::BadDeliveryWindow);
 			assert_eq!(Settlement::uncommitted(&USER), ESCROW);
 		});
@@ -725,7 +726,7 @@ mod random_operations {
 			2 => <Settlement as Escrow<_, _>>::release(&user, amount),
 			3 | 4 => {
 				let window_start = now + choices.range(0, 3);
-				let new = NewOrder {
+				let new = OrderTerms {
 					user,
 					provider,
 					agreed: choices.range(0, 20_000),

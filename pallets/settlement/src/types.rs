@@ -1,7 +1,10 @@
 //! Orders, meter readings and the settlement rules (paper eq. 6 and 7) as pure functions.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use gridshard_primitives::{traits::OrderId, Energy, MeterKey, PeriodIndex, Price};
+use gridshard_primitives::{
+	traits::{OrderId, OrderTerms},
+	Energy, MeterKey, Price,
+};
 use scale_info::TypeInfo;
 use sp_runtime::{FixedPointNumber, FixedU128};
 
@@ -121,22 +124,9 @@ pub enum OrderStatus<Balance, BlockNumber> {
 /// An order between a user and a provider, from matching to payout.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
 pub struct Order<AccountId, Balance, BlockNumber> {
-	/// The buyer, whose escrow pays.
-	pub user: AccountId,
-	/// The seller.
-	pub provider: AccountId,
-	/// The agreed energy `R`, in Wh.
-	pub agreed: Energy,
-	/// The price `r` per kWh.
-	pub price: Price,
-	/// The grid fee `eta` of the order.
-	pub grid_fee: Balance,
-	/// The trading period of the order.
-	pub period: PeriodIndex,
-	/// The first block of the delivery window.
-	pub window_start: BlockNumber,
-	/// The end of the delivery window (exclusive).
-	pub window_end: BlockNumber,
+	/// What matching agreed: the buyer (whose escrow pays), the seller, the energy, the price,
+	/// the grid fee, the period and the delivery window.
+	pub terms: OrderTerms<AccountId, Balance, BlockNumber>,
 	/// The user's escrow committed to the order, `R r t`.
 	pub escrow: Balance,
 	/// The key of the provider's meter, as registered when the order opened.
