@@ -26,6 +26,7 @@
 //! [`repack`] then re-solves each agent's knapsack over its own and the waiting items.
 
 use crate::{
+	check::{self, Infeasible},
 	problem::{Assignment, Pair, Problem},
 	subset_sum::SubsetSums,
 };
@@ -80,6 +81,19 @@ impl Solution {
 			residual: problem.capacities().to_vec(),
 			profit: 0,
 		}
+	}
+
+	/// A feasible `assignment` of `problem`, with its spare capacities and internal profit; why
+	/// not where it is not feasible ([`check::score`]).
+	pub fn of(problem: &Problem, assignment: &Assignment) -> Result<Self, Infeasible> {
+		let profit = check::score(problem, assignment)?;
+		let mut residual = problem.capacities().to_vec();
+		for (item, agent) in assignment.iter().enumerate() {
+			if let Some(pair) = agent.and_then(|agent| problem.pair(item, agent)) {
+				residual[pair.agent as usize] -= pair.load;
+			}
+		}
+		Ok(Self { assignment: assignment.clone(), residual, profit })
 	}
 
 	fn pair<'a>(&self, problem: &'a Problem, item: usize) -> Option<&'a Pair> {

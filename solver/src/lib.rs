@@ -77,6 +77,27 @@ pub fn solve_until(
 	should_stop: &mut dyn FnMut(u128) -> bool,
 ) -> Solution {
 	let outcome = search::solve(&model.problem, &model.guide(), max_nodes, should_stop);
+	answer(model, outcome)
+}
+
+/// [`solve_until`] from `start`, an assignment of the model (an earlier answer, or one found
+/// elsewhere): the search's first incumbent where it is worth more than the greedy one (see
+/// [`search::solve_from`]), so the answer is never worse than `start`. Refused, with the reason,
+/// where `start` is not feasible.
+pub fn solve_from_until(
+	model: &Model,
+	start: &Assignment,
+	max_nodes: u64,
+	should_stop: &mut dyn FnMut(u128) -> bool,
+) -> Result<Solution, check::Infeasible> {
+	let start = heuristic::Solution::of(&model.problem, start)?;
+	let guide = model.guide();
+	let outcome = search::solve_from(&model.problem, &guide, Some(start), max_nodes, should_stop);
+	Ok(answer(model, outcome))
+}
+
+/// A search's outcome in the model's terms.
+fn answer(model: &Model, outcome: Outcome) -> Solution {
 	let value = model.value(outcome.profit);
 	let bound = model.bound(outcome.bound);
 	Solution { outcome, value, bound }

@@ -11,7 +11,7 @@ use gridshard_solver::{
 	check,
 	heuristic::{self, Solution},
 	lagrangian::{self, Guide},
-	neighbourhood, solve, Market, Model, Value,
+	neighbourhood, solve, solve_from_until, Market, Model, Value,
 };
 
 const INSTANCES: u64 = 3_000;
@@ -152,6 +152,53 @@ fn same_input_same_output() {
 		let model = Model::market(&market).unwrap();
 		assert_eq!(solve(&model, 2_000), solve(&model, 2_000));
 	}
+}
+
+/// From every assignment of small markets, feasible or not: an infeasible start is refused with
+/// the checker's reason; a feasible one is held with its profit and spare capacities, and the
+/// answer from it is feasible, never worth less than the start, and its bound still holds; with
+/// no budget it is the optimum.
+#[test]
+fn a_start_is_refused_when_infeasible_and_never_lost() {
+	let mut rng = Rng(12);
+	let (mut refused, mut kept, mut improved) = (0, 0, 0);
+	for instance in 0..300 {
+		let market = random_sized_market(&mut rng, 5, 3);
+		let model = Model::market(&market).unwrap();
+		let optimum = brute_force(&model.problem);
+		let (n, m) = (market.requests.len(), market.capacities.len());
+		for start in all_assignments(n, m).chain([vec![None; n + 1]]) {
+			let budget = if rng.chance(10) { u64::MAX } else { 1 };
+			let answer = solve_from_until(&model, &start, budget, &mut |_| false);
+			let profit = match check::score(&model.problem, &start) {
+				Err(reason) => {
+					assert_eq!(answer, Err(reason), "instance {instance}: {start:?}");
+					refused += 1;
+					continue;
+				}
+				Ok(profit) => profit,
+			};
+			// The start as the search holds it: its profit and each provider's spare capacity.
+			let held = Solution::of(&model.problem, &start).unwrap();
+			let mut spare: Vec<u64> = market.capacities.clone();
+			for (i, j) in start.iter().enumerate() {
+				if let Some(j) = j {
+					spare[*j as usize] -= market.requests[i];
+				}
+			}
+			assert_eq!((held.profit, &held.residual), (profit, &spare));
+			let outcome = answer.unwrap().outcome;
+			assert_eq!(check::score(&model.problem, &outcome.assignment), Ok(outcome.profit));
+			assert!(outcome.profit >= profit, "instance {instance}: {start:?} lost");
+			assert!(outcome.bound >= optimum, "instance {instance}: {start:?}");
+			if budget == u64::MAX {
+				assert_eq!(outcome.profit, optimum, "instance {instance}: {start:?}");
+			}
+			kept += u32::from(outcome.profit == profit);
+			improved += u32::from(outcome.profit > profit);
+		}
+	}
+	assert!(refused > 0 && kept > 0 && improved > 0, "{refused} {kept} {improved}");
 }
 
 #[test]

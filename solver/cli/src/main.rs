@@ -7,6 +7,11 @@
 //!                 [--time-limit-ms N] [--max-nodes N]
 //! ```
 //!
+//! Any of them with `--start FILE` starts from the assignment in `FILE` (a JSON array like the
+//! answer's `assignment`, such as an earlier answer's): the answer is never worth less, and an
+//! infeasible one is refused with the reason. Given a start, the root leaves out the restarted
+//! fillings and the sequential knapsacks, which build assignments from nothing.
+//!
 //! Any of them with `--progress` also writes a line to standard error whenever the search shows
 //! a better answer (it shows its incumbent at the root, every 256 nodes and between
 //! neighbourhoods): the time since the start and the value (energy and weight of a market, the
@@ -25,7 +30,9 @@
 //! proven the most there is, and `bound_weight` bounds the weight of every assignment serving
 //! it. For an OR-Library problem with no feasible complete assignment, `objective` is `null`.
 
-use gridshard_solver::{orlib, solve_until, Market, Model, Value};
+use gridshard_solver::{
+	check::Infeasible, orlib, solve_from_until, solve_until, Assignment, Market, Model, Value,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::{process::ExitCode, time::Instant};
@@ -37,6 +44,7 @@ const USAGE: &str = "usage:
                   [--time-limit-ms N] [--max-nodes N]
   gridshard-solve --generate ... [--weights uniform|degree] --print-market
   any of them with --progress: each better answer found, on standard error
+  any of them with --start FILE: from the assignment in FILE (JSON, like the answer's)
   --print-market: the generated market as a market file, on standard output, not solved
 
 A market file is JSON: {\"requests\": [Wh, ...], \"capacities\": [Wh, ...],
@@ -61,6 +69,7 @@ struct Args {
 	max_nodes: u64,
 	progress: bool,
 	print_market: bool,
+	start: Option<String>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -75,6 +84,7 @@ fn parse_args() -> Result<Args, String> {
 		max_nodes: u64::MAX,
 		progress: false,
 		print_market: false,
+		start: None,
 	};
 	let mut it = std::env::args().skip(1);
 	while let Some(flag) = it.next() {
@@ -116,6 +126,7 @@ fn parse_args() -> Result<Args, String> {
 			"--max-nodes" => args.max_nodes = value()?.parse().map_err(|_| "bad --max-nodes")?,
 			"--progress" => args.progress = true,
 			"--print-market" => args.print_market = true,
+			"--start" => args.start = Some(value()?),
 			"-h" | "--help" => return Err(String::new()),
 			other => return Err(format!("unknown argument {other}")),
 		}
@@ -166,6 +177,24 @@ fn load(args: &Args) -> Result<Option<Model>, String> {
 	Model::market(&market).map(Some).map_err(|e| format!("{path}: {e:?}"))
 }
 
+/// The assignment in the file at `path`: for each job or request, its agent or provider or
+/// `null`.
+fn read_start(path: &str) -> Result<Assignment, String> {
+	let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+	serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))
+}
+
+/// Why a start is not feasible, in words.
+fn infeasible(reason: &Infeasible) -> String {
+	match reason {
+		Infeasible::WrongLength => "not one entry per job or request".into(),
+		Infeasible::DisallowedPair { item } => {
+			format!("job or request {item} is given to an agent or provider it may not have")
+		}
+		Infeasible::OverCapacity { agent } => format!("agent or provider {agent} over capacity"),
+	}
+}
+
 fn main() -> ExitCode {
 	let args = match parse_args() {
 		Ok(args) => args,
@@ -185,13 +214,20 @@ fn main() -> ExitCode {
 			return ExitCode::from(1);
 		}
 	};
-	let start = Instant::now();
-	let deadline = args.time_limit_ms.map(|ms| start + std::time::Duration::from_millis(ms));
+	let start = match args.start.as_deref().map(read_start).transpose() {
+		Ok(start) => start,
+		Err(error) => {
+			eprintln!("error: {error}");
+			return ExitCode::from(1);
+		}
+	};
+	let clock = Instant::now();
+	let deadline = args.time_limit_ms.map(|ms| clock + std::time::Duration::from_millis(ms));
 	let mut reported = 0;
 	let mut should_stop = |incumbent: u128| {
 		if args.progress && incumbent > reported {
 			reported = incumbent;
-			let millis = start.elapsed().as_secs_f64() * 1e3;
+			let millis = clock.elapsed().as_secs_f64() * 1e3;
 			match model.value(incumbent) {
 				Value::Market { energy, weight } => {
 					eprintln!("progress: {millis:.1} ms: energy {energy} Wh, weight {weight}")
@@ -204,8 +240,18 @@ fn main() -> ExitCode {
 		}
 		deadline.is_some_and(|d| Instant::now() >= d)
 	};
-	let solution = solve_until(&model, args.max_nodes, &mut should_stop);
-	let millis = start.elapsed().as_millis() as u64;
+	let solution = match &start {
+		None => solve_until(&model, args.max_nodes, &mut should_stop),
+		Some(start) => match solve_from_until(&model, start, args.max_nodes, &mut should_stop) {
+			Ok(solution) => solution,
+			Err(reason) => {
+				let path = args.start.as_deref().unwrap_or_default();
+				eprintln!("error: {path}: not a feasible start: {}", infeasible(&reason));
+				return ExitCode::from(1);
+			}
+		},
+	};
+	let millis = clock.elapsed().as_millis() as u64;
 
 	let mut line = json!({
 		"objective": null,

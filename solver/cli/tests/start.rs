@@ -1,0 +1,74 @@
+//! `gridshard-solve --start`: an earlier answer as the first incumbent, and starts that are not
+//! feasible or not readable, refused with the reason.
+
+use serde_json::{json, Value};
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+	Command::new(env!("CARGO_BIN_EXE_gridshard-solve")).args(args).output().unwrap()
+}
+
+/// Runs on the market of `spec` from a start file holding `start`.
+fn run_from(spec: &str, start: &str, budget: &str) -> Output {
+	let path =
+		std::env::temp_dir().join(format!("gridshard-start-{}-{budget}", std::process::id()));
+	std::fs::write(&path, start).unwrap();
+	let output =
+		run(&["--generate", spec, "--start", path.to_str().unwrap(), "--max-nodes", budget]);
+	std::fs::remove_file(&path).unwrap();
+	output
+}
+
+fn answer(output: &Output) -> Value {
+	assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+	serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn an_earlier_answer_is_never_lost_and_a_better_search_goes_on_from_it() {
+	let spec = "200,20,70,60,200090";
+	// The root's answer, then one node from it: the same or better, never worse.
+	let root = answer(&run(&["--generate", spec, "--max-nodes", "1"]));
+	let again = answer(&run_from(spec, &root["assignment"].to_string(), "1"));
+	let value = |a: &Value| (a["energy"].as_u64().unwrap(), a["weight"].as_u64().unwrap());
+	assert!(value(&again) >= value(&root), "{:?} {:?}", value(&again), value(&root));
+	// A longer search's answer as the start of a root-only one: kept.
+	let longer = answer(&run(&["--generate", spec, "--max-nodes", "5000"]));
+	assert!(value(&longer) > value(&root));
+	let kept = answer(&run_from(spec, &longer["assignment"].to_string(), "1"));
+	assert!(value(&kept) >= value(&longer), "{:?} {:?}", value(&kept), value(&longer));
+}
+
+#[test]
+fn a_start_that_is_not_feasible_or_not_readable_is_refused_with_the_reason() {
+	let spec = "30,4,80,60,7";
+	let market = answer(&run(&["--generate", spec, "--print-market"]));
+	let on_0: Vec<u64> = market["pairs"]
+		.as_array()
+		.unwrap()
+		.iter()
+		.filter(|pair| pair[1] == 0)
+		.map(|pair| pair[0].as_u64().unwrap())
+		.collect();
+	// Every request allowed on provider 0 given to it (more than it holds), and one that is not.
+	let mut crowded = vec![Value::Null; 30];
+	on_0.iter().for_each(|i| crowded[*i as usize] = json!(0));
+	let barred = (0..30).find(|i| !on_0.contains(i)).unwrap();
+	let mut disallowed = vec![Value::Null; 30];
+	disallowed[barred as usize] = json!(0);
+	let (crowded, disallowed) = (json!(crowded).to_string(), json!(disallowed).to_string());
+	let too_short = json!(vec![Value::Null; 29]).to_string();
+	let barred = format!("request {barred} is given to an agent or provider it may not have");
+	for (start, reason) in [
+		(crowded.as_str(), "agent or provider 0 over capacity"),
+		(disallowed.as_str(), barred.as_str()),
+		(too_short.as_str(), "not one entry per job or request"),
+		("[0, \"one\"]", "gridshard-start"),
+	] {
+		let output = run_from(spec, start, "1");
+		assert_eq!(output.status.code(), Some(1), "{start}");
+		let message = String::from_utf8_lossy(&output.stderr);
+		assert!(message.contains(reason), "{message}");
+		assert!(output.stdout.is_empty());
+	}
+}
