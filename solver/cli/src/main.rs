@@ -12,6 +12,10 @@
 //! infeasible one is refused with the reason. Given a start, the root leaves out the restarted
 //! fillings and the sequential knapsacks, which build assignments from nothing.
 //!
+//! Any of them with `--check FILE` does not solve: it scores the assignment in `FILE` with the
+//! chain's checker (`check::score`) and prints its value, `{"objective":..}` with `energy` and
+//! `weight` for a market, or refuses it with the reason (exit 1).
+//!
 //! Any of them with `--progress` also writes a line to standard error whenever the search shows
 //! a better answer (it shows its incumbent at the root, every 256 nodes and between
 //! neighbourhoods): the time since the start and the value (energy and weight of a market, the
@@ -45,6 +49,7 @@ const USAGE: &str = "usage:
   gridshard-solve --generate ... [--weights uniform|degree] --print-market
   any of them with --progress: each better answer found, on standard error
   any of them with --start FILE: from the assignment in FILE (JSON, like the answer's)
+  any of them with --check FILE: the value of the assignment in FILE, not solved
   --print-market: the generated market as a market file, on standard output, not solved
 
 A market file is JSON: {\"requests\": [Wh, ...], \"capacities\": [Wh, ...],
@@ -70,6 +75,7 @@ struct Args {
 	progress: bool,
 	print_market: bool,
 	start: Option<String>,
+	check: Option<String>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -85,6 +91,7 @@ fn parse_args() -> Result<Args, String> {
 		progress: false,
 		print_market: false,
 		start: None,
+		check: None,
 	};
 	let mut it = std::env::args().skip(1);
 	while let Some(flag) = it.next() {
@@ -127,6 +134,7 @@ fn parse_args() -> Result<Args, String> {
 			"--progress" => args.progress = true,
 			"--print-market" => args.print_market = true,
 			"--start" => args.start = Some(value()?),
+			"--check" => args.check = Some(value()?),
 			"-h" | "--help" => return Err(String::new()),
 			other => return Err(format!("unknown argument {other}")),
 		}
@@ -140,6 +148,9 @@ fn parse_args() -> Result<Args, String> {
 	}
 	if args.print_market && args.generate.is_none() {
 		return Err("--print-market goes with --generate".into());
+	}
+	if args.check.is_some() && args.start.is_some() {
+		return Err("give one of --check and --start".into());
 	}
 	Ok(args)
 }
@@ -177,9 +188,9 @@ fn load(args: &Args) -> Result<Option<Model>, String> {
 	Model::market(&market).map(Some).map_err(|e| format!("{path}: {e:?}"))
 }
 
-/// The assignment in the file at `path`: for each job or request, its agent or provider or
-/// `null`.
-fn read_start(path: &str) -> Result<Assignment, String> {
+/// The assignment in the file at `path` (of `--start` or `--check`): for each job or request,
+/// its agent or provider or `null`.
+fn read_assignment(path: &str) -> Result<Assignment, String> {
 	let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
 	serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))
 }
@@ -193,6 +204,35 @@ fn infeasible(reason: &Infeasible) -> String {
 		}
 		Infeasible::OverCapacity { agent } => format!("agent or provider {agent} over capacity"),
 	}
+}
+
+/// `--check`: prints the value of the assignment at `path`, or why it is not feasible.
+fn check(model: &Model, path: &str) -> ExitCode {
+	let assignment = match read_assignment(path) {
+		Ok(assignment) => assignment,
+		Err(error) => {
+			eprintln!("error: {error}");
+			return ExitCode::from(1);
+		}
+	};
+	let profit = match gridshard_solver::check::score(&model.problem, &assignment) {
+		Ok(profit) => profit,
+		Err(reason) => {
+			eprintln!("error: {path}: not feasible: {}", infeasible(&reason));
+			return ExitCode::from(1);
+		}
+	};
+	let line = match model.value(profit) {
+		Value::Market { energy, weight } => json!({
+			"objective": profit.to_string(),
+			"energy": energy as u64,
+			"weight": weight as u64,
+		}),
+		Value::Total(total) => json!({ "objective": total }),
+		Value::Incomplete => json!({ "objective": null }),
+	};
+	println!("{line}");
+	ExitCode::SUCCESS
 }
 
 fn main() -> ExitCode {
@@ -214,7 +254,10 @@ fn main() -> ExitCode {
 			return ExitCode::from(1);
 		}
 	};
-	let start = match args.start.as_deref().map(read_start).transpose() {
+	if let Some(path) = &args.check {
+		return check(&model, path);
+	}
+	let start = match args.start.as_deref().map(read_assignment).transpose() {
 		Ok(start) => start,
 		Err(error) => {
 			eprintln!("error: {error}");

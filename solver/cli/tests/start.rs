@@ -1,5 +1,6 @@
 //! `gridshard-solve --start`: an earlier answer as the first incumbent, and starts that are not
-//! feasible or not readable, refused with the reason.
+//! feasible or not readable, refused with the reason; `--check`: an assignment scored by the
+//! chain's checker, or refused alike.
 
 use serde_json::{json, Value};
 use std::process::{Command, Output};
@@ -8,15 +9,18 @@ fn run(args: &[&str]) -> Output {
 	Command::new(env!("CARGO_BIN_EXE_gridshard-solve")).args(args).output().unwrap()
 }
 
-/// Runs on the market of `spec` from a start file holding `start`.
-fn run_from(spec: &str, start: &str, budget: &str) -> Output {
-	let path =
-		std::env::temp_dir().join(format!("gridshard-start-{}-{budget}", std::process::id()));
-	std::fs::write(&path, start).unwrap();
-	let output =
-		run(&["--generate", spec, "--start", path.to_str().unwrap(), "--max-nodes", budget]);
+/// Runs on the market of `spec` with `flag` naming a file that holds `assignment`, then `more`.
+fn run_with(spec: &str, flag: &str, assignment: &str, more: &[&str]) -> Output {
+	let path = std::env::temp_dir().join(format!("gridshard-start-{}{flag}", std::process::id()));
+	std::fs::write(&path, assignment).unwrap();
+	let output = run(&[&["--generate", spec, flag, path.to_str().unwrap()], more].concat());
 	std::fs::remove_file(&path).unwrap();
 	output
+}
+
+/// Runs on the market of `spec` from a start file holding `start`.
+fn run_from(spec: &str, start: &str, budget: &str) -> Output {
+	run_with(spec, "--start", start, &["--max-nodes", budget])
 }
 
 fn answer(output: &Output) -> Value {
@@ -65,10 +69,25 @@ fn a_start_that_is_not_feasible_or_not_readable_is_refused_with_the_reason() {
 		(too_short.as_str(), "not one entry per job or request"),
 		("[0, \"one\"]", "gridshard-start"),
 	] {
-		let output = run_from(spec, start, "1");
-		assert_eq!(output.status.code(), Some(1), "{start}");
-		let message = String::from_utf8_lossy(&output.stderr);
-		assert!(message.contains(reason), "{message}");
-		assert!(output.stdout.is_empty());
+		for output in [run_from(spec, start, "1"), run_with(spec, "--check", start, &[])] {
+			assert_eq!(output.status.code(), Some(1), "{start}");
+			let message = String::from_utf8_lossy(&output.stderr);
+			assert!(message.contains(reason), "{message}");
+			assert!(output.stdout.is_empty());
+		}
 	}
+}
+
+#[test]
+fn check_scores_an_answer_as_the_search_did_and_goes_with_no_start() {
+	for spec in ["30,4,80,60,7", "200,20,70,60,200090"] {
+		let solved = answer(&run(&["--generate", spec, "--max-nodes", "300"]));
+		let checked = answer(&run_with(spec, "--check", &solved["assignment"].to_string(), &[]));
+		for field in ["objective", "energy", "weight"] {
+			assert_eq!(checked[field], solved[field], "{spec} {field}");
+		}
+	}
+	let output = run(&["--generate", "30,4,80,60,7", "--check", "a.json", "--start", "b.json"]);
+	assert_eq!(output.status.code(), Some(2));
+	assert!(String::from_utf8_lossy(&output.stderr).contains("one of --check and --start"));
 }
