@@ -985,7 +985,7 @@ impl<T: Config> Pallet<T> {
 			let mut committed = 0;
 			if let Some(j) = assigned[i] {
 				let offer = &snapshot.offers[j];
-				let order = OrderTerms {
+				let terms = OrderTerms {
 					user: request.user.clone(),
 					provider: offer.provider.clone(),
 					agreed: request.energy,
@@ -995,7 +995,7 @@ impl<T: Config> Pallet<T> {
 					window_start,
 					window_end,
 				};
-				match T::Orders::open_order(order) {
+				match T::Orders::open_order(terms) {
 					Ok(_) => {
 						matched += 1;
 						committed =

@@ -145,15 +145,15 @@ impl OrderBook<u64, u128, u64> for TestMarket {
 	fn cost(energy: Energy, price: Price) -> Option<u128> {
 		Some(u128::from(energy).checked_mul(price)? / 1_000)
 	}
-	fn open_order(order: OrderTerms<u64, u128, u64>) -> Result<OrderId, DispatchError> {
-		if TestRegistry::approved_user(&order.user).is_none()
-			|| TestRegistry::approved_provider(&order.provider).is_none()
+	fn open_order(terms: OrderTerms<u64, u128, u64>) -> Result<OrderId, DispatchError> {
+		if TestRegistry::approved_user(&terms.user).is_none()
+			|| TestRegistry::approved_provider(&terms.provider).is_none()
 		{
 			return Err(DispatchError::Other("not approved"));
 		}
-		let cost = Self::cost(order.agreed, order.price).unwrap();
-		Self::release(&order.user, cost)?;
-		Opened::mutate(|o| o.push(order));
+		let cost = Self::cost(terms.agreed, terms.price).unwrap();
+		Self::release(&terms.user, cost)?;
+		Opened::mutate(|o| o.push(terms));
 		Ok(Opened::get().len() as OrderId - 1)
 	}
 }
