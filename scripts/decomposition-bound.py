@@ -103,7 +103,13 @@ class Decomposition:
         matrix[n + m, len(used)] = -1  # energy short of the target
         limits = np.array([1.0] * (n + m) + [-energy])
         costs = np.array(cost + [self.short_price])
-        answer = linprog(costs, A_ub=matrix, b_ub=limits, bounds=(0, None), method="highs")
+        # HiGHS's own choice of method first; interior point where it reports trouble.
+        for method in ("highs", "highs-ipm"):
+            answer = linprog(costs, A_ub=matrix, b_ub=limits, bounds=(0, None), method=method)
+            if answer.status == 0:
+                break
+        else:
+            raise RuntimeError(f"the master programme failed: {answer.message}")
         prices = -answer.ineqlin.marginals
         shares = {k: answer.x[column] for column, k in enumerate(used)}
         short = answer.x[-1]
