@@ -1,13 +1,11 @@
 //! `gridshard-solve --generate` with uniform and chain (eq. 4) weights, printed as a market file,
 //! and `--weights` and `--print-market` misused.
 
+mod common;
+
+use common::{answer, assert_refused, run};
 use gridshard_solver::{generate, solve, Model, Value};
 use serde_json::{json, Value as Json};
-use std::process::Command;
-
-fn run(args: &[&str]) -> std::process::Output {
-	Command::new(env!("CARGO_BIN_EXE_gridshard-solve")).args(args).output().unwrap()
-}
 
 #[test]
 fn generates_the_markets_of_the_library_with_either_weights() {
@@ -16,9 +14,8 @@ fn generates_the_markets_of_the_library_with_either_weights() {
 		("uniform", generate::market as fn(u64, usize, usize, u64, u64) -> _),
 		("degree", generate::degree_market),
 	] {
-		let output = run(&["--generate", spec, "--weights", weights, "--max-nodes", "500"]);
-		assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-		let answer: Json = serde_json::from_slice(&output.stdout).unwrap();
+		let answer =
+			answer(&run(&["--generate", spec, "--weights", weights, "--max-nodes", "500"]));
 		let model = Model::market(&generator(7, 30, 4, 80, 60)).unwrap();
 		let solution = solve(&model, 500);
 		let Value::Market { energy, weight } = solution.value else { unreachable!() };
@@ -42,11 +39,7 @@ fn weights_and_printing_are_refused_without_a_generated_market_or_with_an_unknow
 		(&["--generate", "30,4,80,60,7", "--weights", "heavy"][..], "--weights"),
 		(&["--market", "market.json", "--print-market"][..], "--print-market"),
 	] {
-		let output = run(args);
-		assert_eq!(output.status.code(), Some(2), "{args:?}");
-		let message = String::from_utf8_lossy(&output.stderr);
-		assert!(message.contains(flag), "{message}");
-		assert!(output.stdout.is_empty());
+		assert_refused(&run(args), 2, flag);
 	}
 }
 
@@ -54,8 +47,7 @@ fn weights_and_printing_are_refused_without_a_generated_market_or_with_an_unknow
 fn a_printed_market_is_the_generated_one_and_solves_alike_from_its_file() {
 	let spec = "30,4,80,60,7";
 	let output = run(&["--generate", spec, "--weights", "degree", "--print-market"]);
-	assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-	let printed: Json = serde_json::from_slice(&output.stdout).unwrap();
+	let printed = answer(&output);
 	let market = generate::degree_market(7, 30, 4, 80, 60);
 	assert_eq!(printed["requests"], json!(market.requests));
 	assert_eq!(printed["capacities"], json!(market.capacities));
@@ -65,12 +57,12 @@ fn a_printed_market_is_the_generated_one_and_solves_alike_from_its_file() {
 	let from_file = run(&["--market", path.to_str().unwrap(), "--max-nodes", "500"]);
 	std::fs::remove_file(&path).unwrap();
 	let generated = run(&["--generate", spec, "--weights", "degree", "--max-nodes", "500"]);
-	let answer = |output: &std::process::Output| {
-		let mut answer: Json = serde_json::from_slice(&output.stdout).unwrap();
+	let timeless = |output: &std::process::Output| {
+		let mut answer = answer(output);
 		answer.as_object_mut().unwrap().remove("millis");
 		answer
 	};
-	assert_eq!(answer(&from_file), answer(&generated));
+	assert_eq!(timeless(&from_file), timeless(&generated));
 }
 
 #[test]

@@ -2,12 +2,11 @@
 //! feasible or not readable, refused with the reason; `--check`: an assignment scored by the
 //! chain's checker, or refused alike.
 
-use serde_json::{json, Value};
-use std::process::{Command, Output};
+mod common;
 
-fn run(args: &[&str]) -> Output {
-	Command::new(env!("CARGO_BIN_EXE_gridshard-solve")).args(args).output().unwrap()
-}
+use common::{answer, assert_refused, run};
+use serde_json::{json, Value};
+use std::process::Output;
 
 /// Runs on the market of `spec` with `flag` naming a file that holds `assignment`, then `more`.
 fn run_with(spec: &str, flag: &str, assignment: &str, more: &[&str]) -> Output {
@@ -21,11 +20,6 @@ fn run_with(spec: &str, flag: &str, assignment: &str, more: &[&str]) -> Output {
 /// Runs on the market of `spec` from a start file holding `start`.
 fn run_from(spec: &str, start: &str, budget: &str) -> Output {
 	run_with(spec, "--start", start, &["--max-nodes", budget])
-}
-
-fn answer(output: &Output) -> Value {
-	assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-	serde_json::from_slice(&output.stdout).unwrap()
 }
 
 #[test]
@@ -70,10 +64,7 @@ fn a_start_that_is_not_feasible_or_not_readable_is_refused_with_the_reason() {
 		("[0, \"one\"]", "gridshard-start"),
 	] {
 		for output in [run_from(spec, start, "1"), run_with(spec, "--check", start, &[])] {
-			assert_eq!(output.status.code(), Some(1), "{start}");
-			let message = String::from_utf8_lossy(&output.stderr);
-			assert!(message.contains(reason), "{message}");
-			assert!(output.stdout.is_empty());
+			assert_refused(&output, 1, reason);
 		}
 	}
 }
@@ -88,6 +79,5 @@ fn check_scores_an_answer_as_the_search_did_and_goes_with_no_start() {
 		}
 	}
 	let output = run(&["--generate", "30,4,80,60,7", "--check", "a.json", "--start", "b.json"]);
-	assert_eq!(output.status.code(), Some(2));
-	assert!(String::from_utf8_lossy(&output.stderr).contains("one of --check and --start"));
+	assert_refused(&output, 2, "one of --check and --start");
 }
