@@ -8,10 +8,10 @@
 
 mod common;
 
-use common::{general, signed, Node};
+use common::{general, post_book, signed, Node, PostedBook};
 use gridshard_runtime::{
-	genesis_config_presets::development_meter, MatchingCall, RuntimeCall, SettlementCall,
-	MILLI_GRID, PERIOD_BLOCKS, SOLUTION_BLOCKS,
+	genesis_config_presets::development_meter, RuntimeCall, SettlementCall, PERIOD_BLOCKS,
+	SOLUTION_BLOCKS,
 };
 use pallet_settlement::{reading_payload, Reading, Side};
 use serde_json::{json, Value};
@@ -32,36 +32,9 @@ fn a_whole_period_over_rpc_ends_with_orders_settled_and_reputations_updated() {
 	let providers = [(Sr25519Keyring::Eve, 200), (Sr25519Keyring::Ferdie, 250)];
 	let users = [(Sr25519Keyring::AliceStash, 6_000), (Sr25519Keyring::BobStash, 9_000)];
 
-	// Start early in an open phase, once the first blocks' difficulty has settled a little.
-	let (period, start) = node.wait_for("an early block of an open phase", 3 * MINUTES, || {
-		let best = node.best_number() as u32;
-		let offset = best % PERIOD_BLOCKS;
-		(best >= PERIOD_BLOCKS && (1..=4).contains(&offset)).then_some((best / PERIOD_BLOCKS, best))
-	});
-	step(format!("block #{start}: period {period} is open; posting offers and requests"));
-
-	let mut pending = Vec::new();
-	for (provider, price) in providers {
-		let call = RuntimeCall::Matching(MatchingCall::post_offer {
-			price: price * MILLI_GRID,
-			capacity: 10_000,
-		});
-		let nonce = node.next_nonce(&provider.to_account_id());
-		pending.push((
-			format!("{provider:?}'s offer"),
-			signed(&provider.pair(), call, nonce, genesis),
-		));
-	}
-	for (user, energy) in users {
-		let call = RuntimeCall::Matching(MatchingCall::post_request {
-			energy,
-			limit: Some(300 * MILLI_GRID),
-		});
-		let nonce = node.next_nonce(&user.to_account_id());
-		pending.push((format!("{user:?}'s request"), signed(&user.pair(), call, nonce, genesis)));
-	}
-	for (what, xt) in &pending {
-		let (block, _) = node.submit_and_watch(what, xt);
+	let PostedBook { period, start, included } = post_book(&node, &providers, &users);
+	step(format!("block #{start}: period {period} is open; posted offers and requests"));
+	for (what, block) in included {
 		step(format!("{what} is in {block}"));
 	}
 	let book = node.rpc("matching_book", json!([period]));

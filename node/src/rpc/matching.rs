@@ -1,7 +1,9 @@
 //! `matching_phase`, `matching_book`, `matching_bestSolution`, `matching_lastAdopted`,
 //! `matching_preview` and `matching_snapshot`: the market, read through `pallet-matching`'s
 //! runtime API. `matching_snapshot` answers the solver's input in the JSON that
-//! `gridshard-solve --market` reads.
+//! `gridshard-solve --market` reads, and `matching_solutionTransaction` turns an assignment of it
+//! (`gridshard-solve`'s answer, or any other solver's) into the transaction that submits it, for
+//! `author_submitExtrinsic`: anyone may solve the snapshot off-chain and offer a better solution.
 //!
 //! All take an optional block hash (the best block without one) and answer amounts as decimal
 //! strings in the smallest unit. All read public data, but `matching_preview` runs the solver on
@@ -9,10 +11,13 @@
 //! (`check_if_safe`), served on localhost and on public interfaces only with
 //! `--rpc-methods unsafe`, so that nobody can keep a public node busy with it.
 
+use codec::Encode;
+use frame_system::offchain::CreateAuthorizedTransaction;
 use gridshard_primitives::AccountId;
-use gridshard_runtime::{opaque::Block, Runtime};
+use gridshard_runtime::{opaque::Block, MatchingCall, Runtime, RuntimeCall};
+use gridshard_solver::{check, Model, Value};
 use jsonrpsee::{core::RpcResult, proc_macros::rpc, types::ErrorObjectOwned, Extensions};
-use pallet_matching::{Adoption, Offer, Phase, RequestOf, Score, Source};
+use pallet_matching::{Adoption, Offer, Phase, RequestOf, Score, SolutionOf, Source};
 use pallet_matching_runtime_api::MatchingApi as MatchingRuntimeApi;
 use serde::{Deserialize, Serialize};
 use sp_api::ProvideRuntimeApi;
@@ -121,6 +126,21 @@ pub struct SnapshotView {
 	pub pairs: Vec<(u32, u32, u32)>,
 }
 
+/// An assignment of the snapshot as the transaction that submits it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SolutionTransactionView {
+	/// The snapshot's period.
+	pub period: u32,
+	/// Energy served, Wh: the score the transaction claims, as the chain will recompute it.
+	pub energy: String,
+	/// Total matching degree (scaled by 10^6).
+	pub weight: String,
+	/// `submit_solution(period, pairs, score)` as a general transaction (it authorises itself),
+	/// SCALE-encoded in hex, for `author_submitExtrinsic`.
+	pub extrinsic: String,
+}
+
 fn solution(period: Option<u32>, score: Score, pairs: Vec<(AccountId, AccountId)>) -> SolutionView {
 	SolutionView {
 		period,
@@ -158,6 +178,18 @@ pub trait MatchingApi<BlockHash> {
 	/// now) as the solver's input: save it and run `gridshard-solve --market FILE`.
 	#[method(name = "matching_snapshot")]
 	fn snapshot(&self, at: Option<BlockHash>) -> RpcResult<SnapshotView>;
+
+	/// `assignment`, for each request row of `matching_snapshot` its offer row or `null` (the
+	/// `assignment` of `gridshard-solve`'s answer), as the transaction that submits it with its
+	/// score. Refused where it is not a feasible assignment of the snapshot; the chain admits
+	/// the transaction only in the solution window and only if it beats the best solution so
+	/// far, and re-checks everything at dispatch.
+	#[method(name = "matching_solutionTransaction")]
+	fn solution_transaction(
+		&self,
+		assignment: Vec<Option<u32>>,
+		at: Option<BlockHash>,
+	) -> RpcResult<SolutionTransactionView>;
 }
 
 /// Serves [`MatchingApiServer`].
@@ -178,6 +210,14 @@ const RUNTIME_ERROR: i32 = 9400;
 /// The error of a failed runtime API call.
 fn runtime_error(error: impl std::fmt::Display) -> ErrorObjectOwned {
 	super::runtime_error(RUNTIME_ERROR, error)
+}
+
+/// The error code of an assignment that is not one of the snapshot.
+const BAD_ASSIGNMENT: i32 = 9401;
+
+/// The error of an assignment that is not one of the snapshot.
+fn bad_assignment(reason: String) -> ErrorObjectOwned {
+	ErrorObjectOwned::owned(BAD_ASSIGNMENT, reason, None::<()>)
 }
 
 impl<C> MatchingApiServer<<Block as BlockT>::Hash> for Matching<C>
@@ -276,6 +316,43 @@ where
 			requests: market.requests,
 			capacities: market.capacities,
 			pairs: market.pairs,
+		})
+	}
+
+	fn solution_transaction(
+		&self,
+		assignment: Vec<Option<u32>>,
+		at: Option<<Block as BlockT>::Hash>,
+	) -> RpcResult<SolutionTransactionView> {
+		let at = super::at_or_best(&*self.client, at);
+		let (period, _, _, market) =
+			self.client.runtime_api().solver_input(at).map_err(runtime_error)?;
+		let model = Model::market(&market)
+			.map_err(|e| bad_assignment(format!("the snapshot has nothing to match: {e:?}")))?;
+		let profit = check::score(&model.problem, &assignment).map_err(|reason| {
+			bad_assignment(format!("not a feasible assignment of the snapshot: {reason:?}"))
+		})?;
+		let Value::Market { energy, weight } = model.value(profit) else {
+			unreachable!("a market's model reads a market's value; qed")
+		};
+		let pairs: Vec<(u32, u32)> = (0u32..)
+			.zip(&assignment)
+			.filter_map(|(request, offer)| offer.map(|offer| (request, offer)))
+			.collect();
+		let solution = SolutionOf::<Runtime>::try_from(pairs)
+			.map_err(|_| bad_assignment("more pairs than a solution may have".into()))?;
+		let claimed = Score { energy, weight };
+		let call =
+			RuntimeCall::Matching(MatchingCall::submit_solution { period, solution, claimed });
+		let extrinsic =
+			<Runtime as CreateAuthorizedTransaction<RuntimeCall>>::create_authorized_transaction(
+				call,
+			);
+		Ok(SolutionTransactionView {
+			period,
+			energy: energy.to_string(),
+			weight: weight.to_string(),
+			extrinsic: sp_core::bytes::to_hex(&extrinsic.encode(), false),
 		})
 	}
 }

@@ -7,10 +7,12 @@ use codec::{Decode, Encode};
 use frame_system::offchain::CreateAuthorizedTransaction;
 use gridshard_primitives::{AccountId, Hash, Nonce};
 use gridshard_runtime::{
-	Runtime, RuntimeCall, RuntimeEvent, SignedPayload, TxExtension, UncheckedExtrinsic, VERSION,
+	MatchingCall, Runtime, RuntimeCall, RuntimeEvent, SignedPayload, TxExtension,
+	UncheckedExtrinsic, MILLI_GRID, PERIOD_BLOCKS, VERSION,
 };
 use serde_json::{json, Value};
 use sp_core::{sr25519, Pair};
+use sp_keyring::Sr25519Keyring;
 use sp_runtime::{MultiAddress, MultiSignature};
 use std::{
 	io::{BufRead, BufReader, Read, Write},
@@ -272,4 +274,59 @@ impl Node {
 		assert!(failed.is_none(), "{what} failed: {failed:?}");
 		(block, events)
 	}
+}
+
+/// A book posted by [`post_book`]: its period, the block it began at, and for each offer and
+/// request what it was and the block that holds it.
+pub struct PostedBook {
+	/// The period.
+	pub period: u32,
+	/// The block at which posting began.
+	pub start: u64,
+	/// Each offer's and request's name and block hash.
+	pub included: Vec<(String, String)>,
+}
+
+/// Waits for an early block of an open phase (once the first blocks' difficulty has settled a
+/// little), then posts an offer of 10 000 Wh at each provider's price (milli-GRID per kWh) and a
+/// request of each user's energy (Wh; limit 300 milli-GRID per kWh), each signed by its keyring
+/// account, and waits until a block holds each.
+pub fn post_book(
+	node: &Node,
+	providers: &[(Sr25519Keyring, u128)],
+	users: &[(Sr25519Keyring, u64)],
+) -> PostedBook {
+	let genesis = node.genesis();
+	let (period, start) =
+		node.wait_for("an early block of an open phase", Duration::from_secs(180), || {
+			let best = node.best_number() as u32;
+			let offset = best % PERIOD_BLOCKS;
+			(best >= PERIOD_BLOCKS && (1..=4).contains(&offset))
+				.then_some((best / PERIOD_BLOCKS, best as u64))
+		});
+	let mut pending = Vec::new();
+	for (provider, price) in providers {
+		let call = RuntimeCall::Matching(MatchingCall::post_offer {
+			price: price * MILLI_GRID,
+			capacity: 10_000,
+		});
+		let nonce = node.next_nonce(&provider.to_account_id());
+		pending.push((
+			format!("{provider:?}'s offer"),
+			signed(&provider.pair(), call, nonce, genesis),
+		));
+	}
+	for (user, energy) in users {
+		let call = RuntimeCall::Matching(MatchingCall::post_request {
+			energy: *energy,
+			limit: Some(300 * MILLI_GRID),
+		});
+		let nonce = node.next_nonce(&user.to_account_id());
+		pending.push((format!("{user:?}'s request"), signed(&user.pair(), call, nonce, genesis)));
+	}
+	let included = pending
+		.iter()
+		.map(|(what, xt)| (what.clone(), node.submit_and_watch(what, xt).0))
+		.collect();
+	PostedBook { period, start, included }
 }
