@@ -5,7 +5,8 @@ optimum where it proves nothing (markets short of capacity).
 
 For each market given as REQUESTS,PROVIDERS,TIGHTNESS,DENSITY,SEED (the generator of
 `gridshard-solve --generate`, uniform weights), or that with `:degree` (weighted as the chain
-weighs them, `--weights degree`):
+weighs them, `--weights degree`), or as a market file ending in `.json` (such as the node's
+`matching_snapshot`):
 
 1. `gridshard-solve` with a 2-s limit: its answer (energy E, weight) and its bound. The script goes
    on only where the solver proves E the most energy (its bound's energy part is E).
@@ -26,7 +27,9 @@ weighs them, `--weights degree`):
 
 With `--tolerance F` first, the master and the dive need only `(1 - F) E` Wh: what a little less
 energy than the most would buy in weight (a question about the objective, which puts every Wh
-first).
+first). With `--dive-out FILE` (and one market) the dive's assignment is written to `FILE`, in
+the form of `gridshard-solve`'s `assignment`: for a snapshot, what `matching_solutionTransaction`
+turns into a transaction.
 
 Floating point (HiGHS through SciPy): figures for a report, not certificates. Run by
 scripts/decomposition-bound.sh, which builds the solver and installs NumPy and SciPy if needed.
@@ -55,10 +58,22 @@ def percent(value, reference):
 
 
 def solver(spec, *flags):
-    market, _, weights = spec.partition(":")
-    generate = ["--generate", market, "--weights", weights or "uniform"]
-    output = subprocess.run([SOLVE, *generate, *flags], check=True, capture_output=True)
+    """`gridshard-solve` on the market `spec` names (a market file, or a generated market)."""
+    if spec.endswith(".json"):
+        source = ["--market", spec]
+    else:
+        market, _, weights = spec.partition(":")
+        source = ["--generate", market, "--weights", weights or "uniform"]
+    output = subprocess.run([SOLVE, *source, *flags], check=True, capture_output=True)
     return json.loads(output.stdout)
+
+
+def read_market(spec):
+    """The market `spec` names: a market file's contents, or the generated market."""
+    if spec.endswith(".json"):
+        with open(spec) as file:
+            return json.load(file)
+    return solver(spec, "--print-market")
 
 
 class Decomposition:
@@ -160,10 +175,10 @@ class Decomposition:
         raise RuntimeError("column generation did not converge")
 
 
-def report(spec, tolerance):
+def report(spec, tolerance, dive_out):
     started = time.time()
     answer = solver(spec, "--time-limit-ms", "2000")
-    market = solver(spec, "--print-market")
+    market = read_market(spec)
     energy, weight = answer["energy"], answer["weight"]
     bound_energy, bound_weight = answer["bound_energy"], answer["bound_weight"]
     line = f"{spec}: solver 2 s: weight {weight}"
@@ -191,6 +206,9 @@ def report(spec, tolerance):
     else:
         # The dive's assignment through the solver: scored by its checker, then (where the
         # energy is the most) its search for 2 s from it.
+        if dive_out:
+            with open(dive_out, "w") as file:
+                json.dump(assignment, file)
         with tempfile.NamedTemporaryFile("w", suffix=".json") as start:
             json.dump(assignment, start)
             start.flush()
@@ -229,11 +247,14 @@ def dive(decomposition, providers, free, energy, shares):
 
 if __name__ == "__main__":
     markets = sys.argv[1:]
-    tolerance = 0.0
-    if markets[:1] == ["--tolerance"] and len(markets) > 1:
-        tolerance = float(markets[1])
+    tolerance, dive_out = 0.0, None
+    while markets[:1] in (["--tolerance"], ["--dive-out"]) and len(markets) > 1:
+        if markets[0] == "--tolerance":
+            tolerance = float(markets[1])
+        else:
+            dive_out = markets[1]
         markets = markets[2:]
-    if not markets:
+    if not markets or (dive_out and len(markets) > 1):
         sys.exit(__doc__)
     for spec in markets:
-        report(spec, tolerance)
+        report(spec, tolerance, dive_out)

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The decomposition bound and dive of scripts/decomposition-bound.py against the solver, on the
-# markets given (REQUESTS,PROVIDERS,TIGHTNESS,DENSITY,SEED ...); by default the benchmark's three
-# 200x20 markets short of capacity (append :degree to a market for the chain's weights; begin with
-# --tolerance F to need only (1 - F) of the most energy). Installs NumPy and SciPy if needed.
+# markets given (REQUESTS,PROVIDERS,TIGHTNESS,DENSITY,SEED or a market file such as a
+# matching_snapshot, FILE.json); by default the benchmark's three 200x20 markets short of capacity
+# (append :degree to a generated market for the chain's weights; begin with --tolerance F to need
+# only (1 - F) of the most energy, with --dive-out FILE to keep one market's dive). Installs NumPy
+# and SciPy if needed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
