@@ -333,7 +333,7 @@ where
 			bad_assignment(format!("not a feasible assignment of the snapshot: {reason:?}"))
 		})?;
 		let Value::Market { energy, weight } = model.value(profit) else {
-			unreachable!("a market's model reads a market's value; qed")
+			return Err(bad_assignment("the snapshot is not read as a market".into()));
 		};
 		let pairs: Vec<(u32, u32)> = (0u32..)
 			.zip(&assignment)
