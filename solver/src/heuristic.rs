@@ -86,14 +86,14 @@ impl Solution {
 	/// A feasible `assignment` of `problem`, with its spare capacities and internal profit; why
 	/// not where it is not feasible ([`check::score`]).
 	pub fn of(problem: &Problem, assignment: &Assignment) -> Result<Self, Infeasible> {
-		let profit = check::score(problem, assignment)?;
-		let mut residual = problem.capacities().to_vec();
+		check::score(problem, assignment)?;
+		let mut solution = Self::empty(problem);
 		for (item, agent) in assignment.iter().enumerate() {
 			if let Some(pair) = agent.and_then(|agent| problem.pair(item, agent)) {
-				residual[pair.agent as usize] -= pair.load;
+				solution.put(item, pair);
 			}
 		}
-		Ok(Self { assignment: assignment.clone(), residual, profit })
+		Ok(solution)
 	}
 
 	fn pair<'a>(&self, problem: &'a Problem, item: usize) -> Option<&'a Pair> {

@@ -334,23 +334,12 @@ mod tests {
 			assert!(improve(problem, &model.guide(), &mut after, &mut |_| false));
 			assert!(after.profit > before.profit);
 			assert_eq!(check::score(problem, &after.assignment), Ok(after.profit));
-			assert_eq!(rebuilt(problem, &after), after);
+			// Spare capacities and profit agree with the assignment.
+			assert_eq!(Solution::of(problem, &after.assignment).as_ref(), Ok(&after));
 			let mut again = before.clone();
 			improve(problem, &model.guide(), &mut again, &mut |_| false);
 			assert_eq!(again, after);
 		}
-	}
-
-	/// `solution`'s assignment put item by item into an empty one: equal to `solution` where its
-	/// spare capacities and profit agree with its assignment.
-	fn rebuilt(problem: &Problem, solution: &Solution) -> Solution {
-		let mut rebuilt = Solution::empty(problem);
-		for (item, agent) in solution.assignment.iter().enumerate() {
-			if let Some(agent) = agent {
-				rebuilt.put(item, problem.pair(item, *agent).unwrap());
-			}
-		}
-		rebuilt
 	}
 
 	/// The root's prices, as the search has them when the neighbourhoods start.
@@ -378,7 +367,7 @@ mod tests {
 			_ => unreachable!("a market"),
 		};
 		assert_eq!(after.profit / scale, stuck.profit / scale);
-		assert_eq!(rebuilt(problem, &after), after);
+		assert_eq!(Solution::of(problem, &after.assignment).as_ref(), Ok(&after));
 		let mut again = stuck.clone();
 		relaxation_induced(problem, &model.guide(), &mut again, &lambda);
 		assert_eq!(again, after);
