@@ -222,17 +222,25 @@ fn check(model: &Model, path: &str) -> ExitCode {
 			return ExitCode::from(1);
 		}
 	};
-	let line = match model.value(profit) {
-		Value::Market { energy, weight } => json!({
-			"objective": profit.to_string(),
-			"energy": energy as u64,
-			"weight": weight as u64,
-		}),
-		Value::Total(total) => json!({ "objective": total }),
-		Value::Incomplete => json!({ "objective": null }),
-	};
+	let mut line = json!({});
+	write_value(&mut line, model, profit);
 	println!("{line}");
 	ExitCode::SUCCESS
+}
+
+/// Writes into `line` the value of an assignment whose internal profit is `profit`, as the
+/// answer gives it: `objective` (for a market in the solver's lexicographic units, as a string,
+/// with `energy` and `weight`; for a GAP the total, or `null` where not every job is assigned).
+fn write_value(line: &mut serde_json::Value, model: &Model, profit: u128) {
+	match model.value(profit) {
+		Value::Market { energy, weight } => {
+			line["objective"] = json!(profit.to_string());
+			line["energy"] = json!(energy as u64);
+			line["weight"] = json!(weight as u64);
+		}
+		Value::Total(total) => line["objective"] = json!(total),
+		Value::Incomplete => line["objective"] = serde_json::Value::Null,
+	}
 }
 
 fn main() -> ExitCode {
@@ -297,25 +305,16 @@ fn main() -> ExitCode {
 	let millis = clock.elapsed().as_millis() as u64;
 
 	let mut line = json!({
-		"objective": null,
 		"bound": solution.bound.map(|b| b.to_string()),
 		"optimal": solution.outcome.optimal,
 		"nodes": solution.outcome.nodes,
 		"millis": millis,
 		"assignment": solution.outcome.assignment,
 	});
-	match solution.value {
-		Value::Total(total) => line["objective"] = json!(total),
-		Value::Market { energy, weight } => {
-			line["objective"] = json!(solution.outcome.profit.to_string());
-			line["energy"] = json!(energy as u64);
-			line["weight"] = json!(weight as u64);
-			if let Value::Market { energy, weight } = model.value(solution.outcome.bound) {
-				line["bound_energy"] = json!(energy as u64);
-				line["bound_weight"] = json!(weight as u64);
-			}
-		}
-		Value::Incomplete => {}
+	write_value(&mut line, &model, solution.outcome.profit);
+	if let Value::Market { energy, weight } = model.value(solution.outcome.bound) {
+		line["bound_energy"] = json!(energy as u64);
+		line["bound_weight"] = json!(weight as u64);
 	}
 	if let (Value::Total(_), Some(bound)) = (solution.value, solution.bound) {
 		line["bound"] = json!(bound);
