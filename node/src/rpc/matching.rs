@@ -335,10 +335,7 @@ where
 		let Value::Market { energy, weight } = model.value(profit) else {
 			return Err(bad_assignment("the snapshot is not read as a market".into()));
 		};
-		let pairs: Vec<(u32, u32)> = (0u32..)
-			.zip(&assignment)
-			.filter_map(|(request, offer)| offer.map(|offer| (request, offer)))
-			.collect();
+		let pairs = pallet_matching::Pallet::<Runtime>::pairs(&assignment);
 		let solution = SolutionOf::<Runtime>::try_from(pairs)
 			.map_err(|_| bad_assignment("more pairs than a solution may have".into()))?;
 		let claimed = Score { energy, weight };

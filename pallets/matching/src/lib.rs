@@ -846,15 +846,18 @@ impl<T: Config> Pallet<T> {
 	) -> Option<(Vec<(u32, u32)>, Score)> {
 		let model = gridshard_solver::Model::market(&Self::market(snapshot)).ok()?;
 		let solution = gridshard_solver::solve(&model, max_nodes);
-		let pairs: Vec<(u32, u32)> = solution
-			.outcome
-			.assignment
-			.iter()
-			.enumerate()
-			.filter_map(|(i, agent)| agent.map(|j| (i as u32, j)))
-			.collect();
+		let pairs = Self::pairs(&solution.outcome.assignment);
 		let score = Self::score(snapshot, &pairs).ok()?;
 		Some((pairs, score))
+	}
+
+	/// A solver's `assignment` of the snapshot's market (each request row's offer row, or
+	/// none) as a solution's `(request row, offer row)` pairs.
+	pub fn pairs(assignment: &[Option<u32>]) -> Vec<(u32, u32)> {
+		(0u32..)
+			.zip(assignment)
+			.filter_map(|(request, offer)| offer.map(|offer| (request, offer)))
+			.collect()
 	}
 
 	/// The chain's fallback: requests by decreasing energy (then id), each to the allowed
