@@ -16,8 +16,9 @@
 //! bounded by its profit plus, for every provider still to choose, its best such filling.
 //!
 //! Where providers may serve a hundred requests or more, their exact fillings run to millions or
-//! billions (200x20 tight: 3e7 to 4e11 each): listing stops at [`MAX_FILLINGS`] and the general
-//! search goes on instead.
+//! billions (200x20 tight: 3e7 to 4e11 each). So they are counted first (the same depth-first
+//! listing, storing nothing, stopping past [`MAX_FILLINGS`] in all), and listed only where they
+//! are few enough, into tables of exactly their size; elsewhere the general search goes on.
 
 use crate::{
 	heuristic::{Solution, FILL_WORDS},
@@ -27,11 +28,14 @@ use crate::{
 use alloc::{vec, vec::Vec};
 
 /// Exact fillings listed at most, over all providers; fewer where the requests need more than
-/// one 64-bit word per filling (at most [`FILLING_WORDS`] words of membership bits in all).
-pub const MAX_FILLINGS: usize = 1 << 16;
+/// two 64-bit words per filling (at most [`FILLING_WORDS`] words of membership bits in all).
+/// With their profits (16 bytes each) at most 8 MiB of bits and 8 MiB of profits: enough for
+/// the 60x6 markets short of capacity (70 486 and 322 560 fillings on two of the frontier
+/// benchmark's three), not for 80x8 (3 to 6 million).
+pub const MAX_FILLINGS: usize = 1 << 19;
 
-/// The membership bits of all listed fillings take at most this many 64-bit words (4 MiB).
-pub const FILLING_WORDS: usize = 1 << 19;
+/// The membership bits of all listed fillings take at most this many 64-bit words (8 MiB).
+pub const FILLING_WORDS: usize = 1 << 20;
 
 /// How often (in nodes) the search asks `should_stop`.
 const STOP_CHECK_INTERVAL: u64 = 256;
@@ -81,17 +85,24 @@ pub struct FillingSearch {
 
 impl Fillings {
 	/// Lists every provider's exact fillings, or `None` if there are more than the limit (see
-	/// [`MAX_FILLINGS`]) or a provider's table of sums would exceed [`FILL_WORDS`].
+	/// [`MAX_FILLINGS`]) or a provider's table of sums would exceed [`FILL_WORDS`]. Counts them
+	/// all first, so that nothing is stored where they are too many and each provider's table
+	/// is allocated once, at its size.
 	pub fn list(problem: &Problem) -> Option<Self> {
 		let words = problem.items().div_ceil(64).max(1);
 		let limit = MAX_FILLINGS.min(FILLING_WORDS / words);
-		let mut levels = Vec::with_capacity(problem.agents());
-		let mut listed = 0;
-		for (agent, pairs) in problem.fitting_pairs_by_agent().into_iter().enumerate() {
+		let by_agent = problem.fitting_pairs_by_agent();
+		let mut counts = Vec::with_capacity(by_agent.len());
+		for (agent, pairs) in by_agent.iter().enumerate() {
+			let left = limit - counts.iter().sum::<usize>();
 			let capacity = problem.capacities()[agent];
-			let level = list_agent(agent, capacity, pairs, words, limit - listed)?;
-			listed += level.profits.len();
-			levels.push(level);
+			counts.push(list_agent(agent, capacity, pairs.clone(), words, left, false)?.count);
+		}
+		let mut levels = Vec::with_capacity(by_agent.len());
+		for ((agent, pairs), count) in by_agent.into_iter().enumerate().zip(counts) {
+			let capacity = problem.capacities()[agent];
+			let listed = list_agent(agent, capacity, pairs, words, count, true)?;
+			levels.push(listed.level.expect("a listing that stores gives a level; qed"));
 		}
 		levels.sort_by_key(|l| (l.profits.len(), l.agent));
 		Some(Self { levels, words })
@@ -306,43 +317,75 @@ impl Fillings {
 	}
 }
 
+/// What [`list_agent`] found: how many exact fillings, and the level listing them where asked
+/// to store them.
+struct Listed {
+	count: usize,
+	level: Option<Level>,
+}
+
 /// The exact fillings of `agent` (of `capacity`) from its fitting pairs `items`, at most `limit`
-/// of them (`None` past it, or if the table of sums would exceed [`FILL_WORDS`]).
+/// of them (`None` past it, or if the table of sums would exceed [`FILL_WORDS`]): counted, and
+/// where `store`, listed into tables of `limit` fillings (so `limit` should be their count).
 fn list_agent(
 	agent: usize,
 	capacity: u64,
 	mut items: Vec<(usize, Pair)>,
 	words: usize,
 	limit: usize,
-) -> Option<Level> {
+	store: bool,
+) -> Option<Listed> {
 	items.sort_by(|(a, pa), (b, pb)| pb.load.cmp(&pa.load).then(a.cmp(b)));
 	// Layer `k` of the table over the reversed loads: the sums the last `k` items reach.
 	let reversed: Vec<u64> = items.iter().rev().map(|(_, p)| p.load).collect();
 	let sums = SubsetSums::new(&reversed, capacity, FILL_WORDS)?;
+	let table = if store { limit } else { 0 };
 	let mut listing = Listing {
 		items: &items,
 		sums: &sums,
 		words,
 		limit,
+		store,
+		count: 0,
 		chosen: Vec::new(),
-		profits: Vec::new(),
-		members: Vec::new(),
+		profits: Vec::with_capacity(table),
+		members: Vec::with_capacity(table * words),
 	};
 	if sums.reached(items.len(), capacity) {
 		listing.all(capacity).ok()?;
 	}
-	let Listing { profits, members, .. } = listing;
-	// By decreasing profit, ties in the order listed.
+	let Listing { count, mut profits, mut members, .. } = listing;
+	if !store {
+		return Some(Listed { count, level: None });
+	}
+	// By decreasing profit, ties in the order listed; rearranged in place.
 	let mut order: Vec<usize> = (0..profits.len()).collect();
 	order.sort_by(|a, b| profits[*b].cmp(&profits[*a]).then(a.cmp(b)));
-	Some(Level {
-		agent,
-		profits: order.iter().map(|f| profits[*f]).collect(),
-		members: order
-			.iter()
-			.flat_map(|f| members[f * words..(f + 1) * words].iter().copied())
-			.collect(),
-	})
+	permute_rows(&mut members, words, &mut order.clone());
+	permute_rows(&mut profits, 1, &mut order);
+	Some(Listed { count, level: Some(Level { agent, profits, members }) })
+}
+
+/// Rearranges `rows` (rows of `width` values) so that row `k` becomes the old row `order[k]`, in
+/// place, one cycle of the permutation `order` at a time (`order` is used up): no second table.
+fn permute_rows<T: Copy + Default>(rows: &mut [T], width: usize, order: &mut [usize]) {
+	let mut first = vec![T::default(); width];
+	for start in 0..order.len() {
+		if order[start] == usize::MAX {
+			continue;
+		}
+		first.copy_from_slice(&rows[start * width..(start + 1) * width]);
+		let mut at = start;
+		loop {
+			let from = core::mem::replace(&mut order[at], usize::MAX);
+			if from == start {
+				rows[at * width..(at + 1) * width].copy_from_slice(&first);
+				break;
+			}
+			rows.copy_within(from * width..(from + 1) * width, at * width);
+			at = from;
+		}
+	}
 }
 
 /// The state of one provider's listing.
@@ -351,6 +394,9 @@ struct Listing<'a> {
 	sums: &'a SubsetSums,
 	words: usize,
 	limit: usize,
+	/// Whether to store the fillings or only count them.
+	store: bool,
+	count: usize,
 	/// The items taken on the current branch (indices into `items`).
 	chosen: Vec<usize>,
 	profits: Vec<u128>,
@@ -410,10 +456,14 @@ impl Listing<'_> {
 		Ok(())
 	}
 
-	/// Records `chosen` as a filling.
+	/// Counts `chosen` as a filling, and records it where the listing stores.
 	fn record(&mut self) -> Result<(), TooMany> {
-		if self.profits.len() == self.limit {
+		if self.count == self.limit {
 			return Err(TooMany);
+		}
+		self.count += 1;
+		if !self.store {
+			return Ok(());
 		}
 		let start = self.members.len();
 		self.members.resize(start + self.words, 0);
@@ -470,7 +520,36 @@ mod tests {
 					"seed {seed}"
 				);
 				assert!(level.profits.windows(2).all(|w| w[0] >= w[1]));
+				// Each filling's requests fill the provider and are worth its profit: the
+				// rows were rearranged with their profits.
+				for (filling, profit) in level.profits.iter().enumerate() {
+					let members = level.members(filling, fillings.words);
+					let pairs: Vec<&Pair> = (0..problem.items())
+						.filter(|i| members[i / 64] >> (i % 64) & 1 == 1)
+						.map(|i| problem.pair(i, level.agent as u32).unwrap())
+						.collect();
+					let load: u64 = pairs.iter().map(|p| p.load).sum();
+					assert_eq!(load, problem.capacities()[level.agent], "seed {seed}");
+					assert_eq!(pairs.iter().map(|p| p.profit).sum::<u128>(), *profit);
+				}
 			}
+		}
+	}
+
+	#[test]
+	fn rows_are_rearranged_in_place_as_ordered() {
+		let mut random = generate::SplitMix(7);
+		for (rows, width) in [(0, 1), (1, 3), (50, 1), (64, 2), (100, 3)] {
+			let table: Vec<u64> = (0..rows * width).map(|_| random.next_u64()).collect();
+			let mut order: Vec<usize> = (0..rows).collect();
+			for k in (1..rows).rev() {
+				order.swap(k, random.range(0, k as u64) as usize);
+			}
+			let expected: Vec<u64> =
+				order.iter().flat_map(|r| table[r * width..(r + 1) * width].to_vec()).collect();
+			let mut rearranged = table.clone();
+			permute_rows(&mut rearranged, width, &mut order);
+			assert_eq!(rearranged, expected, "{rows} rows of {width}");
 		}
 	}
 
@@ -498,7 +577,22 @@ mod tests {
 
 	#[test]
 	fn gives_up_where_fillings_are_too_many() {
-		let model = Model::market(&generate::market(200_090, 200, 20, 70, 60)).unwrap();
-		assert!(Fillings::list(&model.problem).is_none());
+		// 80x8 #1: 3 258 259 exact fillings; 200x20: 3e7 to 4e11 for each provider.
+		for (seed, n, m) in [(80_079, 80, 8), (200_090, 200, 20)] {
+			let model = Model::market(&generate::market(seed, n, m, 70, 60)).unwrap();
+			assert!(Fillings::list(&model.problem).is_none(), "{n}x{m}");
+		}
+	}
+
+	#[test]
+	fn lists_hundreds_of_thousands() {
+		// The frontier benchmark's 60x6 markets short of capacity: 70 486 and 322 560 exact
+		// fillings, counted by a dynamic programme over the sums outside the solver (Python).
+		for (seed, count) in [(60_077, 70_486), (60_078, 322_560)] {
+			let model = Model::market(&generate::market(seed, 60, 6, 70, 60)).unwrap();
+			let fillings = Fillings::list(&model.problem).expect("fewer than the limit");
+			let listed: usize = fillings.levels.iter().map(|l| l.profits.len()).sum();
+			assert_eq!(listed, count, "seed {seed}");
+		}
 	}
 }
