@@ -322,7 +322,8 @@ pub fn solve_from(
 	// the providers' exact fillings are few enough to list, choosing one per provider replaces
 	// the depth-first search.
 	if matches!(guide, Guide::Market { .. }) && best.residual.iter().all(|r| *r == 0) {
-		if let Some(fillings) = exact_fill::Fillings::list(problem) {
+		if let Some(mut fillings) = exact_fill::Fillings::list(problem) {
+			fillings.price(best.profit);
 			let found = fillings.search(problem, &best, max_nodes, should_stop);
 			if let Some(better) = found.better {
 				best = better;

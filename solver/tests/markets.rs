@@ -100,6 +100,18 @@ fn small_tight_markets_are_solved_to_proven_optimality() {
 	}
 }
 
+/// The frontier benchmark's 60x6 markets short of capacity (70 486 and 322 560 exact fillings on
+/// two of them) are listed and proven, by the search over exact fillings at its prices.
+#[test]
+fn sixty_by_six_tight_markets_are_solved_to_proven_optimality() {
+	for seed in 60_076..60_079 {
+		let model = Model::market(&generate::market(seed, 60, 6, 70, 60)).unwrap();
+		let Value::Market { energy, .. } = proven(seed, &model, 100_000) else { unreachable!() };
+		let capacity: u64 = model.problem.capacities().iter().sum();
+		assert_eq!(energy, u128::from(capacity), "seed {seed}: every provider full");
+	}
+}
+
 /// Markets weighted as the chain weighs them (eq. 4: weight grows with energy and saturates at
 /// the provider's reputation) are far from proven within the pallet's budget; there the search
 /// re-solves sets of providers once it has run `NEIGHBOURHOOD_AFTER` nodes, which lifts the
