@@ -3,17 +3,11 @@
 # markets given (REQUESTS,PROVIDERS,TIGHTNESS,DENSITY,SEED or a market file such as a
 # matching_snapshot, FILE.json); by default the benchmark's three 200x20 markets short of capacity
 # (append :degree to a generated market for the chain's weights; begin with --tolerance F to need
-# only (1 - F) of the most energy, with --dive-out FILE to keep one market's dive). Installs NumPy
-# and SciPy if needed.
+# only (1 - F) of the most energy, with --dive-out FILE to keep one market's dive, with --no-dive
+# for the bound alone). Installs NumPy and SciPy if needed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 python3 -c 'import numpy, scipy' 2>/dev/null || python3 -m pip install --quiet numpy scipy
 cargo build --release -p gridshard-solve
-markets=(200,20,70,60,200090 200,20,70,60,200091 200,20,70,60,200092)
-if [ $# -eq 0 ]; then
-	set -- "${markets[@]}"
-elif [ $# -eq 2 ] && [ "$1" = --tolerance ]; then
-	set -- "$@" "${markets[@]}"
-fi
 python3 scripts/decomposition-bound.py "$@"

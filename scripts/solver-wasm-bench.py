@@ -19,12 +19,14 @@ NATIVE = f"{TARGET}/release/gridshard-solve"
 BUDGET = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
 # (requests, providers, tightness %, density %, seed, weights): the benchmark's first instances,
 # its one market short of energy (where the restarted fillings run all their restarts), its 50x5
-# tight market that takes the search over exact fillings longest, markets with capacity equal to
+# tight market that takes the search over exact fillings longest, the 60x6 one with the most exact
+# fillings (322 560: the largest tables the solver lists), markets with capacity equal to
 # demand, where the knapsack bound runs at most search nodes, and markets weighted as the chain
 # weighs them (eq. 4), where the search runs its neighbourhoods.
 MARKETS = [
     (50, 5, 70, 60, 50_076, "uniform"),
     (50, 5, 130, 60, 50_135, "uniform"),
+    (60, 6, 70, 60, 60_078, "uniform"),
     (200, 20, 70, 60, 200_090, "uniform"),
     (200, 20, 130, 60, 200_150, "uniform"),
     (200, 20, 100, 60, 1, "uniform"),

@@ -28,11 +28,20 @@ use crate::{
 use alloc::{vec, vec::Vec};
 
 /// Exact fillings listed at most, over all providers; fewer where the requests need more than
-/// two 64-bit words per filling (at most [`FILLING_WORDS`] words of membership bits in all).
-/// With their profits (16 bytes each) at most 8 MiB of bits and 8 MiB of profits: enough for
-/// the 60x6 markets short of capacity (70 486 and 322 560 fillings on two of the frontier
-/// benchmark's three), not for 80x8 (3 to 6 million).
+/// two 64-bit words per filling (at most [`FILLING_WORDS`] words of membership bits in all), or
+/// where the search has few nodes (see [`FILLINGS_PER_NODE`]). At most 8 MiB of bits and 18 MiB
+/// of profits, reduced profits and order: enough for the 60x6 markets short of capacity (70 486
+/// and 322 560 fillings on two of the frontier benchmark's three), not for 80x8 (3 to 6
+/// million).
 pub const MAX_FILLINGS: usize = 1 << 19;
+
+/// A search of `max_nodes` nodes lists at most `max_nodes` times this many fillings, and at least
+/// [`MIN_FILLINGS`]: the neighbourhoods' searches of a few hundred nodes each, of which there
+/// are hundreds, do not count and list half a million fillings each.
+const FILLINGS_PER_NODE: u64 = 32;
+
+/// Fillings listed at most whatever the budget (see [`FILLINGS_PER_NODE`]).
+const MIN_FILLINGS: usize = 1 << 16;
 
 /// The membership bits of all listed fillings take at most this many 64-bit words (8 MiB).
 pub const FILLING_WORDS: usize = 1 << 20;
@@ -41,8 +50,27 @@ pub const FILLING_WORDS: usize = 1 << 20;
 /// 0.1 s natively.
 const PRICING_WORK: usize = 1 << 27;
 
+/// Request visits [`Fillings::price`] may make per node of the search's budget (within
+/// [`PRICING_WORK`]): 2^25 for the least budget that prices, [`PRICING_MIN_NODES`].
+const PRICING_WORK_PER_NODE: u64 = 1 << 13;
+
+/// What `max_nodes` allows of `per_node` a node, within `low..=high`.
+fn scaled(max_nodes: u64, per_node: u64, low: usize, high: usize) -> usize {
+	usize::try_from(max_nodes.saturating_mul(per_node)).unwrap_or(usize::MAX).clamp(low, high)
+}
+
 /// Subgradient steps [`Fillings::price`] takes at most.
 const PRICING_ROUNDS: usize = 100;
+
+/// Fewer steps than this are not taken at all (the prices stay 0): a few steps give prices that
+/// order the fillings worse than their profits do.
+const PRICING_MIN_ROUNDS: usize = 20;
+
+/// Searches of fewer nodes are not priced: the neighbourhoods' searches of 200 and 1 000 nodes
+/// (hundreds of them on a 200x20 market short of capacity) gain too little for the time (priced,
+/// the five chain-weighted 200x20 tight markets at 20 000 nodes ended 0.77 % lower to 1.03 %
+/// higher, 0.14 % higher in all, in up to 1.9 times the time).
+const PRICING_MIN_NODES: u64 = 1 << 12;
 
 /// Steps without a lower bound after which [`Fillings::price`] halves its step.
 const PRICING_PATIENCE: usize = 20;
@@ -179,25 +207,38 @@ pub struct FillingSearch {
 }
 
 impl Fillings {
-	/// Lists every provider's exact fillings, or `None` if there are more than the limit (see
-	/// [`MAX_FILLINGS`]) or a provider's table of sums would exceed [`FILL_WORDS`]. Counts them
-	/// all first, so that nothing is stored where they are too many and each provider's table
-	/// is allocated once, at its size.
-	pub fn list(problem: &Problem) -> Option<Self> {
+	/// Lists every provider's exact fillings for a search of `max_nodes` nodes, or `None` if
+	/// there are more than the limit (see [`MAX_FILLINGS`]) or a provider's table of sums would
+	/// exceed [`FILL_WORDS`]. Past [`MIN_FILLINGS`] it counts them all first, so that nothing is
+	/// stored where they are too many and each provider's table is allocated once, at its size;
+	/// up to it (the neighbourhoods' small searches) the tables grow as they fill, in one pass.
+	pub fn list(problem: &Problem, max_nodes: u64) -> Option<Self> {
 		let words = problem.items().div_ceil(64).max(1);
-		let limit = MAX_FILLINGS.min(FILLING_WORDS / words);
+		let most = MAX_FILLINGS.min(FILLING_WORDS / words);
+		let limit = scaled(max_nodes, FILLINGS_PER_NODE, MIN_FILLINGS.min(most), most);
 		let by_agent = problem.fitting_pairs_by_agent();
+		let capacity = |agent: usize| problem.capacities()[agent];
 		let mut counts = Vec::with_capacity(by_agent.len());
-		for (agent, pairs) in by_agent.iter().enumerate() {
-			let left = limit - counts.iter().sum::<usize>();
-			let capacity = problem.capacities()[agent];
-			counts.push(list_agent(agent, capacity, pairs.clone(), words, left, false)?.count);
+		if limit > MIN_FILLINGS {
+			for (agent, pairs) in by_agent.iter().enumerate() {
+				let left = limit - counts.iter().sum::<usize>();
+				let listed =
+					list_agent(agent, capacity(agent), pairs.clone(), words, left, Keep::Count)?;
+				counts.push(listed.count);
+			}
 		}
 		let mut levels = Vec::with_capacity(by_agent.len());
-		for ((agent, pairs), count) in by_agent.into_iter().enumerate().zip(counts) {
-			let capacity = problem.capacities()[agent];
-			let listed = list_agent(agent, capacity, pairs, words, count, true)?;
-			levels.push(listed.level.expect("a listing that stores gives a level; qed"));
+		let mut listed = 0;
+		for (agent, pairs) in by_agent.into_iter().enumerate() {
+			let (limit, keep) = match counts.get(agent) {
+				Some(count) => (*count, Keep::Reserve),
+				None => (limit - listed, Keep::Grow),
+			};
+			let level = list_agent(agent, capacity(agent), pairs, words, limit, keep)?
+				.level
+				.expect("a listing that stores gives a level; qed");
+			listed += level.profits.len();
+			levels.push(level);
 		}
 		levels.sort_by_key(|l| (l.profits.len(), l.agent));
 		Some(Self { levels, words, prices: vec![0; problem.items()] })
@@ -207,17 +248,22 @@ impl Fillings {
 	/// `L(u) = sum_i u_i + sum_j max_f (p_f - u(f))` (a provider's best filling at the prices,
 	/// `u(f)` the prices of its requests; every `u >= 0` bounds every choice of one filling per
 	/// provider, no request twice), towards `target` (the incumbent's profit), keeping the
-	/// prices of the least `L` found. Integer arithmetic, so deterministic; at most
-	/// [`PRICING_WORK`] request visits in all. On the 50x5 and 60x6 markets short of capacity
-	/// this takes the root's bound from some 50 % above the optimal weight (all prices 0) to
-	/// 7-9 %; the fillings are then reordered by reduced profit.
-	pub fn price(&mut self, target: u128) {
+	/// prices of the least `L` found. Integer arithmetic, so deterministic; for a search of
+	/// `max_nodes` nodes, at most [`PRICING_WORK_PER_NODE`] request visits a node and
+	/// [`PRICING_WORK`] in all. On the 50x5 and 60x6 markets short of capacity this takes the
+	/// root's bound from some 50 % above the optimal weight (all prices 0) to 7-9 %; the
+	/// fillings are then reordered by reduced profit.
+	pub fn price(&mut self, target: u128, max_nodes: u64) {
 		let visits: usize = self
 			.levels
 			.iter()
 			.map(|l| l.members.iter().map(|w| w.count_ones() as usize).sum::<usize>())
 			.sum();
-		let rounds = (PRICING_WORK / visits.max(1)).min(PRICING_ROUNDS);
+		let work = scaled(max_nodes, PRICING_WORK_PER_NODE, 0, PRICING_WORK);
+		let rounds = (work / visits.max(1)).min(PRICING_ROUNDS);
+		if max_nodes < PRICING_MIN_NODES || rounds < PRICING_MIN_ROUNDS {
+			return;
+		}
 		let target = target as i128;
 		let most = self.levels.iter().filter_map(|l| l.profits.iter().max()).max();
 		let most = most.map_or(0, |p| *p as i128);
@@ -538,28 +584,40 @@ struct Listed {
 	level: Option<Level>,
 }
 
+/// What [`list_agent`] does with the fillings it finds.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Keep {
+	/// Counts them only.
+	Count,
+	/// Lists them into tables that grow as they fill.
+	Grow,
+	/// Lists them into tables of the listing's limit, allocated at once (the limit being their
+	/// count).
+	Reserve,
+}
+
 /// The exact fillings of `agent` (of `capacity`) from its fitting pairs `items`, at most `limit`
 /// of them (`None` past it, or if the table of sums would exceed [`FILL_WORDS`]): counted, and
-/// where `store`, listed into tables of `limit` fillings (so `limit` should be their count).
+/// listed as `keep` says.
 fn list_agent(
 	agent: usize,
 	capacity: u64,
 	mut items: Vec<(usize, Pair)>,
 	words: usize,
 	limit: usize,
-	store: bool,
+	keep: Keep,
 ) -> Option<Listed> {
 	items.sort_by(|(a, pa), (b, pb)| pb.load.cmp(&pa.load).then(a.cmp(b)));
 	// Layer `k` of the table over the reversed loads: the sums the last `k` items reach.
 	let reversed: Vec<u64> = items.iter().rev().map(|(_, p)| p.load).collect();
 	let sums = SubsetSums::new(&reversed, capacity, FILL_WORDS)?;
-	let table = if store { limit } else { 0 };
+	let table = if keep == Keep::Reserve { limit } else { 0 };
 	let mut listing = Listing {
 		items: &items,
 		sums: &sums,
 		words,
 		limit,
-		store,
+		store: keep != Keep::Count,
 		count: 0,
 		chosen: Vec::new(),
 		profits: Vec::with_capacity(table),
@@ -569,7 +627,7 @@ fn list_agent(
 		listing.all(capacity).ok()?;
 	}
 	let Listing { count, profits, members, .. } = listing;
-	if !store {
+	if keep == Keep::Count {
 		return Some(Listed { count, level: None });
 	}
 	let mut candidates = vec![0u64; words];
@@ -729,7 +787,7 @@ mod tests {
 		for seed in 0..40 {
 			let market = generate::market(seed, 16, 3, 70, 60);
 			let problem = Model::market(&market).unwrap().problem;
-			let fillings = Fillings::list(&problem).expect("few fillings");
+			let fillings = Fillings::list(&problem, u64::MAX).expect("few fillings");
 			for level in &fillings.levels {
 				assert_eq!(
 					level.profits.len(),
@@ -780,9 +838,9 @@ mod tests {
 		let mut root_bounds = Vec::new();
 		// Without prices (the bound: each provider's best filling) and with them.
 		for priced in [false, true] {
-			let mut fillings = Fillings::list(problem).expect("few fillings");
+			let mut fillings = Fillings::list(problem, u64::MAX).expect("few fillings");
 			if priced {
-				fillings.price(start.profit);
+				fillings.price(start.profit, u64::MAX);
 			}
 			let full = fillings.search(problem, &start, u64::MAX, &mut |_| false);
 			assert!(full.proven);
@@ -821,9 +879,9 @@ mod tests {
 			let problem = Model::market(&generate::market(seed, n, m, 70, 60)).unwrap().problem;
 			let start = full_filling(&problem);
 			assert!(start.residual.iter().all(|r| *r == 0), "seed {seed}");
-			let mut fillings = Fillings::list(&problem).expect("few fillings");
+			let mut fillings = Fillings::list(&problem, u64::MAX).expect("few fillings");
 			let plain = fillings.search(&problem, &start, u64::MAX, &mut |_| false);
-			fillings.price(start.profit);
+			fillings.price(start.profit, u64::MAX);
 			let priced = fillings.search(&problem, &start, u64::MAX, &mut |_| false);
 			assert!(plain.proven && priced.proven, "seed {seed}");
 			assert_eq!(plain.bound, priced.bound, "seed {seed}");
@@ -836,7 +894,7 @@ mod tests {
 		// 80x8 #1: 3 258 259 exact fillings; 200x20: 3e7 to 4e11 for each provider.
 		for (seed, n, m) in [(80_079, 80, 8), (200_090, 200, 20)] {
 			let model = Model::market(&generate::market(seed, n, m, 70, 60)).unwrap();
-			assert!(Fillings::list(&model.problem).is_none(), "{n}x{m}");
+			assert!(Fillings::list(&model.problem, u64::MAX).is_none(), "{n}x{m}");
 		}
 	}
 
@@ -846,7 +904,7 @@ mod tests {
 		// fillings, counted by a dynamic programme over the sums outside the solver (Python).
 		for (seed, count) in [(60_077, 70_486), (60_078, 322_560)] {
 			let model = Model::market(&generate::market(seed, 60, 6, 70, 60)).unwrap();
-			let fillings = Fillings::list(&model.problem).expect("fewer than the limit");
+			let fillings = Fillings::list(&model.problem, u64::MAX).expect("fewer than the limit");
 			let listed: usize = fillings.levels.iter().map(|l| l.profits.len()).sum();
 			assert_eq!(listed, count, "seed {seed}");
 		}

@@ -322,8 +322,8 @@ pub fn solve_from(
 	// the providers' exact fillings are few enough to list, choosing one per provider replaces
 	// the depth-first search.
 	if matches!(guide, Guide::Market { .. }) && best.residual.iter().all(|r| *r == 0) {
-		if let Some(mut fillings) = exact_fill::Fillings::list(problem) {
-			fillings.price(best.profit);
+		if let Some(mut fillings) = exact_fill::Fillings::list(problem, max_nodes) {
+			fillings.price(best.profit, max_nodes);
 			let found = fillings.search(problem, &best, max_nodes, should_stop);
 			if let Some(better) = found.better {
 				best = better;
