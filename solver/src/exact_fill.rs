@@ -289,7 +289,7 @@ impl Fillings {
 			}
 			// Saturating, and no price above the most profitable filling (where any filling
 			// with the request is already worth less than nothing): every price stays valid.
-			let step = (value - target) / norm * factor / 64;
+			let step = (value - target).saturating_mul(factor) / 64 / norm;
 			for (price, g) in prices.iter_mut().zip(&gradient) {
 				*price = price.saturating_sub(step.saturating_mul(*g)).clamp(0, most);
 			}
@@ -337,11 +337,12 @@ impl Fillings {
 	/// At each node every provider still to choose is scanned for its fillings disjoint from the
 	/// requests taken, and the search branches on the provider with the fewest (ties by index),
 	/// its fillings by decreasing reduced profit: the most constrained choice first, as in
-	/// exact-cover search. The node's bound is its value, plus the prices of the requests still
-	/// free that a provider still to choose may take, plus each such provider's best reduced
-	/// profit among those fillings: the rest of any choice is worth its reduced profits plus
-	/// the prices of the requests it takes, no request twice, prices at least 0. With all
-	/// prices 0 (before [`Fillings::price`]) it is the value plus each provider's best filling.
+	/// exact-cover search. The node's bound is the least of two: its value plus each provider
+	/// still to choose at its best filling among those, and its value plus the prices of the
+	/// requests still free that a provider still to choose may take plus each such provider's
+	/// best reduced profit among those fillings (the rest of any choice is worth its reduced
+	/// profits plus the prices of the requests it takes, no request twice, prices at least 0).
+	/// With all prices 0 (before [`Fillings::price`]) the two are the same.
 	pub fn search(
 		&self,
 		problem: &Problem,
@@ -456,16 +457,15 @@ impl Fillings {
 
 	/// The prices of the requests not in `taken` that some provider not `placed` may take.
 	fn usable(&self, placed: &[bool], taken: &[u64]) -> i128 {
-		let mut free = vec![0u64; self.words];
-		for (level, _) in self.levels.iter().zip(placed).filter(|(_, placed)| !**placed) {
-			for (word, candidates) in free.iter_mut().zip(&level.candidates) {
-				*word |= candidates;
+		let mut sum = 0;
+		for (w, taken) in taken.iter().enumerate() {
+			let mut free = 0;
+			for (level, _) in self.levels.iter().zip(placed).filter(|(_, placed)| !**placed) {
+				free |= level.candidates[w];
 			}
+			sum += cost(&[free & !taken], &self.prices[w * 64..]);
 		}
-		for (word, taken) in free.iter_mut().zip(taken) {
-			*word &= !taken;
-		}
-		cost(&free, &self.prices)
+		sum
 	}
 
 	/// Examines a node whose path has chosen the providers `placed`, taking the requests
