@@ -192,6 +192,8 @@ pub struct Fillings {
 	/// bound is that of the Lagrangian relaxation of "each request at most once" at these
 	/// prices (see [`Fillings::search`]).
 	prices: Vec<i128>,
+	/// The largest price [`Fillings::price`] sets: the largest profit of a pair.
+	most_price: i128,
 }
 
 /// What [`Fillings::search`] found.
@@ -241,7 +243,9 @@ impl Fillings {
 			levels.push(level);
 		}
 		levels.sort_by_key(|l| (l.profits.len(), l.agent));
-		Some(Self { levels, words, prices: vec![0; problem.items()] })
+		let pairs = (0..problem.items()).flat_map(|item| problem.pairs_of(item));
+		let most_price = pairs.map(|pair| pair.profit).max().unwrap_or(0) as i128;
+		Some(Self { levels, words, prices: vec![0; problem.items()], most_price })
 	}
 
 	/// Prices the requests for the search's bound: subgradient steps on the Lagrangian dual
@@ -265,8 +269,7 @@ impl Fillings {
 			return;
 		}
 		let target = target as i128;
-		let most = self.levels.iter().filter_map(|l| l.profits.iter().max()).max();
-		let most = most.map_or(0, |p| *p as i128);
+		let most = self.most_price;
 		let mut prices = vec![0i128; self.prices.len()];
 		let (mut best, mut best_prices) = (i128::MAX, prices.clone());
 		// The step's factor, in 64ths: halved after `PRICING_PATIENCE` steps without a lower `L`.
@@ -287,8 +290,10 @@ impl Fillings {
 			if norm == 0 || factor == 0 || value <= target {
 				break;
 			}
-			// Saturating, and no price above the most profitable filling (where any filling
-			// with the request is already worth less than nothing): every price stays valid.
+			// Saturating, and no price above the largest profit of any pair, so that sums of
+			// prices and reduced profits over all requests and providers stay far within an
+			// `i128` (profits are at most `MAX_PROFIT`, 2^88, and requests and providers at most
+			// `MAX_ITEMS`, 2^16); every price at least 0 gives a valid bound.
 			let step = (value - target).saturating_mul(factor) / 64 / norm;
 			for (price, g) in prices.iter_mut().zip(&gradient) {
 				*price = price.saturating_sub(step.saturating_mul(*g)).clamp(0, most);
