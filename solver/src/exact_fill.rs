@@ -129,6 +129,11 @@ impl Level {
 		&self.members[filling * words..(filling + 1) * words]
 	}
 
+	/// A filling's profit less the prices of its requests.
+	fn reduced_at(&self, filling: usize, words: usize, prices: &[i128]) -> i128 {
+		self.profits[filling] as i128 - cost(self.members(filling, words), prices)
+	}
+
 	/// Orders the fillings by decreasing reduced profit, ties by decreasing profit, then as
 	/// they are.
 	fn sort(&mut self, words: usize) {
@@ -167,19 +172,19 @@ impl Level {
 			.map(|f| *f as usize)
 			.find(|f| disjoint(self.members(*f, words), taken))
 			.map(|f| self.profits[f])?;
-		Some(Tops { profit, reduced, count })
+		Some(Tops { best: Rest { profit, reduced }, count })
 	}
 }
 
-/// A provider's best fillings disjoint from the requests taken (see [`Level::best_disjoint`]).
+/// A provider's best fillings disjoint from the requests taken, and how many there are (see
+/// [`Level::best_disjoint`]).
 struct Tops {
-	profit: u128,
-	reduced: i128,
+	best: Rest,
 	count: usize,
 }
 
-/// The bounds of the providers not yet chosen: the sum of their best profits, and of their best
-/// reduced profits (with all prices 0, the same).
+/// A best profit and a best reduced profit (with all prices 0, the same): one provider's among
+/// the fillings it may still take, or their sums over the providers not yet chosen.
 #[derive(Clone, Copy, Default)]
 struct Rest {
 	profit: u128,
@@ -226,8 +231,9 @@ impl Fillings {
 		let capacity = |agent: usize| problem.capacities()[agent];
 		let mut counts = Vec::with_capacity(by_agent.len());
 		if limit > MIN_FILLINGS {
+			let mut counted = 0;
 			for (agent, pairs) in by_agent.iter().enumerate() {
-				let left = limit - counts.iter().sum::<usize>();
+				let left = limit - counted;
 				let loads = pairs.iter().map(|(_, pair)| pair.load);
 				let count = match count_by_sums(loads, capacity(agent), left) {
 					Counted::Exactly(count) => count,
@@ -237,6 +243,7 @@ impl Fillings {
 						list_agent(agent, capacity(agent), pairs, words, left, Keep::Count)?.count
 					}
 				};
+				counted += count;
 				counts.push(count);
 			}
 		}
@@ -314,9 +321,7 @@ impl Fillings {
 		let words = self.words;
 		for level in &mut self.levels {
 			for filling in 0..level.profits.len() {
-				let members = &level.members[filling * words..(filling + 1) * words];
-				level.reduced[filling] =
-					level.profits[filling] as i128 - cost(members, &self.prices);
+				level.reduced[filling] = level.reduced_at(filling, words, &self.prices);
 			}
 			level.sort(words);
 		}
@@ -330,8 +335,7 @@ impl Fillings {
 		for level in &self.levels {
 			let mut top: Option<(i128, usize)> = None;
 			for filling in 0..level.profits.len() {
-				let members = level.members(filling, self.words);
-				let reduced = level.profits[filling] as i128 - cost(members, prices);
+				let reduced = level.reduced_at(filling, self.words, prices);
 				if top.is_none_or(|(r, _)| reduced > r) {
 					top = Some((reduced, filling));
 				}
@@ -507,11 +511,10 @@ impl Fillings {
 			// Past the fewest so far this level is not branched on: its best is all it needs.
 			let enough = fewest.map_or(usize::MAX, |(count, _, _)| count);
 			let tops = level.best_disjoint(taken, self.words, enough)?;
-			total.profit += tops.profit;
-			total.reduced += tops.reduced;
+			total.profit += tops.best.profit;
+			total.reduced += tops.best.reduced;
 			if tops.count < enough {
-				let top = Rest { profit: tops.profit, reduced: tops.reduced };
-				fewest = Some((tops.count, index, top));
+				fewest = Some((tops.count, index, tops.best));
 			}
 		}
 		let (_, index, top) = fewest?;
