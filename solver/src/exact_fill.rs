@@ -19,10 +19,10 @@
 //! tried by decreasing profit less their requests' prices.
 //!
 //! Where providers may serve a hundred requests or more, their exact fillings run to millions or
-//! billions (200x20 tight: 3e7 to 4e11 each). So past [`MIN_FILLINGS`] they are counted first
-//! (the same depth-first listing, storing nothing, stopping past the limit), and listed only
-//! where they are few enough, into tables of exactly their size; elsewhere the general search
-//! goes on.
+//! billions (200x20 tight: 3e7 to 4e11 each). So past [`MIN_FILLINGS`] they are counted first,
+//! stopping past the limit (by a dynamic programme over the sums, or, where its table would be
+//! too large, by the same depth-first listing storing nothing), and listed only where they are
+//! few enough, into tables of exactly their size; elsewhere the general search goes on.
 
 use crate::{
 	heuristic::{Solution, FILL_WORDS},
