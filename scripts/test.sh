@@ -14,7 +14,7 @@ cargo build --release --locked -p gridshard-node
 cargo test --release --locked --workspace
 # The pallets' benchmarks, run once each as tests (they need the `runtime-benchmarks` feature).
 cargo test --release --locked -p pallet-difficulty -p pallet-block-reward -p pallet-registration \
-	-p pallet-reputation -p pallet-settlement -p pallet-matching \
+	-p pallet-reputation -p pallet-settlement -p pallet-matching -p pallet-shard-proxy \
 	--features runtime-benchmarks
 echo "[test] cargo tests done in $(($(date +%s) - start)) s" >&2
 # The solver's fuzz targets, 30 s each from an empty corpus (a line each; a crash fails the

@@ -6,18 +6,23 @@
 // - peers,N:  this node has at least N peers;
 // - agree,D:  every node of the network has the same block hash D blocks below the lowest best
 //             block (PoW has short forks near the tip; D blocks deep they are settled);
-// - mining,B: this node's `mining_status` says mining = B (1 or 0).
+// - mining,B: this node's `mining_status` says mining = B (1 or 0);
+// - regions,N,URL1,URL2,..: on the coordinator, the light client of region i (its node's HTTP
+//             RPC at URLi) has confirmed at least N headers, and every confirmed header is the
+//             region's own block at that height, in the coordinator's best chain.
 
 const WAIT_MS = 100 * 1000;
 const POLL_MS = 2000;
+// Regions confirm only after their chains mine `k` blocks beyond what is asked.
+const REGIONS_WAIT_MS = 840 * 1000;
 
 async function connect(node, networkInfo) {
   const { wsUri, userDefinedTypes } = networkInfo.nodesByName[node];
   return zombie.connect(wsUri, userDefinedTypes);
 }
 
-async function poll(label, check) {
-  const deadline = Date.now() + WAIT_MS;
+async function poll(label, check, waitMs = WAIT_MS) {
+  const deadline = Date.now() + waitMs;
   for (;;) {
     const [ok, detail] = await check();
     if (ok || Date.now() > deadline) {
@@ -66,6 +71,41 @@ async function run(nodeName, networkInfo, args) {
       const agree = hashes.every((hash) => hash === hashes[0]);
       return [agree, `best blocks ${bests}; at #${depth}: ${agree ? hashes[0] : hashes}`];
     });
+  }
+
+  if (check === "regions") {
+    const urls = args.slice(2);
+    const provider = new zombie.WsProvider(networkInfo.nodesByName[nodeName].wsUri);
+    await provider.isReady;
+    const http = async (url, method, params) => {
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+      });
+      return (await response.json()).result;
+    };
+    return poll(`${urls.length} regions confirmed ${n} deep, each the region's own blocks`, async () => {
+      const views = await provider.send("shardProxy_regions", []);
+      const details = [];
+      for (let i = 0; i < urls.length; i++) {
+        const region = i + 1;
+        const view = views.find((v) => v.region === region);
+        if (!view || view.confirmed.number < n) {
+          return [false, `region ${region}: ${JSON.stringify(view)}`];
+        }
+        for (let number = 1; number <= view.confirmed.number; number++) {
+          const hash = await http(urls[i], "chain_getBlockHash", [number]);
+          const stored = await provider.send("shardProxy_header", [region, hash]);
+          if (!stored || stored.bestChainDepth === null) {
+            return [false, `region ${region} #${number} ${hash} is not confirmed on the coordinator`];
+          }
+        }
+        const best = await http(urls[i], "chain_getHeader", []);
+        details.push(`region ${region}: best #${parseInt(best.number, 16)}, followed #${view.best.number}, confirmed #${view.confirmed.number}`);
+      }
+      return [true, details.join("; ")];
+    }, REGIONS_WAIT_MS);
   }
 
   throw new Error(`unknown check ${check}`);

@@ -1,6 +1,11 @@
-//! The named networks, and chain specs from JSON files.
+//! The named networks (`dev`, `local`, the regions `region-1` to `region-3` and their
+//! `coordinator`), and chain specs from JSON files.
 
-use gridshard_runtime::WASM_BINARY;
+use gridshard_primitives::RegionId;
+use gridshard_runtime::{
+	genesis_config_presets::{region_preset, COORDINATOR_PRESET, REGIONS},
+	WASM_BINARY,
+};
 use sc_service::ChainType;
 use sp_genesis_builder::{DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET};
 
@@ -44,11 +49,41 @@ pub fn local_chain_spec() -> Result<ChainSpec, String> {
 		.build())
 }
 
-/// Loads a chain spec by name (`dev`, `local`) or from a JSON file path.
+/// `region-<N>`: the proof-of-work chain of region `N` (1, 2 or 3), mined by the region's own
+/// nodes. Its own genesis, chain id and protocol id keep its nodes apart from every other chain's.
+pub fn region_chain_spec(region: RegionId) -> Result<ChainSpec, String> {
+	Ok(ChainSpec::builder(wasm()?, None)
+		.with_name(&format!("GridShard Region {region}"))
+		.with_id(&format!("gridshard_region_{region}"))
+		.with_protocol_id(&format!("gridshard-region-{region}"))
+		.with_chain_type(ChainType::Local)
+		.with_genesis_config_preset_name(&region_preset(region))
+		.with_properties(properties())
+		.build())
+}
+
+/// `coordinator`: the coordinating chain of the regions, mined by the four main service nodes.
+pub fn coordinator_chain_spec() -> Result<ChainSpec, String> {
+	Ok(ChainSpec::builder(wasm()?, None)
+		.with_name("GridShard Coordinator")
+		.with_id("gridshard_coordinator")
+		.with_protocol_id("gridshard-coordinator")
+		.with_chain_type(ChainType::Local)
+		.with_genesis_config_preset_name(COORDINATOR_PRESET)
+		.with_properties(properties())
+		.build())
+}
+
+/// Loads a chain spec by name (`dev`, `local`, `region-1`, `region-2`, `region-3`,
+/// `coordinator`) or from a JSON file path.
 pub fn load(id: &str) -> Result<Box<dyn sc_service::ChainSpec>, String> {
+	if let Some(region) = REGIONS.into_iter().find(|region| id == region_preset(*region)) {
+		return Ok(Box::new(region_chain_spec(region)?));
+	}
 	Ok(match id {
 		"dev" => Box::new(development_chain_spec()?),
 		"" | "local" => Box::new(local_chain_spec()?),
+		COORDINATOR_PRESET => Box::new(coordinator_chain_spec()?),
 		path => Box::new(ChainSpec::from_json_file(std::path::PathBuf::from(path))?),
 	})
 }

@@ -42,6 +42,9 @@ pub enum Subcommand {
 
 	/// Db meta columns information.
 	ChainInfo(sc_cli::ChainInfoCmd),
+
+	/// Relay a region's headers to the coordinating chain's light client.
+	Relay(crate::relay::RelayCmd),
 }
 
 /// How this node mines.
@@ -51,6 +54,13 @@ pub struct MiningParams {
 	/// mine; 0 turns mining off.
 	#[arg(long, value_name = "N", default_value_t = 1)]
 	pub mining_threads: usize,
+
+	/// The share of each mining thread's time spent hashing, in percent (1 to 100): the thread
+	/// sleeps the rest. Lets many mining nodes share a few cores in test networks; the network's
+	/// hashrate, and so its difficulty, scales down by the same factor.
+	#[arg(long, value_name = "PERCENT", default_value_t = 100,
+		value_parser = clap::value_parser!(u8).range(1..=100))]
+	pub mining_duty_cycle: u8,
 
 	/// The account (SS58) that block rewards are paid to. Required on a mining node, except on
 	/// development chains, where it defaults to Alice.

@@ -13,7 +13,9 @@ mod cli;
 mod command;
 mod miner;
 mod pow;
+mod relay;
 mod rpc;
+mod rpc_client;
 mod service;
 
 fn main() -> sc_cli::Result<()> {

@@ -5,6 +5,9 @@
 //! worker's version: a new best block or a rebuilt proposal makes the work stale, and the
 //! thread drops it at once. A found seal is submitted to the worker, which checks it again and
 //! imports the block.
+//!
+//! At a duty cycle below 100 %, a thread sleeps after each batch for as long as the batch took,
+//! times `(100 - duty) / duty`: its hashrate, and the CPU it takes, scale by the duty cycle.
 
 use codec::Encode;
 use futures::executor::block_on;
@@ -73,6 +76,12 @@ pub fn search(pre_hash: &H256, difficulty: U256, start: u64, count: u64) -> Opti
 		.find(|nonce| meets_difficulty(&work_v1(pre_hash, *nonce), difficulty))
 }
 
+/// How long a thread rests after hashing for `busy` at `duty_cycle` percent.
+pub fn idle_after(busy: Duration, duty_cycle: u8) -> Duration {
+	let duty = u32::from(duty_cycle.clamp(1, 100));
+	busy * (100 - duty) / duty
+}
+
 /// A start nonce that differs between threads and runs.
 fn random_start(thread: usize) -> u64 {
 	let now = std::time::SystemTime::now()
@@ -85,10 +94,12 @@ fn random_start(thread: usize) -> u64 {
 	u64::from_le_bytes(hash)
 }
 
-/// Starts `threads` miner threads on `handle`; they stop when `stop` is set.
+/// Starts `threads` miner threads on `handle`, hashing `duty_cycle` percent of the time; they
+/// stop when `stop` is set.
 pub fn spawn<B, A, L>(
 	handle: MiningHandle<B, A, L>,
 	threads: usize,
+	duty_cycle: u8,
 	stats: Arc<MiningStats>,
 	stop: Arc<AtomicBool>,
 ) -> std::io::Result<()>
@@ -101,7 +112,7 @@ where
 		let (handle, thread_stats, stop) = (handle.clone(), stats.clone(), stop.clone());
 		std::thread::Builder::new()
 			.name(format!("pow-miner-{thread}"))
-			.spawn(move || mine(handle, thread, &thread_stats, &stop))?;
+			.spawn(move || mine(handle, thread, duty_cycle, &thread_stats, &stop))?;
 		stats.threads.fetch_add(1, Ordering::Relaxed);
 	}
 	Ok(())
@@ -110,6 +121,7 @@ where
 fn mine<B, A, L>(
 	handle: MiningHandle<B, A, L>,
 	thread: usize,
+	duty_cycle: u8,
 	stats: &MiningStats,
 	stop: &AtomicBool,
 ) where
@@ -125,8 +137,12 @@ fn mine<B, A, L>(
 		};
 		let mut nonce = random_start(thread);
 		let found = loop {
+			let started = Instant::now();
 			let found = search(&metadata.pre_hash, metadata.difficulty, nonce, NONCES_PER_BATCH);
 			stats.hashes.fetch_add(NONCES_PER_BATCH, Ordering::Relaxed);
+			if found.is_none() {
+				std::thread::sleep(idle_after(started.elapsed(), duty_cycle));
+			}
 			nonce = nonce.wrapping_add(NONCES_PER_BATCH);
 			if found.is_some() || handle.version() != version || stop.load(Ordering::Relaxed) {
 				break found;
@@ -148,6 +164,15 @@ fn mine<B, A, L>(
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	#[test]
+	fn the_duty_cycle_sets_the_rest() {
+		let busy = Duration::from_millis(10);
+		assert_eq!(idle_after(busy, 100), Duration::ZERO);
+		assert_eq!(idle_after(busy, 50), busy);
+		assert_eq!(idle_after(busy, 10), busy * 9);
+		assert_eq!(idle_after(busy, 0), busy * 99);
+	}
 
 	#[test]
 	fn search_finds_a_nonce_that_verifies() {

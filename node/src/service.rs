@@ -121,11 +121,11 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 	})
 }
 
-/// Who mines, with how many threads, for which account.
+/// Who mines, with how many threads at which duty cycle, for which account.
 fn mining_setup(
 	config: &Configuration,
 	params: &MiningParams,
-) -> Result<Option<(AccountId, usize)>, ServiceError> {
+) -> Result<Option<(AccountId, usize, u8)>, ServiceError> {
 	if !config.role.is_authority() || params.mining_threads == 0 {
 		return Ok(None);
 	}
@@ -140,7 +140,7 @@ fn mining_setup(
 			))
 		}
 	};
-	Ok(Some((author, params.mining_threads)))
+	Ok(Some((author, params.mining_threads, params.mining_duty_cycle)))
 }
 
 /// The miner's Prometheus gauges (the node's registry labels them with the chain's id).
@@ -243,7 +243,7 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, Hash>>(
 	let stats = Arc::new(MiningStats::default());
 	let mining_info = MiningInfo {
 		enabled: mining.is_some(),
-		author: mining.as_ref().map(|(author, _)| author.clone()),
+		author: mining.as_ref().map(|(author, _, _)| author.clone()),
 		stats: stats.clone(),
 	};
 	let prometheus_registry = config.prometheus_registry().cloned();
@@ -276,7 +276,7 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, Hash>>(
 		tracing_execute_block: None,
 	})?;
 
-	if let Some((author, threads)) = mining {
+	if let Some((author, threads, duty_cycle)) = mining {
 		let proposer_factory = sc_basic_authorship::ProposerFactory::new(
 			task_manager.spawn_handle(),
 			client.clone(),
@@ -304,11 +304,11 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, Hash>>(
 		);
 
 		let stop = Arc::new(AtomicBool::new(false));
-		miner::spawn(handle, threads, stats.clone(), stop.clone())
+		miner::spawn(handle, threads, duty_cycle, stats.clone(), stop.clone())
 			.map_err(|e| ServiceError::Other(format!("starting the miner threads: {e}")))?;
 		log::info!(
 			target: "pow",
-			"⛏  mining with {threads} thread(s), rewards to {}",
+			"⛏  mining with {threads} thread(s) at {duty_cycle} % duty, rewards to {}",
 			sp_core::crypto::Ss58Codec::to_ss58check(&author)
 		);
 

@@ -6,16 +6,21 @@
 //! - the chain's basic types ([`AccountId`], [`Balance`], [`BlockNumber`], ...);
 //! - the market's units ([`Energy`] in watt-hours, [`Price`] in token units per kWh, ...);
 //! - the proof-of-work puzzle ([`pow`]): the seal format, the hash, the difficulty test;
+//! - the difficulty adjustment and the difficulty digest every block carries ([`difficulty`]);
+//! - the role of a chain among the regions and their coordinator ([`region`]);
 //! - the glue traits through which the pallets ask each other ([`traits`]).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![warn(missing_docs)]
 
+pub mod difficulty;
 pub mod pow;
+pub mod region;
 pub mod traits;
 
 use sp_runtime::{
-	traits::{IdentifyAccount, Verify},
+	generic,
+	traits::{BlakeTwo256, IdentifyAccount, Verify},
 	MultiSignature,
 };
 
@@ -36,6 +41,10 @@ pub type Nonce = u32;
 
 /// Block and state hashes.
 pub type Hash = sp_core::H256;
+
+/// The header of every GridShard chain: what the coordinating chain's light client of a region
+/// receives.
+pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
 
 /// Milliseconds since the Unix epoch, as the timestamp pallet keeps them.
 pub type Moment = u64;

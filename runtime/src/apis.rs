@@ -14,10 +14,15 @@ use sp_runtime::{
 };
 use sp_version::RuntimeVersion;
 
+use gridshard_primitives::{
+	region::{ChainRole, RegionStatus, StoredHeader},
+	RegionId,
+};
+
 use super::{
-	AccountId, Balance, Block, Difficulty, Executive, InherentDataExt, Matching, Nonce,
-	Registration, Reputation, Runtime, RuntimeCall, RuntimeGenesisConfig, Settlement, System,
-	TransactionPayment, VERSION,
+	AccountId, Balance, Block, Difficulty, Executive, Hash, InherentDataExt, Matching, Nonce,
+	Registration, Reputation, Runtime, RuntimeCall, RuntimeGenesisConfig, Settlement, ShardProxy,
+	System, TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {
@@ -103,6 +108,30 @@ impl_runtime_apis! {
 	impl sp_consensus_pow::DifficultyApi<Block, U256> for Runtime {
 		fn difficulty() -> U256 {
 			Difficulty::difficulty()
+		}
+	}
+
+	impl pallet_shard_proxy_runtime_api::ShardProxyApi<Block> for Runtime {
+		fn chain_role() -> ChainRole {
+			ShardProxy::chain_role()
+		}
+
+		fn regions() -> Vec<RegionId> {
+			let mut regions: Vec<RegionId> = pallet_shard_proxy::Regions::<Runtime>::iter_keys().collect();
+			regions.sort();
+			regions
+		}
+
+		fn region(region: RegionId) -> Option<RegionStatus> {
+			pallet_shard_proxy::Regions::<Runtime>::get(region)
+		}
+
+		fn header(region: RegionId, hash: Hash) -> Option<StoredHeader> {
+			pallet_shard_proxy::Headers::<Runtime>::get(region, hash)
+		}
+
+		fn best_chain_depth(region: RegionId, hash: Hash) -> Option<u32> {
+			ShardProxy::best_chain_depth(region, hash)
 		}
 	}
 

@@ -14,6 +14,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_reputation, Reputation]
 	[pallet_settlement, Settlement]
 	[pallet_matching, Matching]
+	[pallet_shard_proxy, ShardProxy]
 );
 
 impl frame_system_benchmarking::Config for crate::Runtime {}

@@ -8,19 +8,28 @@
 //!   and the trading centre (Dave). The keys are the public development keys: this network is
 //!   for testing on one machine, never for value.
 //!
-//! Both networks start with the four main service nodes as the qualification council (the grid
-//! company also receives grid fees, the trading centre resolves disputes), a funded reward pot,
-//! and [`market_participants`] approved: two providers and two households, each with a meter whose
-//! key is the development key `<account seed>//meter` (so tests and demos can sign its readings).
+//! - `region-1`, `region-2`, `region-3` (`--chain region-N`): the chain of one region (paper,
+//!   section 4.3), mined by that region's own nodes; its role admits only the region's
+//!   participants, and its genesis (hence its genesis hash) differs from every other chain's.
+//! - `coordinator` (`--chain coordinator`): the coordinating chain, mined by the four main
+//!   service nodes; it keeps a light client of each region and runs no market.
+//!
+//! All networks start with the four main service nodes as the qualification council (the grid
+//! company also receives grid fees, the trading centre resolves disputes) and a funded reward
+//! pot; `dev`, `local` and each region approve [`market_participants`] of their region: two
+//! providers and two households, each with a meter whose key is the development key
+//! `<account seed>//meter` (so tests and demos can sign its readings). The regions and the
+//! coordinator endow every well-known development account (relayers included).
 
 use crate::{
 	configs::RewardPot, AccountId, Balance, BalancesConfig, DifficultyConfig,
 	QualificationCouncilConfig, RegistrationConfig, RuntimeGenesisConfig, SettlementConfig,
-	SudoConfig, GRID,
+	ShardProxyConfig, SudoConfig, GRID,
 };
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
 use gridshard_primitives::MeterKey;
+use gridshard_primitives::{region::ChainRole, RegionId};
 use pallet_registration::{GenerationKind, GenesisParticipant, GridConnection, Role, VoltageLevel};
 use serde_json::Value;
 use sp_core::{hex2array, H256};
@@ -38,6 +47,17 @@ pub const DEV_INITIAL_DIFFICULTY: u128 = 100_000;
 
 /// The first block's difficulty on the local network of four miners.
 pub const LOCAL_INITIAL_DIFFICULTY: u128 = 1_000_000;
+
+/// The regions of the named networks: `region-1`, `region-2` and `region-3`.
+pub const REGIONS: [RegionId; 3] = [1, 2, 3];
+
+/// The preset of the coordinating chain.
+pub const COORDINATOR_PRESET: &str = "coordinator";
+
+/// The preset of region `region`'s chain: `region-<id>`.
+pub fn region_preset(region: RegionId) -> alloc::string::String {
+	alloc::format!("region-{region}")
+}
 
 /// The paper's main service nodes on the local network, in this order: energy bureau, grid
 /// company, notary, trading centre.
@@ -86,14 +106,24 @@ pub fn development_meter_key(keyring: Sr25519Keyring) -> Option<MeterKey> {
 /// Ferdie's wind turbine sell; two households (the Alice and Bob stash accounts) buy. All trade
 /// in region 1.
 pub fn market_participants() -> Vec<GenesisParticipant<AccountId>> {
+	market_participants_of(1)
+}
+
+/// The same four participants trading in `region`: on region `N`'s chain (`N > 1`) their meter
+/// IDs start with `R<N>-`, so that no meter ID is shared between regions.
+pub fn market_participants_of(region: RegionId) -> Vec<GenesisParticipant<AccountId>> {
+	let meter = |id: &str| match region {
+		1 => id.into(),
+		_ => alloc::format!("R{region}-{id}"),
+	};
 	let connection = |point: &str, voltage| GridConnection { point: point.into(), voltage };
 	let participant =
 		|keyring: Sr25519Keyring, name: &str, role, meter_id: &str| GenesisParticipant {
 			account: keyring.to_account_id(),
 			role,
-			region: 1,
+			region,
 			name: name.into(),
-			meter_id: meter_id.into(),
+			meter_id: meter(meter_id),
 			meter_key: development_meter_key(keyring).expect("each participant has a meter; qed"),
 			settlement_commitment: H256::repeat_byte(keyring as u8),
 		};
@@ -133,7 +163,13 @@ pub fn market_participants() -> Vec<GenesisParticipant<AccountId>> {
 	]
 }
 
-fn genesis(endowed: Vec<AccountId>, root: AccountId, initial_difficulty: u128) -> Value {
+fn genesis(
+	endowed: Vec<AccountId>,
+	root: AccountId,
+	initial_difficulty: u128,
+	role: ChainRole,
+	participants: Vec<GenesisParticipant<AccountId>>,
+) -> Value {
 	let [_, (_, grid_company), _, (_, trading_centre)] = main_service_nodes();
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
@@ -148,7 +184,8 @@ fn genesis(endowed: Vec<AccountId>, root: AccountId, initial_difficulty: u128) -
 		qualification_council: QualificationCouncilConfig {
 			members: main_service_nodes().into_iter().map(|(_, account)| account).collect(),
 		},
-		registration: RegistrationConfig { participants: market_participants() },
+		registration: RegistrationConfig { participants },
+		shard_proxy: ShardProxyConfig { role },
 		settlement: SettlementConfig {
 			grid_operator: Some(grid_company.clone()),
 			trading_centre: Some(trading_centre.clone()),
@@ -162,6 +199,8 @@ pub fn development_config_genesis() -> Value {
 		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
 		Sr25519Keyring::Alice.to_account_id(),
 		DEV_INITIAL_DIFFICULTY,
+		ChainRole::Standalone,
+		market_participants(),
 	)
 }
 
@@ -170,7 +209,35 @@ pub fn local_config_genesis() -> Value {
 	let mut endowed: Vec<AccountId> =
 		main_service_nodes().into_iter().map(|(_, account)| account).collect();
 	endowed.extend(market_participants().into_iter().map(|participant| participant.account));
-	genesis(endowed, Sr25519Keyring::Alice.to_account_id(), LOCAL_INITIAL_DIFFICULTY)
+	genesis(
+		endowed,
+		Sr25519Keyring::Alice.to_account_id(),
+		LOCAL_INITIAL_DIFFICULTY,
+		ChainRole::Standalone,
+		market_participants(),
+	)
+}
+
+/// Region `region`'s genesis: its role, its own participants, the development accounts.
+pub fn region_config_genesis(region: RegionId) -> Value {
+	genesis(
+		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
+		Sr25519Keyring::Alice.to_account_id(),
+		LOCAL_INITIAL_DIFFICULTY,
+		ChainRole::Region(region),
+		market_participants_of(region),
+	)
+}
+
+/// The coordinating chain's genesis: its role, no market participants, the development accounts.
+pub fn coordinator_config_genesis() -> Value {
+	genesis(
+		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
+		Sr25519Keyring::Alice.to_account_id(),
+		LOCAL_INITIAL_DIFFICULTY,
+		ChainRole::Coordinator,
+		Vec::new(),
+	)
 }
 
 /// The genesis storage of a named preset, for native tests and tools that run the runtime
@@ -200,7 +267,11 @@ pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 	let patch = match id.as_ref() {
 		sp_genesis_builder::DEV_RUNTIME_PRESET => development_config_genesis(),
 		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_config_genesis(),
-		_ => return None,
+		COORDINATOR_PRESET => coordinator_config_genesis(),
+		other => {
+			let region = REGIONS.into_iter().find(|region| other == region_preset(*region))?;
+			region_config_genesis(region)
+		}
 	};
 	Some(
 		serde_json::to_string(&patch)
@@ -211,8 +282,11 @@ pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 
 /// The names of the presets.
 pub fn preset_names() -> Vec<PresetId> {
-	vec![
+	let mut names = vec![
 		PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
 		PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
-	]
+		PresetId::from(COORDINATOR_PRESET),
+	];
+	names.extend(REGIONS.map(|region| PresetId::from(region_preset(region).as_str())));
+	names
 }

@@ -30,6 +30,8 @@ pub mod configs;
 pub mod genesis_config_presets;
 #[cfg(test)]
 mod market_tests;
+#[cfg(test)]
+mod region_tests;
 #[cfg(feature = "std")]
 pub mod testing;
 #[cfg(test)]
@@ -48,6 +50,8 @@ pub use pallet_collective::Call as QualificationCouncilCall;
 pub use pallet_matching::Call as MatchingCall;
 pub use pallet_registration::Call as RegistrationCall;
 pub use pallet_settlement::Call as SettlementCall;
+pub use pallet_shard_proxy::Call as ShardProxyCall;
+pub use pallet_sudo::Call as SudoCall;
 pub use pallet_timestamp::Call as TimestampCall;
 
 /// Types the node uses without knowing the runtime's extrinsic format.
@@ -70,7 +74,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("gridshard"),
 	impl_name: alloc::borrow::Cow::Borrowed("gridshard"),
 	authoring_version: 1,
-	spec_version: 105,
+	spec_version: 106,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -78,7 +82,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 };
 
 /// Target time between blocks, in milliseconds; the difficulty adjustment aims at it.
-pub const TARGET_BLOCK_TIME_MS: u64 = 6_000;
+pub const TARGET_BLOCK_TIME_MS: u64 = gridshard_primitives::difficulty::TARGET_BLOCK_TIME_MS;
 
 /// Blocks per minute at the target block time.
 pub const MINUTES: BlockNumber = 60_000 / (TARGET_BLOCK_TIME_MS as BlockNumber);
@@ -215,4 +219,8 @@ mod runtime {
 	/// Trading periods, the order book and the off-chain matching.
 	#[runtime::pallet_index(11)]
 	pub type Matching = pallet_matching;
+
+	/// The chain's role among the regions, and the coordinator's light clients of the regions.
+	#[runtime::pallet_index(12)]
+	pub type ShardProxy = pallet_shard_proxy;
 }

@@ -5,7 +5,8 @@
 
 use crate::{
 	AccountId, BlockNumber, BlockReward, Difficulty, Executive, Hash, Header, Matching,
-	Registration, Reputation, RuntimeCall, Settlement, System, TimestampCall, UncheckedExtrinsic,
+	Registration, Reputation, RuntimeCall, Settlement, ShardProxy, System, TimestampCall,
+	UncheckedExtrinsic,
 };
 use codec::Encode;
 use gridshard_primitives::pow::POW_ENGINE_ID;
@@ -37,4 +38,5 @@ pub fn check_invariants() {
 	Reputation::do_try_state().expect("reputation invariants");
 	Settlement::do_try_state().expect("settlement invariants");
 	Matching::do_try_state().expect("matching invariants");
+	ShardProxy::do_try_state().expect("shard proxy invariants");
 }

@@ -80,8 +80,15 @@ fn both_presets_build_and_fund_their_accounts() {
 		check_market_genesis();
 		check_invariants();
 	});
-	assert_eq!(genesis_config_presets::preset_names().len(), 2);
+	// Every named preset builds and keeps the invariants: dev, local, three regions, coordinator.
+	let names = genesis_config_presets::preset_names();
+	assert_eq!(names.len(), 6);
+	for name in names {
+		let name: &str = name.as_ref();
+		preset_ext(&name).execute_with(check_invariants);
+	}
 	assert!(genesis_config_presets::get_preset(&"mainnet".into()).is_none());
+	assert!(genesis_config_presets::get_preset(&"region-4".into()).is_none());
 }
 
 #[test]

@@ -3,14 +3,15 @@
 //! `sc-service` already serves `system_*`, `chain_*`, `state_*` and `author_*`; this module adds
 //! `system_accountNextIndex` (`substrate-frame-rpc-system`), `payment_*`
 //! (`pallet-transaction-payment-rpc`), `mining_status` ([`mining`]), `registration_*`
-//! ([`registration`]), `reputation_*` ([`reputation`]), `settlement_*` ([`settlement`]) and
-//! `matching_*` ([`matching`]).
+//! ([`registration`]), `reputation_*` ([`reputation`]), `settlement_*` ([`settlement`]),
+//! `matching_*` ([`matching`]) and `shardProxy_*` ([`shard_proxy`]).
 
 pub mod matching;
 pub mod mining;
 pub mod registration;
 pub mod reputation;
 pub mod settlement;
+pub mod shard_proxy;
 
 use gridshard_primitives::{AccountId, Balance, Nonce};
 use gridshard_runtime::opaque::Block;
@@ -88,7 +89,8 @@ where
 			pallet_matching::RequestOf<gridshard_runtime::Runtime>,
 			pallet_matching::Score,
 			pallet_matching::Adoption,
-		> + BlockBuilder<Block>,
+		> + pallet_shard_proxy_runtime_api::ShardProxyApi<Block>
+		+ BlockBuilder<Block>,
 	P: TransactionPool + 'static,
 {
 	use matching::{Matching, MatchingApiServer};
@@ -97,6 +99,7 @@ where
 	use registration::{Registration, RegistrationApiServer};
 	use reputation::{Reputation, ReputationApiServer};
 	use settlement::{Settlement, SettlementApiServer};
+	use shard_proxy::{ShardProxy, ShardProxyApiServer};
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
 	let mut module = RpcModule::new(());
@@ -107,6 +110,7 @@ where
 	module.merge(Reputation::new(client.clone()).into_rpc())?;
 	module.merge(Settlement::new(client.clone()).into_rpc())?;
 	module.merge(Matching::new(client.clone()).into_rpc())?;
+	module.merge(ShardProxy::new(client.clone()).into_rpc())?;
 	module.merge(Mining::new(client, mining).into_rpc())?;
 	Ok(module)
 }

@@ -12,8 +12,15 @@
 //! computes the next difficulty with [`adjustment::next_difficulty`]: per-block solve times
 //! clamped, the window's timespan damped towards the expected one, the change per block clamped,
 //! the result kept between [`Config::MinDifficulty`] and [`Config::MaxDifficulty`]. The
-//! adjustment is a pure function of the window, in integer arithmetic; the
-//! [`adjustment`] module documents it step by step.
+//! adjustment is a pure function of the window, in integer arithmetic, shared with the node
+//! and the coordinating chain's light client; `gridshard_primitives::difficulty` documents it
+//! step by step.
+//!
+//! Every block also carries its window entry in its header, as a
+//! [`DifficultyDigest`](gridshard_primitives::difficulty::DifficultyDigest) deposited here: its
+//! timestamp and the difficulty it was mined at. The executive compares the digest a block's
+//! execution deposits with the header's, so a header whose digest lies does not import, and a
+//! light client can recompute each header's difficulty from its ancestors' digests alone.
 //!
 //! The pallet has no calls and emits no events: a per-block event would add a record to every
 //! block for a value the runtime API already answers.
@@ -28,7 +35,6 @@
 
 extern crate alloc;
 
-pub mod adjustment;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 pub mod weights;
@@ -38,11 +44,12 @@ mod mock;
 #[cfg(test)]
 mod tests;
 
-pub use adjustment::AdjustmentParams;
+pub use gridshard_primitives::difficulty::{self as adjustment, AdjustmentParams};
 pub use pallet::*;
 pub use weights::WeightInfo;
 
 use frame_support::{pallet_prelude::*, traits::OnTimestampSet};
+use gridshard_primitives::difficulty::DifficultyDigest;
 use sp_core::U256;
 use sp_runtime::traits::UniqueSaturatedInto;
 
@@ -166,9 +173,13 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Records a block mined at `now` (ms) with the current difficulty and sets the next one.
+	/// Records a block mined at `now` (ms) with the current difficulty, deposits both in the
+	/// block's digest and sets the next difficulty.
 	fn note_block(now: u64) {
 		let mined_with = CurrentDifficulty::<T>::get();
+		frame_system::Pallet::<T>::deposit_log(
+			DifficultyDigest { timestamp: now, difficulty: mined_with }.to_digest_item(),
+		);
 		let mut window = Window::<T>::get();
 		if window.is_full() {
 			window.remove(0);

@@ -1,5 +1,5 @@
 //! Tests of the pallet as wired into a runtime; the adjustment itself is tested in
-//! [`crate::adjustment`].
+//! `gridshard_primitives::difficulty`.
 
 use crate::{mock::*, CurrentDifficulty, Window};
 use frame_support::traits::Hooks;
@@ -85,5 +85,21 @@ fn try_state_catches_a_difficulty_out_of_bounds() {
 		assert!(Difficulty::do_try_state().is_err());
 		CurrentDifficulty::<Test>::put(U256::from(5_000));
 		assert!(Difficulty::do_try_state().is_ok());
+	});
+}
+
+#[test]
+fn every_block_deposits_its_window_entry_as_a_digest() {
+	use gridshard_primitives::difficulty::DifficultyDigest;
+	new_test_ext(60_000).execute_with(|| {
+		for n in 1..=3u64 {
+			System::initialize(&n, &Default::default(), &Default::default());
+			let mined_with = Difficulty::difficulty();
+			Timestamp::set_timestamp(n * 1_000);
+			let header = System::finalize();
+			let digest = DifficultyDigest::find(&header.digest).expect("one difficulty digest");
+			assert_eq!(digest, DifficultyDigest { timestamp: n * 1_000, difficulty: mined_with });
+			assert_eq!(Window::<Test>::get().last().copied(), Some(digest.entry()));
+		}
 	});
 }

@@ -88,6 +88,7 @@ use frame_support::{
 };
 use frame_system::pallet_prelude::*;
 use gridshard_primitives::{
+	region::ChainRoleProvider,
 	traits::{OpenObligations, ParticipantRegistry},
 	MeterKey, RegionId,
 };
@@ -143,6 +144,10 @@ pub mod pallet {
 		/// Whether a participant still has something open elsewhere (offers, requests, orders,
 		/// disputes), which keeps it from deregistering.
 		type Obligations: OpenObligations<Self::AccountId>;
+
+		/// This chain's role: a region's chain admits only applications to trade in that
+		/// region, the coordinating chain none.
+		type ChainRole: ChainRoleProvider;
 
 		/// Where forfeited deposits go (dropping the credit burns it).
 		type Forfeit: OnUnbalanced<CreditOf<Self>>;
@@ -307,6 +312,9 @@ pub mod pallet {
 		/// The participant still has open offers, requests, orders or disputes; close them
 		/// first.
 		OpenObligations,
+		/// This chain does not serve the region applied for: each region runs its own chain
+		/// (apply on that region's chain), and the coordinating chain runs no market.
+		RegionNotServed,
 	}
 
 	#[pallet::hooks]
@@ -332,8 +340,9 @@ pub mod pallet {
 		/// - `application.meter_key_proof` must be the meter key's signature of
 		///   [`Pallet::meter_key_proof_payload`] for this applicant and meter ID.
 		///
-		/// Errors: [`Error::AlreadyRegistered`], [`Error::MeterIdInUse`], the `*TooLong` and
-		/// `Empty*` field errors, [`Error::ZeroRatedPower`], [`Error::BadMeterKeyProof`],
+		/// Errors: [`Error::AlreadyRegistered`], [`Error::RegionNotServed`],
+		/// [`Error::MeterIdInUse`], the `*TooLong` and `Empty*` field errors,
+		/// [`Error::ZeroRatedPower`], [`Error::BadMeterKeyProof`],
 		/// [`Error::InsufficientFundsForDeposit`].
 		///
 		/// Emits [`Event::Applied`].
@@ -536,6 +545,7 @@ impl<T: Config> Pallet<T> {
 			meter_key_proof,
 			settlement_commitment,
 		} = application;
+		ensure!(T::ChainRole::chain_role().admits(region), Error::<T>::RegionNotServed);
 		let name = Self::text(name, Error::<T>::EmptyName, Error::<T>::NameTooLong)?;
 		let proof_payload = Self::meter_key_proof_payload(who, &meter_id);
 		let meter_id = Self::text(meter_id, Error::<T>::EmptyMeterId, Error::<T>::MeterIdTooLong)?;

@@ -66,12 +66,28 @@ impl pallet_registration::Config for Test {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type QualificationOrigin = EnsureSignedBy<Council, u64>;
 	type Obligations = BusyAccounts;
+	type ChainRole = TestChainRole;
 	type Forfeit = ResolveTo<Pot, Balances>;
 	type Deposit = ConstU64<DEPOSIT>;
 	type MisconductForfeit = MisconductForfeit;
 	type MaxFieldLength = ConstU32<MAX_FIELD>;
 	type MaxPageSize = ConstU32<3>;
 	type WeightInfo = ();
+}
+
+frame_support::parameter_types! {
+	/// The chain's role in a test (standalone unless the test sets it).
+	pub storage TestRole: gridshard_primitives::region::ChainRole =
+		gridshard_primitives::region::ChainRole::Standalone;
+}
+
+/// The chain's role as the test set it.
+pub struct TestChainRole;
+
+impl gridshard_primitives::region::ChainRoleProvider for TestChainRole {
+	fn chain_role() -> gridshard_primitives::region::ChainRole {
+		TestRole::get()
+	}
 }
 
 /// The meter key pair of test meter `n`.

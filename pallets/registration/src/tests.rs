@@ -528,6 +528,33 @@ mod registry {
 	}
 }
 
+#[test]
+fn a_regions_chain_admits_only_its_own_region() {
+	use gridshard_primitives::region::ChainRole;
+	new_test_ext().execute_with(|| {
+		// Region 2's chain: an application to trade in region 1 is refused and holds nothing.
+		TestRole::set(&ChainRole::Region(2));
+		let application = provider_application(1, 1);
+		assert_eq!(application.region, 1);
+		let before = free(1);
+		assert_noop!(
+			Reg::apply(signed(1), Box::new(application.clone())),
+			Error::<Test>::RegionNotServed
+		);
+		assert_eq!(free(1), before);
+		// The coordinator runs no market.
+		TestRole::set(&ChainRole::Coordinator);
+		assert_noop!(
+			Reg::apply(signed(1), Box::new(application.clone())),
+			Error::<Test>::RegionNotServed
+		);
+		// Region 1's chain admits it.
+		TestRole::set(&ChainRole::Region(1));
+		assert_ok!(Reg::apply(signed(1), Box::new(application)));
+		assert_eq!(status(1), Some(Status::Pending));
+	});
+}
+
 mod genesis {
 	use super::*;
 	use sp_core::H256;

@@ -18,6 +18,7 @@ use frame_system::{
 	limits::{BlockLength, BlockWeights},
 	EnsureRoot,
 };
+use gridshard_primitives::difficulty::{ADJUSTMENT, WINDOW_LENGTH};
 use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
 use sp_core::U256;
 use sp_runtime::{
@@ -29,9 +30,9 @@ use sp_version::RuntimeVersion;
 use super::{
 	AccountId, Balance, Balances, Block, BlockNumber, Difficulty, Hash, Matching, Nonce,
 	PalletInfo, Registration, Reputation, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason,
-	RuntimeHoldReason, RuntimeOrigin, RuntimeTask, Settlement, System, BLOCK_REWARD,
-	EXISTENTIAL_DEPOSIT, GRID, HOURS, PERIOD_BLOCKS, REGISTRATION_DEPOSIT, SOLUTION_BLOCKS,
-	TARGET_BLOCK_TIME_MS, VERSION,
+	RuntimeHoldReason, RuntimeOrigin, RuntimeTask, Settlement, ShardProxy, System, Timestamp,
+	BLOCK_REWARD, EXISTENTIAL_DEPOSIT, GRID, HOURS, PERIOD_BLOCKS, REGISTRATION_DEPOSIT,
+	SOLUTION_BLOCKS, VERSION,
 };
 
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
@@ -86,20 +87,21 @@ impl pallet_timestamp::Config for Runtime {
 
 parameter_types! {
 	/// The easiest puzzle: about a thousand hashes per block.
-	pub const MinDifficulty: U256 = U256([1_000, 0, 0, 0]);
+	pub const MinDifficulty: U256 = ADJUSTMENT.min_difficulty;
 	/// The hardest puzzle: 2^128 hashes per block, beyond any hashrate.
-	pub const MaxDifficulty: U256 = U256([0, 0, 1, 0]);
+	pub const MaxDifficulty: U256 = ADJUSTMENT.max_difficulty;
 }
 
+/// The adjustment's parameters are `gridshard_primitives::difficulty`'s, which the coordinator's
+/// light client applies to every region's headers.
 impl pallet_difficulty::Config for Runtime {
-	type TargetBlockTime = ConstU64<TARGET_BLOCK_TIME_MS>;
+	type TargetBlockTime = ConstU64<{ ADJUSTMENT.target_block_time }>;
 	/// Thirty blocks: three minutes at target.
-	type WindowLength = ConstU32<30>;
-	type DampFactor = ConstU32<3>;
-	type ClampFactor = ConstU32<2>;
-	/// One block counts at most six target times (36 s), more than the node's 30 s drift limit
-	/// on future timestamps.
-	type MaxSolveFactor = ConstU32<6>;
+	type WindowLength = ConstU32<WINDOW_LENGTH>;
+	type DampFactor = ConstU32<{ ADJUSTMENT.damp_factor }>;
+	type ClampFactor = ConstU32<{ ADJUSTMENT.clamp_factor }>;
+	/// One block counts at most six target times (36 s).
+	type MaxSolveFactor = ConstU32<{ ADJUSTMENT.max_solve_factor }>;
 	type MinDifficulty = MinDifficulty;
 	type MaxDifficulty = MaxDifficulty;
 	type WeightInfo = pallet_difficulty::weights::SubstrateWeight<Runtime>;
@@ -202,6 +204,8 @@ impl pallet_registration::Config for Runtime {
 	type QualificationOrigin = QualificationOrigin;
 	/// Open orders, uncommitted escrow, offers and requests keep a participant from leaving.
 	type Obligations = (Settlement, Matching);
+	/// A region's chain admits its own region's participants only.
+	type ChainRole = ShardProxy;
 	type Forfeit = ResolveTo<RewardPot, Balances>;
 	type Deposit = ConstU128<REGISTRATION_DEPOSIT>;
 	type MisconductForfeit = MisconductForfeit;
@@ -382,5 +386,37 @@ where
 			pallet_transaction_payment::ChargeTransactionPayment::from(0),
 			frame_system::WeightReclaim::new(),
 		)
+	}
+}
+
+impl pallet_shard_proxy::Config for Runtime {
+	/// Regions are added and removed by the qualification council, or Root.
+	type RegionOrigin = QualificationOrigin;
+	type Clock = Timestamp;
+	/// Twelve blocks, about 72 s at target (the pallet's documentation argues the choice).
+	type Confirmations = ConstU32<12>;
+	/// 128 blocks, about 13 minutes at target, under the confirmed header.
+	type HeadersToKeep = ConstU32<128>;
+	type MaxHeadersPerBatch = ConstU32<32>;
+	type MaxForksPerHeight = ConstU32<4>;
+	/// A GridShard header is about 250 bytes (three digest items).
+	type MaxHeaderSize = ConstU32<1_024>;
+	/// The region's nodes accept timestamps 60 s ahead of their clocks; this chain's clock, its
+	/// latest block's timestamp, may itself be half a minute old when a header arrives.
+	type MaxFutureDrift = ConstU64<90_000>;
+	type MaxRegions = ConstU32<16>;
+	type WeightInfo = pallet_shard_proxy::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = SetTimestamp;
+}
+
+/// Sets the timestamp pallet's clock, for the light client's benchmarks.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct SetTimestamp;
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_shard_proxy::BenchmarkHelper for SetTimestamp {
+	fn set_clock(now: u64) {
+		pallet_timestamp::Now::<Runtime>::put(now);
 	}
 }

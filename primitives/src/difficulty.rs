@@ -1,4 +1,7 @@
-//! The difficulty adjustment, as pure functions.
+//! The difficulty adjustment and the difficulty digest: the one rule that a region's runtime,
+//! its node and the coordinating chain's light client all apply.
+//!
+//! ## The adjustment, as pure functions
 //!
 //! The chain keeps a window of the last `W` blocks' `(timestamp, difficulty)`. From it:
 //!
@@ -19,8 +22,21 @@
 //!    within `[min, max]`.
 //!
 //! All arithmetic is integer (`U256`, `u128`), so every node computes the same value.
+//! [`ADJUSTMENT`] and [`WINDOW_LENGTH`] are the parameters of every GridShard chain.
+//!
+//! ## The digest
+//!
+//! Every block carries a [`DifficultyDigest`], `Consensus(*b"gsdf", (timestamp, difficulty))`:
+//! its own timestamp and the difficulty it was mined at. The runtime deposits it from the state
+//! (so an honest node, whose executive compares the digest it computes with the header's,
+//! rejects a header whose digest lies), and a light client that holds only headers can re-run
+//! [`next_difficulty`] over the digests of a header's ancestors to check its work.
 
+use crate::Moment;
+use codec::{Decode, DecodeAll, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
 use sp_core::U256;
+use sp_runtime::{Digest, DigestItem};
 
 /// The parameters of the adjustment; see the module docs for their meaning.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,6 +102,77 @@ pub fn next_difficulty(window: &[(u64, U256)], current: U256, params: &Adjustmen
 	bounded(mean.saturating_mul(U256::from(expected)) / U256::from(adjusted))
 }
 
+/// How many latest blocks' `(timestamp, difficulty)` the adjustment looks at: thirty blocks,
+/// three minutes at target.
+pub const WINDOW_LENGTH: u32 = 30;
+
+/// Target time between blocks of every GridShard chain, in milliseconds.
+pub const TARGET_BLOCK_TIME_MS: u64 = 6_000;
+
+/// The adjustment of every GridShard chain.
+///
+/// - one block's solve time counts at most six target times (36 s), more than the 60 s a node
+///   accepts a timestamp ahead of its clock would allow to pull in one step;
+/// - the easiest puzzle is about a thousand hashes per block, the hardest 2^128, beyond any
+///   hashrate.
+pub const ADJUSTMENT: AdjustmentParams = AdjustmentParams {
+	target_block_time: TARGET_BLOCK_TIME_MS,
+	damp_factor: 3,
+	clamp_factor: 2,
+	max_solve_factor: 6,
+	min_difficulty: U256([1_000, 0, 0, 0]),
+	max_difficulty: U256([0, 0, 1, 0]),
+};
+
+/// The consensus engine id of the difficulty digest.
+pub const DIFFICULTY_ENGINE_ID: [u8; 4] = *b"gsdf";
+
+/// What every block says of itself so that its work can be checked from headers alone: its
+/// timestamp and the difficulty it was mined at (the window entry the adjustment records for it).
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub struct DifficultyDigest {
+	/// The block's timestamp, in milliseconds since the Unix epoch.
+	pub timestamp: Moment,
+	/// The difficulty the block was mined at.
+	pub difficulty: U256,
+}
+
+impl DifficultyDigest {
+	/// The digest item: `Consensus(*b"gsdf", (timestamp, difficulty).encode())`.
+	pub fn to_digest_item(&self) -> DigestItem {
+		DigestItem::Consensus(DIFFICULTY_ENGINE_ID, self.encode())
+	}
+
+	/// The block's difficulty digest, if it has exactly one that decodes.
+	pub fn find(digest: &Digest) -> Option<Self> {
+		let mut found = digest.logs().iter().filter_map(|item| match item {
+			DigestItem::Consensus(id, data) if *id == DIFFICULTY_ENGINE_ID => Some(data),
+			_ => None,
+		});
+		let data = found.next()?;
+		if found.next().is_some() {
+			return None;
+		}
+		Self::decode_all(&mut &data[..]).ok()
+	}
+
+	/// The window entry the adjustment keeps for this block.
+	pub fn entry(&self) -> (Moment, U256) {
+		(self.timestamp, self.difficulty)
+	}
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
@@ -99,7 +186,7 @@ mod tests {
 			clamp_factor: 2,
 			max_solve_factor: 6,
 			min_difficulty: U256::from(1_000),
-			max_difficulty: U256::from(u128::MAX),
+			max_difficulty: U256::from(u128::MAX) + 1,
 		}
 	}
 
@@ -236,5 +323,27 @@ mod tests {
 		let huge: Vec<_> = (0..30).map(|_| (0u64, U256::MAX)).collect();
 		let damped = 2 * 29 * TARGET as u128 / 3;
 		assert_eq!(next_difficulty(&huge, U256::MAX, &params), U256::MAX / U256::from(damped));
+	}
+
+	#[test]
+	fn the_digest_round_trips_and_must_be_unique() {
+		let digest = DifficultyDigest { timestamp: 42, difficulty: U256::from(1_234) };
+		let mut header_digest = Digest::default();
+		assert_eq!(DifficultyDigest::find(&header_digest), None);
+		header_digest.push(DigestItem::PreRuntime(*b"pow_", vec![1, 2]));
+		header_digest.push(digest.to_digest_item());
+		assert_eq!(DifficultyDigest::find(&header_digest), Some(digest));
+		// Two difficulty digests are ambiguous: none is read.
+		header_digest.push(digest.to_digest_item());
+		assert_eq!(DifficultyDigest::find(&header_digest), None);
+		// A digest that does not decode is not read either.
+		let mut bad = Digest::default();
+		bad.push(DigestItem::Consensus(DIFFICULTY_ENGINE_ID, vec![1, 2, 3]));
+		assert_eq!(DifficultyDigest::find(&bad), None);
+	}
+
+	#[test]
+	fn the_chain_parameters_are_the_tested_ones() {
+		assert_eq!(ADJUSTMENT, params());
 	}
 }

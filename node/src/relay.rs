@@ -1,0 +1,326 @@
+//! `gridshard-node relay`: follows a region's chain over its RPC and relays its headers to the
+//! coordinating chain's light client (`pallet-shard-proxy`), in batches, from a relayer account.
+//!
+//! Each round the relay asks the coordinator where its light client of the region stands, walks
+//! the region's best chain down from the lower of the two best heights until it finds a header
+//! the coordinator knows (so that it follows the region's reorganisations and resumes after a
+//! restart from what the coordinator already holds), and submits the next headers of the region's
+//! best chain from there, at most `--batch` at a time. It waits until the batch is imported (or a
+//! timeout passes) and logs one line per batch: region, heights, best, confirmed.
+//!
+//! Several relays of one region do no harm: a batch another relay sent first is refused as a
+//! duplicate and costs only its sender's fee, and the next round starts from what the
+//! coordinator holds.
+//!
+//! Both chains are reached over plain HTTP JSON-RPC, polled every `--poll-ms`.
+
+use crate::rpc_client::RpcClient;
+use codec::{Decode, Encode};
+use frame_system::offchain::CreateAuthorizedTransaction;
+use gridshard_primitives::{
+	region::{RegionStatus, StoredHeader},
+	AccountId, Hash, Header, Nonce, RegionId,
+};
+use gridshard_runtime::{
+	Runtime, RuntimeCall, ShardProxyCall, SignedPayload, SudoCall, TxExtension, UncheckedExtrinsic,
+};
+use pallet_shard_proxy::Checkpoint;
+use serde_json::{json, Value};
+use sp_core::{sr25519, Pair, U256};
+use sp_runtime::{MultiAddress, MultiSignature};
+use std::time::{Duration, Instant};
+
+/// The logging target of the relay.
+const LOG_TARGET: &str = "relay";
+
+/// How long the relay waits for a submitted batch to be imported.
+const INCLUSION_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Relay a region's headers to the coordinating chain.
+#[derive(Debug, Clone, clap::Parser)]
+pub struct RelayCmd {
+	/// The region whose headers are relayed.
+	#[arg(long)]
+	pub region: RegionId,
+
+	/// The HTTP JSON-RPC endpoint of a node of the region's chain.
+	#[arg(long, value_name = "URL", default_value = "http://127.0.0.1:9944")]
+	pub region_rpc: String,
+
+	/// The HTTP JSON-RPC endpoint of a node of the coordinating chain.
+	#[arg(long, value_name = "URL", default_value = "http://127.0.0.1:9955")]
+	pub coordinator_rpc: String,
+
+	/// The relayer's secret key URI (a development key such as `//Ferdie`, or a seed phrase):
+	/// the account that signs and pays for the batches (refunded when they are useful).
+	#[arg(long, value_name = "SURI", default_value = "//Ferdie")]
+	pub signer: String,
+
+	/// The most headers per batch (the coordinator accepts up to its `MaxHeadersPerBatch`).
+	#[arg(long, default_value_t = 16)]
+	pub batch: u32,
+
+	/// How often both chains are polled, in milliseconds.
+	#[arg(long, default_value_t = 2_000)]
+	pub poll_ms: u64,
+
+	/// On test networks: if the coordinator does not follow the region yet, register it from the
+	/// region's genesis through `sudo`, signed by this key URI (the networks' superuser, `//Alice`).
+	#[arg(long, value_name = "SURI")]
+	pub register_with_sudo: Option<String>,
+
+	/// Stop after relaying up to this region height (for tests and scripts); runs for ever
+	/// without it.
+	#[arg(long)]
+	pub until: Option<u32>,
+}
+
+impl RelayCmd {
+	/// Runs the relay until `--until` is reached, or for ever.
+	pub fn run(&self) -> Result<(), String> {
+		let relayer = sr25519::Pair::from_string(&self.signer, None)
+			.map_err(|e| format!("--signer is not a key URI: {e:?}"))?;
+		let relay = Relay {
+			region: self.region,
+			source: RpcClient::new(&self.region_rpc)?,
+			target: RpcClient::new(&self.coordinator_rpc)?,
+			relayer,
+			batch: self.batch.max(1),
+		};
+		let poll = Duration::from_millis(self.poll_ms.max(100));
+		log::info!(
+			target: LOG_TARGET,
+			"relaying region {} from {} to {}",
+			self.region,
+			self.region_rpc,
+			self.coordinator_rpc
+		);
+		loop {
+			match relay.round(self.register_with_sudo.as_deref()) {
+				Ok(Progress::Relayed { status, .. }) | Ok(Progress::UpToDate { status })
+					if self.until.is_some_and(|until| status.best.number >= until) =>
+				{
+					return Ok(())
+				}
+				Ok(Progress::Relayed { .. }) => continue,
+				Ok(Progress::UpToDate { .. }) => {}
+				Err(e) => log::warn!(target: LOG_TARGET, "region {}: {e}", self.region),
+			}
+			std::thread::sleep(poll);
+		}
+	}
+}
+
+/// What one round of the relay did.
+enum Progress {
+	/// A batch was imported.
+	Relayed { status: RegionStatus },
+	/// Nothing to relay: the coordinator holds the region's best header.
+	UpToDate { status: RegionStatus },
+}
+
+/// A relay between one region and the coordinator.
+struct Relay {
+	region: RegionId,
+	source: RpcClient,
+	target: RpcClient,
+	relayer: sr25519::Pair,
+	batch: u32,
+}
+
+impl Relay {
+	/// One round: find where the coordinator stands, submit the next batch, wait for it.
+	fn round(&self, sudo: Option<&str>) -> Result<Progress, String> {
+		let status = match self.coordinator_status()? {
+			Some(status) => status,
+			None => match sudo {
+				Some(sudo) => {
+					self.register_from_genesis(sudo)?;
+					return self.round(None);
+				}
+				None => {
+					return Err("the coordinator does not follow this region: governance must \
+					            register it (or pass --register-with-sudo on a test network)"
+						.into())
+				}
+			},
+		};
+		let region_best = header_number(&self.source.call("chain_getHeader", json!([]))?)?;
+		let Some(known) = self.highest_known(&status, region_best)? else {
+			return Err(format!(
+				"no header of the region's best chain down to the confirmed #{} is known to the \
+				 coordinator: a reorganisation deeper than the confirmations needs governance",
+				status.confirmed.number
+			));
+		};
+		if known >= region_best {
+			return Ok(Progress::UpToDate { status });
+		}
+		let last = region_best.min(known + self.batch);
+		let headers = ((known + 1)..=last)
+			.map(|number| self.region_header(number))
+			.collect::<Result<Vec<Header>, String>>()?;
+		let last_hash = headers.last().map(|header| header.hash()).expect("known < last; qed");
+		let call = RuntimeCall::ShardProxy(ShardProxyCall::submit_headers {
+			region: self.region,
+			headers,
+		});
+		self.submit(call)?;
+		let started = Instant::now();
+		while started.elapsed() < INCLUSION_TIMEOUT {
+			std::thread::sleep(Duration::from_millis(500));
+			if self.coordinator_header(last_hash)?.is_some() {
+				let status = self.coordinator_status()?.ok_or("the region disappeared")?;
+				log::info!(
+					target: LOG_TARGET,
+					"region {}: headers #{}..#{} relayed; coordinator best #{}, confirmed #{}",
+					self.region,
+					known + 1,
+					last,
+					status.best.number,
+					status.confirmed.number,
+				);
+				return Ok(Progress::Relayed { status });
+			}
+		}
+		Err(format!("headers #{}..#{} not imported within {INCLUSION_TIMEOUT:?}", known + 1, last))
+	}
+
+	/// The highest height of the region's best chain, at most `region_best` and the coordinator's
+	/// best, whose header the coordinator holds; `None` when none down to the confirmed header.
+	fn highest_known(
+		&self,
+		status: &RegionStatus,
+		region_best: u32,
+	) -> Result<Option<u32>, String> {
+		let mut number = region_best.min(status.best.number);
+		loop {
+			let hash = self.region_hash(number)?;
+			if self.coordinator_header(hash)?.is_some() {
+				return Ok(Some(number));
+			}
+			if number <= status.confirmed.number {
+				return Ok(None);
+			}
+			number -= 1;
+		}
+	}
+
+	/// The hash of the region's best-chain block at `number`.
+	fn region_hash(&self, number: u32) -> Result<Hash, String> {
+		let hash = self.source.call("chain_getBlockHash", json!([number]))?;
+		serde_json::from_value(hash).map_err(|e| format!("block hash #{number}: {e}"))
+	}
+
+	/// The region's best-chain header at `number`.
+	fn region_header(&self, number: u32) -> Result<Header, String> {
+		let hash = self.region_hash(number)?;
+		let header = self.source.call("chain_getHeader", json!([hash]))?;
+		serde_json::from_value(header).map_err(|e| format!("header #{number}: {e}"))
+	}
+
+	/// Where the coordinator's light client of the region stands.
+	fn coordinator_status(&self) -> Result<Option<RegionStatus>, String> {
+		self.target.runtime_call("ShardProxyApi_region", &self.region)
+	}
+
+	/// A header of the region as the coordinator stores it.
+	fn coordinator_header(&self, hash: Hash) -> Result<Option<StoredHeader>, String> {
+		self.target.runtime_call("ShardProxyApi_header", &(self.region, hash))
+	}
+
+	/// Registers the region on the coordinator from the region's genesis header, through `sudo`.
+	fn register_from_genesis(&self, sudo: &str) -> Result<(), String> {
+		let sudo = sr25519::Pair::from_string(sudo, None)
+			.map_err(|e| format!("--register-with-sudo is not a key URI: {e:?}"))?;
+		let genesis = self.region_header(0)?;
+		let key = frame_support::storage::storage_prefix(b"Difficulty", b"CurrentDifficulty");
+		let at = genesis.hash();
+		let raw = self.source.call("state_getStorage", json!([hex(&key), at]))?;
+		let raw = raw.as_str().ok_or("the region's genesis has no difficulty")?;
+		let next_difficulty =
+			U256::decode(&mut &unhex(raw)?[..]).map_err(|e| format!("difficulty: {e}"))?;
+		let checkpoint =
+			Checkpoint { header: genesis, window: Default::default(), next_difficulty };
+		let call = RuntimeCall::Sudo(SudoCall::sudo {
+			call: Box::new(RuntimeCall::ShardProxy(ShardProxyCall::register_region {
+				region: self.region,
+				checkpoint: Box::new(checkpoint),
+			})),
+		});
+		self.submit_signed(&sudo, call)?;
+		let started = Instant::now();
+		while started.elapsed() < INCLUSION_TIMEOUT {
+			std::thread::sleep(Duration::from_millis(500));
+			if self.coordinator_status()?.is_some() {
+				log::info!(
+					target: LOG_TARGET,
+					"region {}: registered on the coordinator from its genesis {at:?}",
+					self.region
+				);
+				return Ok(());
+			}
+		}
+		Err("the region's registration was not imported in time".into())
+	}
+
+	/// Submits `call` signed by the relayer.
+	fn submit(&self, call: RuntimeCall) -> Result<(), String> {
+		self.submit_signed(&self.relayer, call)
+	}
+
+	/// Submits `call` to the coordinator signed by `signer`, immortal, without tip, with its next
+	/// nonce and the coordinator's runtime version.
+	fn submit_signed(&self, signer: &sr25519::Pair, call: RuntimeCall) -> Result<(), String> {
+		let account = AccountId::from(signer.public());
+		let nonce: Nonce = serde_json::from_value(
+			self.target.call("system_accountNextIndex", json!([account.to_string()]))?,
+		)
+		.map_err(|e| format!("nonce: {e}"))?;
+		let genesis: Hash =
+			serde_json::from_value(self.target.call("chain_getBlockHash", json!([0]))?)
+				.map_err(|e| format!("genesis hash: {e}"))?;
+		let version = self.target.call("state_getRuntimeVersion", json!([]))?;
+		let spec_version = version["specVersion"].as_u64().ok_or("no specVersion")? as u32;
+		let transaction_version =
+			version["transactionVersion"].as_u64().ok_or("no transactionVersion")? as u32;
+		let mut extension: TxExtension =
+			<Runtime as CreateAuthorizedTransaction<RuntimeCall>>::create_extension();
+		extension.6 = frame_system::CheckNonce::from(nonce);
+		let implicit =
+			((), (), spec_version, transaction_version, genesis, genesis, (), (), (), ());
+		let payload = SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
+		let signature = payload.using_encoded(|bytes| signer.sign(bytes));
+		let extrinsic = UncheckedExtrinsic::new_signed(
+			call,
+			MultiAddress::Id(account),
+			MultiSignature::Sr25519(signature),
+			extension,
+		);
+		self.target.call("author_submitExtrinsic", json!([hex(&extrinsic.encode())]))?;
+		Ok(())
+	}
+}
+
+/// The number of a header in JSON.
+fn header_number(header: &Value) -> Result<u32, String> {
+	let number = header["number"].as_str().ok_or("a header without number")?;
+	u32::from_str_radix(number.trim_start_matches("0x"), 16).map_err(|e| format!("number: {e}"))
+}
+
+/// `0x`-prefixed hex of bytes.
+pub fn hex(bytes: &[u8]) -> String {
+	format!("0x{}", sp_core::hexdisplay::HexDisplay::from(&bytes))
+}
+
+/// Bytes of `0x`-prefixed hex.
+pub fn unhex(s: &str) -> Result<Vec<u8>, String> {
+	let s = s.trim_start_matches("0x");
+	if s.len() % 2 != 0 {
+		return Err("odd-length hex".into());
+	}
+	(0..s.len())
+		.step_by(2)
+		.map(|i| u8::from_str_radix(&s[i..i + 2], 16).map_err(|e| format!("hex: {e}")))
+		.collect()
+}

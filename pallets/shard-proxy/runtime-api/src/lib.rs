@@ -1,0 +1,34 @@
+//! Runtime API of `pallet-shard-proxy`: this chain's role and, on the coordinator, where its
+//! light client of each region stands. The node's `shardProxy_*` RPC methods and the relay call it.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+#![warn(missing_docs)]
+
+extern crate alloc;
+
+use alloc::vec::Vec;
+use gridshard_primitives::{
+	region::{ChainRole, RegionStatus, StoredHeader},
+	Hash, RegionId,
+};
+
+sp_api::decl_runtime_apis! {
+	/// Reading the regions' light clients.
+	pub trait ShardProxyApi {
+		/// This chain's role: standalone, a region, or the coordinator.
+		fn chain_role() -> ChainRole;
+
+		/// The regions this chain follows, in ascending order.
+		fn regions() -> Vec<RegionId>;
+
+		/// Where the light client of `region` stands, if the region is followed.
+		fn region(region: RegionId) -> Option<RegionStatus>;
+
+		/// A stored header of `region` by its hash.
+		fn header(region: RegionId, hash: Hash) -> Option<StoredHeader>;
+
+		/// How deep `hash` lies in `region`'s best chain (0 for the best head), or `None` when
+		/// it is not in the best chain (unknown, pruned, or on a fork).
+		fn best_chain_depth(region: RegionId, hash: Hash) -> Option<u32>;
+	}
+}
