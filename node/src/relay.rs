@@ -173,7 +173,7 @@ impl Relay {
 				let status = self.coordinator_status()?.ok_or("the region disappeared")?;
 				log::info!(
 					target: LOG_TARGET,
-					"region {}: headers #{}..#{} relayed; coordinator best #{}, confirmed #{}",
+					"region {}: headers #{}..#{} on the coordinator; its best #{}, confirmed #{}",
 					self.region,
 					known + 1,
 					last,
@@ -302,6 +302,20 @@ impl Relay {
 	}
 }
 
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn hex_round_trips_long_data() {
+		let bytes: Vec<u8> = (0..=255u8).cycle().take(3_000).collect();
+		let text = hex(&bytes);
+		assert_eq!(text.len(), 2 + 6_000);
+		assert_eq!(unhex(&text).unwrap(), bytes);
+		assert!(unhex("0x123").is_err());
+	}
+}
+
 /// The number of a header in JSON.
 fn header_number(header: &Value) -> Result<u32, String> {
 	let number = header["number"].as_str().ok_or("a header without number")?;
@@ -310,7 +324,11 @@ fn header_number(header: &Value) -> Result<u32, String> {
 
 /// `0x`-prefixed hex of bytes.
 pub fn hex(bytes: &[u8]) -> String {
-	format!("0x{}", sp_core::hexdisplay::HexDisplay::from(&bytes))
+	use std::fmt::Write;
+	bytes.iter().fold(String::with_capacity(2 + 2 * bytes.len()) + "0x", |mut hex, byte| {
+		let _ = write!(hex, "{byte:02x}");
+		hex
+	})
 }
 
 /// Bytes of `0x`-prefixed hex.

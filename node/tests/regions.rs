@@ -19,6 +19,9 @@ use std::{
 const BOOT_KEY: &str = "0000000000000000000000000000000000000000000000000000000000000001";
 const BOOT_PEER: &str = "12D3KooWEyoppNCUx8Yx66oV9fJnriXwCcXwDDUA2kj6vnc6iDEp";
 
+/// The node key of each chain's second node (an authority needs one).
+const SECOND_KEY: &str = "0000000000000000000000000000000000000000000000000000000000000002";
+
 /// The share of a core each miner hashes.
 const DUTY: &str = "10";
 
@@ -31,7 +34,6 @@ fn log(line: &str) {
 
 /// Two mining nodes of `chain`, the second booting from the first.
 fn start_chain(chain: &str, authors: [&str; 2]) -> [Node; 2] {
-	let p2p = common::free_port();
 	let first = Node::start(
 		&format!("{chain}-a"),
 		&[
@@ -45,11 +47,9 @@ fn start_chain(chain: &str, authors: [&str; 2]) -> [Node; 2] {
 			authors[0],
 			"--mining-duty-cycle",
 			DUTY,
-			"--listen-addr",
-			&format!("/ip4/127.0.0.1/tcp/{p2p}"),
 		],
 	);
-	let boot = format!("/ip4/127.0.0.1/tcp/{p2p}/p2p/{BOOT_PEER}");
+	let boot = format!("/ip4/127.0.0.1/tcp/{}/p2p/{BOOT_PEER}", first.p2p_port);
 	let second = Node::start(
 		&format!("{chain}-b"),
 		&[
@@ -59,6 +59,8 @@ fn start_chain(chain: &str, authors: [&str; 2]) -> [Node; 2] {
 			"--tmp",
 			"--bootnodes",
 			&boot,
+			"--node-key",
+			SECOND_KEY,
 			"--author",
 			authors[1],
 			"--mining-duty-cycle",

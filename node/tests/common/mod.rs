@@ -33,6 +33,8 @@ pub struct Node {
 	pub rpc_port: u16,
 	/// The Prometheus port on 127.0.0.1.
 	pub prometheus_port: u16,
+	/// The p2p port on 127.0.0.1.
+	pub p2p_port: u16,
 	log_path: std::path::PathBuf,
 }
 
@@ -42,19 +44,20 @@ impl Node {
 	pub fn start(name: &str, args: &[&str]) -> Node {
 		let rpc_port = free_port();
 		let prometheus_port = free_port();
+		let p2p_port = free_port();
 		let log_path = std::env::temp_dir().join(format!("gridshard-{name}-{rpc_port}.log"));
 		let log = std::fs::File::create(&log_path).unwrap();
 		let child = Command::new(env!("CARGO_BIN_EXE_gridshard-node"))
 			.args(args)
 			.args(["--rpc-port", &rpc_port.to_string()])
-			.args(["--port", &free_port().to_string()])
+			.args(["--port", &p2p_port.to_string()])
 			.args(["--prometheus-port", &prometheus_port.to_string()])
 			.args(["--no-mdns", "--no-telemetry"])
 			.stdout(Stdio::null())
 			.stderr(log)
 			.spawn()
 			.expect("the node binary starts");
-		let node = Node { child, rpc_port, prometheus_port, log_path };
+		let node = Node { child, rpc_port, prometheus_port, p2p_port, log_path };
 		node.wait_for("RPC to answer", Duration::from_secs(60), || {
 			node.try_rpc("system_health", json!([])).ok()
 		});
@@ -75,8 +78,9 @@ impl Node {
 		stream.set_read_timeout(Some(Duration::from_secs(30))).map_err(|e| e.to_string())?;
 		write!(
 			stream,
-			"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+			"POST / HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Type: application/json\r\n\
 			 Content-Length: {}\r\nConnection: close\r\n\r\n{}",
+			self.rpc_port,
 			body.len(),
 			body
 		)
