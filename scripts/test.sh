@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing, runs every crate's tests in the release
 # profile (the same build the dev node uses, so nothing compiles twice), then the solver's fuzz
-# targets and the zombienet multi-node scenarios.
+# targets and the zombienet multi-node scenarios (the four-node local network, then the three
+# regions with their coordinator and relays).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -25,5 +26,7 @@ failed=0
 for scenario in local-4; do
 	bash scripts/zombienet.sh "$scenario" || failed=1
 done
+# Three regions of four miners, the coordinator's four, a relay per region (one line per chain).
+bash scripts/zombienet-regions.sh || failed=1
 echo "[test] suite done in $(($(date +%s) - start)) s" >&2
 exit $failed

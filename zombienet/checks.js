@@ -8,13 +8,17 @@
 //             block (PoW has short forks near the tip; D blocks deep they are settled);
 // - mining,B: this node's `mining_status` says mining = B (1 or 0);
 // - regions,N,URL1,URL2,..: on the coordinator, the light client of region i (its node's HTTP
-//             RPC at URLi) has confirmed at least N headers, and every confirmed header is the
-//             region's own block at that height, in the coordinator's best chain.
+//             RPC at URLi) has confirmed at least N headers, every confirmed header is the
+//             region's own block at that height, in the coordinator's best chain, and its best
+//             lags the region's by at most FOLLOW_LAG blocks.
 
 const WAIT_MS = 100 * 1000;
 const POLL_MS = 2000;
 // Regions confirm only after their chains mine `k` blocks beyond what is asked.
 const REGIONS_WAIT_MS = 840 * 1000;
+// How many blocks the coordinator's view of a region may lag behind the region's best: the relay
+// polls every 2 s and its batch waits for a coordinator block.
+const FOLLOW_LAG = 8;
 
 async function connect(node, networkInfo) {
   const { wsUri, userDefinedTypes } = networkInfo.nodesByName[node];
@@ -102,6 +106,10 @@ async function run(nodeName, networkInfo, args) {
           }
         }
         const best = await http(urls[i], "chain_getHeader", []);
+        const lag = parseInt(best.number, 16) - view.best.number;
+        if (lag > FOLLOW_LAG) {
+          return [false, `region ${region}: the light client lags ${lag} blocks`];
+        }
         details.push(`region ${region}: best #${parseInt(best.number, 16)}, followed #${view.best.number}, confirmed #${view.confirmed.number}`);
       }
       return [true, details.join("; ")];
