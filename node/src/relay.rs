@@ -96,15 +96,21 @@ impl RelayCmd {
 			self.coordinator_rpc
 		);
 		loop {
-			match relay.round(self.register_with_sudo.as_deref()) {
-				Ok(Progress::Relayed { status, .. }) | Ok(Progress::UpToDate { status })
-					if self.until.is_some_and(|until| status.best.number >= until) =>
-				{
-					return Ok(())
+			let relayed = match relay.round(self.register_with_sudo.as_deref()) {
+				Ok(Progress::Relayed { status }) => Some((status, true)),
+				Ok(Progress::UpToDate { status }) => Some((status, false)),
+				Err(e) => {
+					log::warn!(target: LOG_TARGET, "region {}: {e}", self.region);
+					None
 				}
-				Ok(Progress::Relayed { .. }) => continue,
-				Ok(Progress::UpToDate { .. }) => {}
-				Err(e) => log::warn!(target: LOG_TARGET, "region {}: {e}", self.region),
+			};
+			if let Some((status, more)) = relayed {
+				if self.until.is_some_and(|until| status.best.number >= until) {
+					return Ok(());
+				}
+				if more {
+					continue;
+				}
 			}
 			std::thread::sleep(poll);
 		}

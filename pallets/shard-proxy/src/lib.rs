@@ -67,7 +67,7 @@ pub use types::{Checkpoint, DifficultyWindow};
 pub use weights::WeightInfo;
 
 use alloc::{boxed::Box, collections::BTreeMap, vec::Vec};
-use codec::{Decode, Encode};
+use codec::{DecodeAll, Encode};
 use core::marker::PhantomData;
 use frame_support::{pallet_prelude::*, traits::Time};
 use frame_system::pallet_prelude::*;
@@ -316,6 +316,17 @@ pub mod pallet {
 			assert!(T::MaxHeadersPerBatch::get() > 0, "a batch holds at least one header");
 			assert!(T::MaxForksPerHeight::get() > 0, "a height holds at least one header");
 			assert!(T::MaxRegions::get() > 0, "at least one region can be followed");
+			// The longest batch, and the removal of the largest region, take at most a tenth of
+			// a block: relaying never crowds the market's transactions out.
+			let tenth = T::BlockWeights::get().max_block / 10;
+			assert!(
+				T::WeightInfo::submit_headers(T::MaxHeadersPerBatch::get()).all_lte(tenth),
+				"a batch of MaxHeadersPerBatch headers must fit in a tenth of a block"
+			);
+			assert!(
+				T::WeightInfo::remove_region(Self::max_headers_per_region()).all_lte(tenth),
+				"removing a full region must fit in a tenth of a block"
+			);
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -448,10 +459,10 @@ pub mod pallet {
 			}
 
 			// Then write.
-			let first = HeaderId { hash: headers[0].hash(), number: headers[0].number };
-			let last = HeaderId {
-				hash: headers[headers.len() - 1].hash(),
-				number: headers[headers.len() - 1].number,
+			let id = |header: &Header| HeaderId { hash: header.hash(), number: header.number };
+			let (first, last) = match (headers.first(), headers.last()) {
+				(Some(first), Some(last)) => (id(first), id(last)),
+				_ => return Err(Error::<T>::EmptyBatch.into()),
 			};
 			let useful = batch.contains(&status.best.hash) && status.best != old_best;
 			batch.write(&mut status, confirmed);
@@ -702,7 +713,7 @@ pub fn split_seal(header: &Header) -> Option<(Hash, Vec<u8>)> {
 fn names_miner(header: &Header) -> bool {
 	header.digest().logs().iter().any(|item| match item {
 		DigestItem::PreRuntime(id, data) if *id == POW_ENGINE_ID => {
-			AccountId::decode(&mut &data[..]).is_ok() && data.len() == 32
+			AccountId::decode_all(&mut &data[..]).is_ok()
 		}
 		_ => false,
 	})

@@ -344,6 +344,13 @@ fn duplicates_pay_and_batches_are_bounded() {
 		assert_eq!(submit(&headers[..3]), Ok(Pays::No));
 		// A second relay sending the same batch: refused, and a failed call pays its fee.
 		assert_refused(&headers[..3], Error::DuplicateHeader);
+		let refused = ShardProxy::submit_headers(
+			RuntimeOrigin::signed(relayer()),
+			REGION,
+			headers[..3].to_vec(),
+		)
+		.unwrap_err();
+		assert_eq!(refused.post_info.pays_fee, Pays::Yes);
 		assert_refused(&headers[2..5], Error::DuplicateHeader);
 		// The same header twice in one batch.
 		assert_refused(&[headers[3].clone(), headers[3].clone()], Error::DuplicateHeader);
