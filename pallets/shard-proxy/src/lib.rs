@@ -225,7 +225,7 @@ pub mod pallet {
 			region: RegionId,
 			/// The relayer.
 			relayer: T::AccountId,
-			/// The first and last header of the batch.
+			/// The first header of the batch.
 			first: HeaderId,
 			/// The last header of the batch.
 			last: HeaderId,

@@ -29,11 +29,15 @@ fn miner() -> AccountId32 {
 	AccountId32::new([9; 32])
 }
 
+/// A block of a region as its nodes see it: the header, the difficulty window after it, and the
+/// difficulty of its children.
+type KnownBlock = (Header, Vec<(Moment, Difficulty)>, Difficulty);
+
 /// A region's chain as its nodes see it: every header with the difficulty window after it and the
 /// difficulty of its children, computed by the shared adjustment.
 struct RegionChain {
 	genesis: Header,
-	blocks: HashMap<Hash, (Header, Vec<(Moment, Difficulty)>, Difficulty)>,
+	blocks: HashMap<Hash, KnownBlock>,
 	nonce: u64,
 }
 
@@ -186,7 +190,7 @@ fn the_difficulty_follows_the_regions_adjustment() {
 		let mut parent = chain.genesis.clone();
 		for _ in 0..40 {
 			let header = chain.child(&parent, 500);
-			assert_eq!(submit(&[header.clone()]), Ok(Pays::No));
+			assert_eq!(submit(std::slice::from_ref(&header)), Ok(Pays::No));
 			parent = header;
 		}
 		assert!(chain.difficulty_of_child(&parent) > ADJUSTMENT.min_difficulty * 2);
@@ -239,7 +243,7 @@ fn equal_work_is_decided_by_the_seals_tie_breaking_key() {
 			_ => unreachable!(),
 		};
 		let sibling_wins = key(&sibling) < key(&main[1]);
-		assert_ok!(submit(&[sibling.clone()]));
+		assert_ok!(submit(std::slice::from_ref(&sibling)));
 		let expected = if sibling_wins { id(&sibling) } else { id(&main[1]) };
 		assert_eq!(status().best, expected);
 	});
