@@ -308,20 +308,6 @@ impl Relay {
 	}
 }
 
-#[cfg(test)]
-mod tests {
-	use super::*;
-
-	#[test]
-	fn hex_round_trips_long_data() {
-		let bytes: Vec<u8> = (0..=255u8).cycle().take(3_000).collect();
-		let text = hex(&bytes);
-		assert_eq!(text.len(), 2 + 6_000);
-		assert_eq!(unhex(&text).unwrap(), bytes);
-		assert!(unhex("0x123").is_err());
-	}
-}
-
 /// The number of a header in JSON.
 fn header_number(header: &Value) -> Result<u32, String> {
 	let number = header["number"].as_str().ok_or("a header without number")?;
@@ -340,11 +326,25 @@ pub fn hex(bytes: &[u8]) -> String {
 /// Bytes of `0x`-prefixed hex.
 pub fn unhex(s: &str) -> Result<Vec<u8>, String> {
 	let s = s.trim_start_matches("0x");
-	if s.len() % 2 != 0 {
+	if !s.len().is_multiple_of(2) {
 		return Err("odd-length hex".into());
 	}
 	(0..s.len())
 		.step_by(2)
 		.map(|i| u8::from_str_radix(&s[i..i + 2], 16).map_err(|e| format!("hex: {e}")))
 		.collect()
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn hex_round_trips_long_data() {
+		let bytes: Vec<u8> = (0..=255u8).cycle().take(3_000).collect();
+		let text = hex(&bytes);
+		assert_eq!(text.len(), 2 + 6_000);
+		assert_eq!(unhex(&text).unwrap(), bytes);
+		assert!(unhex("0x123").is_err());
+	}
 }

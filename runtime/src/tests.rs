@@ -85,7 +85,7 @@ fn both_presets_build_and_fund_their_accounts() {
 	assert_eq!(names.len(), 6);
 	for name in names {
 		let name: &str = name.as_ref();
-		preset_ext(&name).execute_with(check_invariants);
+		preset_ext(name).execute_with(check_invariants);
 	}
 	assert!(genesis_config_presets::get_preset(&"mainnet".into()).is_none());
 	assert!(genesis_config_presets::get_preset(&"region-4".into()).is_none());
