@@ -8,13 +8,19 @@
 //! - the proof-of-work puzzle ([`pow`]): the seal format, the hash, the difficulty test;
 //! - the difficulty adjustment and the difficulty digest every block carries ([`difficulty`]);
 //! - the role of a chain among the regions and their coordinator ([`region`]);
+//! - a region's record of a period and its proxy ([`record`]), and the storage proofs that carry
+//!   them to the coordinator ([`proof`]);
 //! - the glue traits through which the pallets ask each other ([`traits`]).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![warn(missing_docs)]
 
+extern crate alloc;
+
 pub mod difficulty;
 pub mod pow;
+pub mod proof;
+pub mod record;
 pub mod region;
 pub mod traits;
 

@@ -82,6 +82,7 @@ use frame_system::{
 	pallet_prelude::*,
 };
 use gridshard_primitives::{
+	record::PeriodLedger,
 	traits::{
 		Escrow, OpenObligations, OrderBook, OrderTerms, ParticipantRegistry, PeriodClock,
 		ReputationProvider,
@@ -220,6 +221,9 @@ pub mod pallet {
 
 		/// Where adopted solutions become orders.
 		type Orders: OrderBook<Self::AccountId, Balance, BlockNumberFor<Self>>;
+
+		/// Where each adopted period is reported for the region's record.
+		type Ledger: PeriodLedger<Self::AccountId>;
 
 		/// Who sets the grid fee table (the grid company).
 		type GridCompanyOrigin: EnsureOrigin<Self::RuntimeOrigin>;
@@ -982,6 +986,8 @@ impl<T: Config> Pallet<T> {
 		let window_start: BlockNumberFor<T> = now.into();
 		let window_end: BlockNumberFor<T> = now.saturating_add(T::DeliveryBlocks::get()).into();
 		let (mut matched, mut unmatched) = (0u32, 0u32);
+		let (mut energy_matched, mut unmatched_demand): (Energy, Energy) = (0, 0);
+		let mut providers: Vec<T::AccountId> = Vec::new();
 		for (i, snap) in snapshot.requests.iter().enumerate() {
 			let Some(request) = Requests::<T>::take(period, snap.id) else { continue };
 			let mut reason = UnmatchedReason::NotAssigned;
@@ -1001,6 +1007,10 @@ impl<T: Config> Pallet<T> {
 				match T::Orders::open_order(terms) {
 					Ok(_) => {
 						matched += 1;
+						energy_matched = energy_matched.saturating_add(request.energy);
+						if !providers.contains(&offer.provider) {
+							providers.push(offer.provider.clone());
+						}
 						committed =
 							T::Orders::cost(request.energy, offer.price).unwrap_or_default();
 					}
@@ -1010,7 +1020,10 @@ impl<T: Config> Pallet<T> {
 					}
 				}
 			}
-			unmatched += u32::from(committed.is_zero());
+			if committed.is_zero() {
+				unmatched += 1;
+				unmatched_demand = unmatched_demand.saturating_add(request.energy);
+			}
 			Self::release_request(period, snap.id, request, committed, reason);
 		}
 		// Requests left out of the snapshot (their users are no longer approved).
@@ -1018,12 +1031,23 @@ impl<T: Config> Pallet<T> {
 			Requests::<T>::drain_prefix(period).take(T::MaxRequests::get() as usize)
 		{
 			unmatched += 1;
+			unmatched_demand = unmatched_demand.saturating_add(request.energy);
 			Self::release_request(period, id, request, 0, UnmatchedReason::OrderRefused);
 		}
 		let _ = Offers::<T>::clear_prefix(period, T::MaxOffers::get(), None);
 		OfferCount::<T>::remove(period);
 		NextRequestId::<T>::remove(period);
 		SnapshotPeriod::<T>::kill();
+		let capacity =
+			snapshot.offers.iter().fold(0 as Energy, |sum, o| sum.saturating_add(o.capacity));
+		T::Ledger::period_matched(
+			period,
+			matched,
+			energy_matched,
+			unmatched_demand,
+			capacity.saturating_sub(energy_matched),
+			providers,
+		);
 		LastAdopted::<T>::put(Adoption { period, score, source, matched, unmatched });
 		Self::deposit_event(Event::SolutionAdopted { period, score, source, matched, unmatched });
 		let (n, m) = (snapshot.requests.len() as u32, snapshot.offers.len() as u32);

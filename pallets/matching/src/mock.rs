@@ -163,6 +163,7 @@ impl pallet_matching::Config for Test {
 	type Reputation = TestReputation;
 	type Escrow = TestMarket;
 	type Orders = TestMarket;
+	type Ledger = ();
 	type GridCompanyOrigin = EnsureSignedBy<GridCompany, u64>;
 	type PeriodLength = ConstU32<LENGTH>;
 	type SolutionBlocks = ConstU32<WINDOW>;

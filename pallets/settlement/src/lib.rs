@@ -87,6 +87,7 @@ use frame_support::{
 };
 use frame_system::pallet_prelude::*;
 use gridshard_primitives::{
+	record::{ClosedOrder, PeriodLedger},
 	traits::{
 		DeliveryRecorder, Escrow, OpenObligations, OrderBook, OrderId, OrderTerms,
 		ParticipantRegistry,
@@ -145,6 +146,9 @@ pub mod pallet {
 
 		/// Where delivery ratios go.
 		type Reputation: DeliveryRecorder<Self::AccountId>;
+
+		/// Where each paid-out order is reported for the region's record.
+		type Ledger: PeriodLedger<Self::AccountId>;
 
 		/// Who resolves disputes: in GridShard, [`EnsureTradingCentre`] (or Root).
 		type DisputeOrigin: EnsureOrigin<Self::RuntimeOrigin>;
@@ -772,6 +776,22 @@ impl<T: Config> Pallet<T> {
 			order.terms.price,
 			order.terms.agreed,
 			outcome.rho.min(outcome.gamma),
+		);
+		let terms = &order.terms;
+		T::Ledger::order_closed(
+			terms.period,
+			ClosedOrder {
+				id,
+				user: terms.user.clone(),
+				provider: terms.provider.clone(),
+				agreed: terms.agreed,
+				price: terms.price,
+				delivered: outcome.rho.min(outcome.gamma),
+				paid: paid.provider,
+				grid_fee: paid.grid_fee,
+				penalty: paid.penalty,
+				reward: paid.reward,
+			},
 		);
 		Self::close(id, &order);
 		Self::deposit_event(Event::PaidOut { order: id, outcome: paid });

@@ -131,6 +131,7 @@ impl pallet_settlement::Config for Test {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Registry = TestRegistry;
 	type Reputation = TestReputation;
+	type Ledger = ();
 	type DisputeOrigin = EnsureTradingCentre<Test>;
 	type AdminOrigin = frame_system::EnsureRoot<u64>;
 	type RewardPot = Pot;

@@ -31,6 +31,32 @@
 //! confirmed one are pruned, so each region stores a bounded number of headers (checked in
 //! `try_state`).
 //!
+//! ## Records, proxies and bonds
+//!
+//! Each region writes a record of every trading period into its own state
+//! (`pallet-period-records`), and its governance names the proxy that speaks for it. On this
+//! chain (module [`records`]):
+//!
+//! - the named proxy proves its nomination against a confirmed header of the region and bonds
+//!   [`Config::ProxyBond`], held under [`HoldReason::ProxyBond`] ([`Pallet::bond`]);
+//! - it announces the region's record of a period as soon as it exists ([`Pallet::announce`]):
+//!   the record is here at once, [`RecordStatus::Announced`], with a deadline
+//!   [`Config::VerificationDeadline`] blocks away;
+//! - anyone proves the record with a storage proof against the state root of a confirmed header
+//!   of the region ([`Pallet::prove`]): equal, it is verified; different, the proven record
+//!   replaces it ([`RecordStatus::Corrected`]), the proxy's whole bond is slashed
+//!   ([`Config::ProverShare`] to the prover, the rest to [`Config::SlashBeneficiary`]) and the
+//!   proxy is suspended until the region names one again. A record proven without an
+//!   announcement is kept, verified: the region's results arrive even when its proxy fails;
+//! - a record still unproven at its deadline is [`RecordStatus::Unverified`] and its proxy loses
+//!   [`Config::LivenessSlash`] of the bond (the hook, at most [`Config::MaxExpiriesPerBlock`] a
+//!   block);
+//! - when governance removes a region after a reorganisation deeper than `k`, its proven records
+//!   go back to announced (without liability) until proven again against the new chain;
+//! - the last [`Config::RecordsToKeep`] periods of each region are kept; a bond is released
+//!   ([`Pallet::unbond`]) only when its proxy no longer speaks for the region and none of its
+//!   announcements waits for a proof.
+//!
 //! ## Fees
 //!
 //! Relayers send ordinary signed transactions and pay their fee. A batch whose headers are all
@@ -57,27 +83,50 @@ mod benchmarking;
 pub mod mining;
 #[cfg(test)]
 mod mock;
+pub mod records;
+#[cfg(test)]
+mod record_tests;
 #[cfg(test)]
 mod tests;
 pub mod types;
 pub mod weights;
 
 pub use pallet::*;
-pub use types::{Checkpoint, DifficultyWindow};
+pub use types::{
+	ActiveProxy, Checkpoint, DifficultyWindow, ProxyBond, RecordEntry, RecordStatus, SlashEntry,
+	SlashReason,
+};
 pub use weights::WeightInfo;
 
 use alloc::{boxed::Box, collections::BTreeMap, vec::Vec};
 use codec::{DecodeAll, Encode};
 use core::marker::PhantomData;
-use frame_support::{pallet_prelude::*, traits::Time};
+use frame_support::{
+	pallet_prelude::*,
+	traits::{
+		fungible::{Inspect, InspectHold, Mutate, MutateHold},
+		Time,
+	},
+};
 use frame_system::pallet_prelude::*;
 use gridshard_primitives::{
 	difficulty::{next_difficulty, DifficultyDigest, ADJUSTMENT, WINDOW_LENGTH},
 	pow::{tie_break_key, verify_seal, POW_ENGINE_ID},
+	record::{PeriodRecord, RegionalStorageKeys},
 	region::{ChainRole, ChainRoleProvider, HeaderId, RegionStatus, StoredHeader},
-	AccountId, BlockNumber, Difficulty, Hash, Header, Moment, RegionId,
+	AccountId, Balance, BlockNumber, Difficulty, Hash, Header, Moment, PeriodIndex, RegionId,
 };
-use sp_runtime::{traits::Header as _, DigestItem, SaturatedConversion};
+use sp_runtime::{traits::Header as _, DigestItem, Perbill, SaturatedConversion};
+
+/// A record entry in the runtime's types.
+pub type RecordEntryOf<T> =
+	RecordEntry<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
+
+/// A slash in the runtime's types.
+pub type SlashEntryOf<T> = SlashEntry<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
+
+/// How many slashes the history keeps (the oldest go first).
+pub const SLASH_HISTORY: u32 = 64;
 
 /// The logging target of this pallet.
 pub const LOG_TARGET: &str = "runtime::shard-proxy";
@@ -134,6 +183,54 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxRegions: Get<u32>;
 
+		/// The currency proxies bond in.
+		type Currency: Inspect<Self::AccountId, Balance = Balance>
+			+ Mutate<Self::AccountId>
+			+ InspectHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
+			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+
+		/// The runtime's hold reasons, of which [`HoldReason::ProxyBond`] is one.
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// Where the records and the proxy nomination lie in a region's state.
+		type RegionalKeys: RegionalStorageKeys;
+
+		/// What a proxy bonds before it may announce.
+		#[pallet::constant]
+		type ProxyBond: Get<Balance>;
+
+		/// The prover's share of a bond slashed for a false record.
+		#[pallet::constant]
+		type ProverShare: Get<Perbill>;
+
+		/// The part of [`Config::ProxyBond`] a proxy loses for each of its records nobody proved
+		/// in time.
+		#[pallet::constant]
+		type LivenessSlash: Get<Perbill>;
+
+		/// Who receives slashed bonds (less the prover's share): the reward pot.
+		type SlashBeneficiary: Get<Self::AccountId>;
+
+		/// How many blocks an announced record waits for a proof.
+		#[pallet::constant]
+		type VerificationDeadline: Get<BlockNumberFor<Self>>;
+
+		/// How many periods of records are kept per region.
+		#[pallet::constant]
+		type RecordsToKeep: Get<u32>;
+
+		/// The most nodes one storage proof holds.
+		#[pallet::constant]
+		type MaxProofNodes: Get<u32>;
+
+		/// The most bytes one storage proof holds.
+		#[pallet::constant]
+		type MaxProofSize: Get<u32>;
+
+		/// The most announcements the hook expires per block.
+		#[pallet::constant]
+		type MaxExpiriesPerBlock: Get<u32>;
+
 		/// Weights of the calls, from `benchmarking.rs`.
 		type WeightInfo: WeightInfo;
 
@@ -182,6 +279,55 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Canonical<T> =
 		StorageDoubleMap<_, Twox64Concat, RegionId, Twox64Concat, BlockNumber, Hash>;
+
+	/// The records of each region by period: the last [`Config::RecordsToKeep`] periods.
+	#[pallet::storage]
+	pub type Records<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, RegionId, Twox64Concat, PeriodIndex, RecordEntryOf<T>>;
+
+	/// The periods of each region's kept records, ascending.
+	#[pallet::storage]
+	pub type RecordPeriods<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		RegionId,
+		BoundedVec<PeriodIndex, T::RecordsToKeep>,
+		ValueQuery,
+	>;
+
+	/// The proxy each region named, as proven here.
+	#[pallet::storage]
+	pub type Proxies<T: Config> =
+		StorageMap<_, Twox64Concat, RegionId, ActiveProxy<T::AccountId>>;
+
+	/// The bonds held, by proxy account (one region each).
+	///
+	/// Blake2_128Concat: accounts are chosen by users.
+	#[pallet::storage]
+	pub type Bonds<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, ProxyBond>;
+
+	/// The announcements waiting for their deadline, in announcement (hence deadline) order:
+	/// `(region, period, deadline)`.
+	#[pallet::storage]
+	pub type DeadlineQueue<T: Config> =
+		StorageMap<_, Twox64Concat, u64, (RegionId, PeriodIndex, BlockNumberFor<T>)>;
+
+	/// The deadline queue's head and next free slot.
+	#[pallet::storage]
+	pub type DeadlineBounds<T> = StorageValue<_, (u64, u64), ValueQuery>;
+
+	/// The last [`SLASH_HISTORY`] slashes, oldest first.
+	#[pallet::storage]
+	pub type Slashes<T: Config> =
+		StorageValue<_, BoundedVec<SlashEntryOf<T>, ConstU32<SLASH_HISTORY>>, ValueQuery>;
+
+	/// Why this pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// A region's proxy's bond.
+		#[codec(index = 0)]
+		ProxyBond,
+	}
 
 	/// Genesis configuration: the chain's role.
 	#[pallet::genesis_config]
@@ -243,6 +389,93 @@ pub mod pallet {
 			/// The new best head.
 			to: HeaderId,
 		},
+		/// A region's named proxy proved its nomination and bonded.
+		ProxyBonded {
+			/// The region.
+			region: RegionId,
+			/// The proxy.
+			proxy: T::AccountId,
+			/// The nomination's term.
+			term: u32,
+			/// What is held.
+			amount: Balance,
+		},
+		/// A former proxy's bond was released.
+		ProxyUnbonded {
+			/// The proxy.
+			proxy: T::AccountId,
+			/// What was released.
+			amount: Balance,
+		},
+		/// A region's proxy announced a record.
+		RecordAnnounced {
+			/// The region.
+			region: RegionId,
+			/// The period.
+			period: PeriodIndex,
+			/// The proxy.
+			proxy: T::AccountId,
+			/// The block from which it is unverified if still unproven.
+			deadline: BlockNumberFor<T>,
+		},
+		/// A record was proven as announced, or proven without an announcement.
+		RecordVerified {
+			/// The region.
+			region: RegionId,
+			/// The period.
+			period: PeriodIndex,
+			/// Who proved it.
+			prover: T::AccountId,
+			/// The confirmed header it was proven against.
+			anchor: HeaderId,
+		},
+		/// A record was proven different from its announcement and replaced by the proven one.
+		RecordCorrected {
+			/// The region.
+			region: RegionId,
+			/// The period.
+			period: PeriodIndex,
+			/// Who proved it.
+			prover: T::AccountId,
+			/// The confirmed header it was proven against.
+			anchor: HeaderId,
+			/// The record as announced.
+			announced: PeriodRecord,
+		},
+		/// An announced record was not proven before its deadline.
+		RecordUnverified {
+			/// The region.
+			region: RegionId,
+			/// The period.
+			period: PeriodIndex,
+		},
+		/// A proven record went back to announced: the header it was proven against is no longer
+		/// followed.
+		RecordReverted {
+			/// The region.
+			region: RegionId,
+			/// The period.
+			period: PeriodIndex,
+		},
+		/// An old record was pruned.
+		RecordPruned {
+			/// The region.
+			region: RegionId,
+			/// The period.
+			period: PeriodIndex,
+		},
+		/// A proxy's bond was slashed.
+		ProxySlashed {
+			/// The slash.
+			slash: SlashEntryOf<T>,
+		},
+		/// A proxy was suspended for a false record, until the region names a proxy again.
+		ProxySuspended {
+			/// The region.
+			region: RegionId,
+			/// The proxy.
+			proxy: T::AccountId,
+		},
 	}
 
 	/// Why a call was refused. Nothing changes when one is.
@@ -300,11 +533,66 @@ pub mod pallet {
 		/// An ancestor the difficulty check needs is not stored (the storage's invariants do
 		/// not hold; this should never happen).
 		MissingAncestor,
+		/// The header a proof is against is not a confirmed header of the region's best chain
+		/// (unknown, pruned, not yet confirmed, or on a fork).
+		AnchorNotConfirmed,
+		/// The proof holds more than [`Config::MaxProofNodes`] nodes or [`Config::MaxProofSize`]
+		/// bytes.
+		ProofTooLarge,
+		/// A node of the proof appears twice.
+		ProofNodesDuplicated,
+		/// The proof's nodes do not lead from the header's state root to the key.
+		ProofIncomplete,
+		/// The proof holds nodes not on the way to the key.
+		ProofNodesUnused,
+		/// The proof shows the key absent from the region's state at the header.
+		ValueNotInProof,
+		/// The proven value does not decode as what the key holds.
+		UndecodableValue,
+		/// The caller is not the account the region's proven nomination names.
+		NotTheNamedProxy,
+		/// The region's proxy is already bonded on this nomination or a newer one.
+		StaleNomination,
+		/// The account bonds for another region already.
+		BondedForAnotherRegion,
+		/// The account cannot pay the bond.
+		CannotBond,
+		/// The account holds no bond.
+		NotBonded,
+		/// The account still speaks for its region: the region must name another proxy first.
+		StillTheProxy,
+		/// Records the proxy announced still wait for a proof.
+		BondInUse,
+		/// The caller is not the region's bonded proxy.
+		NotTheProxy,
+		/// The proxy's bond is below [`Config::ProxyBond`] after slashes: bond again to top it
+		/// up.
+		BondTooLow,
+		/// The region's proxy announced a false record and may not announce until the region
+		/// names a proxy again.
+		ProxySuspended,
+		/// The record's region or period is not the one the call names.
+		RecordMismatch,
+		/// The record of this period is on the chain already.
+		AlreadyRecorded,
+		/// The record was proven already.
+		AlreadyProven,
+		/// The period is older than every kept record of a full history.
+		PeriodTooOld,
+		/// The region's kept records are all waiting for proofs: none can make room.
+		TooManyPendingRecords,
 	}
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			Self::expire_due(now)
+		}
+
 		fn integrity_test() {
+			assert!(T::RecordsToKeep::get() > 0, "at least one record is kept per region");
+			assert!(T::MaxExpiriesPerBlock::get() > 0, "the hook expires at least one record");
+			assert!(T::MaxProofNodes::get() > 0 && T::MaxProofSize::get() > 0);
 			assert!(
 				T::Confirmations::get() < WINDOW_LENGTH,
 				"Confirmations must be below the window"
@@ -324,8 +612,18 @@ pub mod pallet {
 				"a batch of MaxHeadersPerBatch headers must fit in a tenth of a block"
 			);
 			assert!(
-				T::WeightInfo::remove_region(Self::max_headers_per_region()).all_lte(tenth),
+				T::WeightInfo::remove_region(Self::max_headers_per_region(), T::RecordsToKeep::get())
+					.all_lte(tenth),
 				"removing a full region must fit in a tenth of a block"
+			);
+			let nodes = T::MaxProofNodes::get();
+			assert!(
+				T::WeightInfo::prove(nodes).max(T::WeightInfo::bond(nodes)).all_lte(tenth),
+				"a proof of the largest size must be checked in a tenth of a block"
+			);
+			assert!(
+				T::WeightInfo::expire(T::MaxExpiriesPerBlock::get()).all_lte(tenth),
+				"the hook's expiries must fit in a tenth of a block"
 			);
 		}
 
@@ -491,15 +789,19 @@ pub mod pallet {
 
 		/// Stops following `region` and removes its headers, so that governance can register it
 		/// again from a new checkpoint (after a reorganisation deeper than
-		/// [`Config::Confirmations`], for instance).
+		/// [`Config::Confirmations`], for instance). The region's proven records go back to
+		/// announced, without liability, until proven again.
 		///
 		/// - Origin: [`Config::RegionOrigin`].
 		///
 		/// Errors: [`Error::UnknownRegion`].
 		///
-		/// Emits [`Event::RegionRemoved`].
+		/// Emits [`Event::RegionRemoved`], and [`Event::RecordReverted`] for each proven record.
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::remove_region(Pallet::<T>::max_headers_per_region()))]
+		#[pallet::weight(T::WeightInfo::remove_region(
+			Pallet::<T>::max_headers_per_region(),
+			T::RecordsToKeep::get(),
+		))]
 		pub fn remove_region(origin: OriginFor<T>, region: RegionId) -> DispatchResultWithPostInfo {
 			T::RegionOrigin::ensure_origin(origin)?;
 			let status = Regions::<T>::take(region).ok_or(Error::<T>::UnknownRegion)?;
@@ -507,8 +809,108 @@ pub mod pallet {
 			let _ = HeadersByNumber::<T>::clear_prefix(region, u32::MAX, None);
 			let _ = Canonical::<T>::clear_prefix(region, u32::MAX, None);
 			CheckpointWindows::<T>::remove(region);
+			let records = Self::revert_records(region);
 			Self::deposit_event(Event::RegionRemoved { region, headers: status.headers });
-			Ok(Some(T::WeightInfo::remove_region(status.headers)).into())
+			Ok(Some(T::WeightInfo::remove_region(status.headers, records)).into())
+		}
+
+		/// Bonds the caller as `region`'s proxy, on a proof that the region named it.
+		///
+		/// - Origin: signed by the account the region's nomination names.
+		/// - `anchor`: a confirmed header of the region; `proof`: the storage proof of the
+		///   region's proxy nomination at it (`state_getReadProof` on a region node).
+		/// - Holds [`Config::ProxyBond`] (less what the caller holds already) and makes the caller
+		///   the region's proxy, replacing one of an older term (whose bond stays until its
+		///   announcements end and it unbonds).
+		///
+		/// Errors: [`Error::UnknownRegion`], [`Error::AnchorNotConfirmed`], the proof's
+		/// ([`Error::ProofTooLarge`], [`Error::ProofNodesDuplicated`], [`Error::ProofIncomplete`],
+		/// [`Error::ProofNodesUnused`], [`Error::ValueNotInProof`], [`Error::UndecodableValue`]),
+		/// [`Error::NotTheNamedProxy`], [`Error::StaleNomination`],
+		/// [`Error::BondedForAnotherRegion`], [`Error::CannotBond`].
+		///
+		/// Emits [`Event::ProxyBonded`].
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::bond(records::proof_units::<T>(proof)))]
+		pub fn bond(
+			origin: OriginFor<T>,
+			region: RegionId,
+			anchor: Hash,
+			proof: Vec<Vec<u8>>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_bond(who, region, anchor, proof)
+		}
+
+		/// Releases the caller's bond.
+		///
+		/// - Origin: signed by a bonded account that no longer speaks for its region (another
+		///   proxy replaced it, or it was suspended) and whose announcements all ended.
+		///
+		/// Errors: [`Error::NotBonded`], [`Error::StillTheProxy`], [`Error::BondInUse`].
+		///
+		/// Emits [`Event::ProxyUnbonded`].
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::unbond())]
+		pub fn unbond(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_unbond(who)
+		}
+
+		/// Announces `region`'s record of `period`.
+		///
+		/// - Origin: signed by the region's bonded, unsuspended proxy.
+		/// - The record is kept at once as [`RecordStatus::Announced`], waiting for a proof
+		///   until [`Config::VerificationDeadline`] blocks from now.
+		///
+		/// Errors: [`Error::UnknownRegion`], [`Error::NotTheProxy`], [`Error::ProxySuspended`],
+		/// [`Error::RecordMismatch`], [`Error::AlreadyRecorded`], [`Error::PeriodTooOld`],
+		/// [`Error::TooManyPendingRecords`].
+		///
+		/// Emits [`Event::RecordAnnounced`] (and [`Event::RecordPruned`] when an old record
+		/// makes room).
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::announce())]
+		pub fn announce(
+			origin: OriginFor<T>,
+			region: RegionId,
+			period: PeriodIndex,
+			record: PeriodRecord,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_announce(who, region, period, record)
+		}
+
+		/// Proves `region`'s record of `period` against the confirmed header `anchor`.
+		///
+		/// - Origin: signed by anyone; the fee is refunded when the proof verifies, corrects or
+		///   adds a record.
+		/// - `proof`: the storage proof of the record's key at `anchor`
+		///   (`state_getReadProof` on a region node).
+		/// - Equal to the announcement: verified. Different: the proven record replaces it, the
+		///   proxy's bond is slashed (a share to the caller) and the proxy suspended. Not
+		///   announced: kept as verified.
+		///
+		/// Errors: [`Error::UnknownRegion`], [`Error::AnchorNotConfirmed`], the proof's
+		/// ([`Error::ProofTooLarge`], [`Error::ProofNodesDuplicated`], [`Error::ProofIncomplete`],
+		/// [`Error::ProofNodesUnused`], [`Error::ValueNotInProof`], [`Error::UndecodableValue`]),
+		/// [`Error::RecordMismatch`], [`Error::AlreadyProven`], [`Error::PeriodTooOld`],
+		/// [`Error::TooManyPendingRecords`].
+		///
+		/// Emits [`Event::RecordVerified`] or [`Event::RecordCorrected`] (with
+		/// [`Event::ProxySlashed`] and [`Event::ProxySuspended`]).
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::prove(records::proof_units::<T>(proof)))]
+		pub fn prove(
+			origin: OriginFor<T>,
+			region: RegionId,
+			period: PeriodIndex,
+			anchor: Hash,
+			proof: Vec<Vec<u8>>,
+		) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			Self::do_prove(who, region, period, anchor, proof)?;
+			Ok(Pays::No.into())
 		}
 	}
 }
@@ -789,7 +1191,8 @@ impl<T: Config> Pallet<T> {
 	/// headers are stored, the confirmed one is canonical and under the best by at least
 	/// `Confirmations` (or is the checkpoint), the stored headers and the by-height index agree,
 	/// every header lies between the lowest kept height and [`WINDOW_LENGTH`] above the confirmed
-	/// one, and the count stays within [`Pallet::max_headers_per_region`].
+	/// one, and the count stays within [`Pallet::max_headers_per_region`]; then the records'
+	/// invariants ([`Pallet::do_try_state_records`]).
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		ensure!(Regions::<T>::count() <= T::MaxRegions::get(), "more regions than MaxRegions");
 		for (region, status) in Regions::<T>::iter() {
@@ -829,7 +1232,7 @@ impl<T: Config> Pallet<T> {
 			ensure!(count == status.headers, "the header count is wrong");
 			ensure!(count <= Self::max_headers_per_region(), "more headers than the bound");
 		}
-		Ok(())
+		Self::do_try_state_records()
 	}
 }
 

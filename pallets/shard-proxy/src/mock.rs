@@ -1,15 +1,20 @@
 //! A test runtime: the system, the timestamp pallet as the clock, and the light clients.
 
 use crate as pallet_shard_proxy;
-use frame_support::{derive_impl, traits::ConstU32};
-use gridshard_primitives::region::ChainRole;
-use sp_runtime::{AccountId32, BuildStorage};
+use codec::Encode;
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{ConstU128, ConstU32, ConstU64},
+};
+use gridshard_primitives::{record::RegionalStorageKeys, region::ChainRole, PeriodIndex};
+use sp_runtime::{AccountId32, BuildStorage, Perbill};
 
 type Block = frame_system::mocking::MockBlock<Test>;
 
 frame_support::construct_runtime!(
 	pub enum Test {
 		System: frame_system,
+		Balances: pallet_balances,
 		Timestamp: pallet_timestamp,
 		ShardProxy: pallet_shard_proxy,
 	}
@@ -21,6 +26,14 @@ impl frame_system::Config for Test {
 	type AccountId = AccountId32;
 	type Lookup = sp_runtime::traits::IdentityLookup<AccountId32>;
 	type DbWeight = frame_support::weights::constants::RocksDbWeight;
+	type AccountData = pallet_balances::AccountData<u128>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type Balance = u128;
+	type AccountStore = System;
+	type RuntimeHoldReason = RuntimeHoldReason;
 }
 
 #[derive_impl(pallet_timestamp::config_preludes::TestDefaultConfig)]
@@ -47,9 +60,45 @@ impl pallet_shard_proxy::Config for Test {
 	type MaxHeaderSize = ConstU32<1_024>;
 	type MaxFutureDrift = frame_support::traits::ConstU64<DRIFT>;
 	type MaxRegions = ConstU32<2>;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type RegionalKeys = TestKeys;
+	type ProxyBond = ConstU128<BOND>;
+	type ProverShare = ProverShare;
+	type LivenessSlash = LivenessSlash;
+	type SlashBeneficiary = Pot;
+	type VerificationDeadline = ConstU64<DEADLINE>;
+	type RecordsToKeep = ConstU32<RECORDS_KEPT>;
+	type MaxProofNodes = ConstU32<32>;
+	type MaxProofSize = ConstU32<16_384>;
+	type MaxExpiriesPerBlock = ConstU32<2>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = SetTimestamp;
+}
+
+/// The proxies' bond in the tests.
+pub const BOND: u128 = 1_000;
+/// How long an announcement waits for a proof, in blocks.
+pub const DEADLINE: u64 = 10;
+/// Records kept per region.
+pub const RECORDS_KEPT: u32 = 3;
+
+parameter_types! {
+	pub const ProverShare: Perbill = Perbill::from_percent(20);
+	pub const LivenessSlash: Perbill = Perbill::from_percent(10);
+	pub Pot: AccountId32 = AccountId32::new([0xee; 32]);
+}
+
+/// The keys of a region's records and nomination in the tests' regional states.
+pub struct TestKeys;
+impl RegionalStorageKeys for TestKeys {
+	fn record_key(period: PeriodIndex) -> Vec<u8> {
+		(b"record", period).encode()
+	}
+	fn proxy_key() -> Vec<u8> {
+		b"proxy".to_vec()
+	}
 }
 
 /// Sets the timestamp pallet's clock, for the benchmarks.
@@ -67,6 +116,15 @@ impl crate::BenchmarkHelper for SetTimestamp {
 /// checked after the test.
 pub fn new_test_ext(role: ChainRole, now: u64) -> TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	pallet_balances::GenesisConfig::<Test> {
+		balances: [1u8, 2, 3, 7, 0xee]
+			.into_iter()
+			.map(|byte| (AccountId32::new([byte; 32]), 1_000_000))
+			.collect(),
+		..Default::default()
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
 	pallet_shard_proxy::GenesisConfig::<Test> { role, ..Default::default() }
 		.assimilate_storage(&mut storage)
 		.unwrap();

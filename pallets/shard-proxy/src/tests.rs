@@ -17,11 +17,11 @@ use gridshard_primitives::{
 use sp_runtime::{traits::Header as _, AccountId32, DigestItem, DispatchError};
 use std::collections::HashMap;
 
-const REGION: u16 = 1;
+pub(crate) const REGION: u16 = 1;
 /// The clock of the tests' coordinator: every header's timestamp lies below it.
-const NOW: u64 = 10_000_000;
+pub(crate) const NOW: u64 = 10_000_000;
 
-fn relayer() -> AccountId32 {
+pub(crate) fn relayer() -> AccountId32 {
 	AccountId32::new([7; 32])
 }
 
@@ -35,22 +35,26 @@ type KnownBlock = (Header, Vec<(Moment, Difficulty)>, Difficulty);
 
 /// A region's chain as its nodes see it: every header with the difficulty window after it and the
 /// difficulty of its children, computed by the shared adjustment.
-struct RegionChain {
-	genesis: Header,
+pub(crate) struct RegionChain {
+	pub(crate) genesis: Header,
 	blocks: HashMap<Hash, KnownBlock>,
 	nonce: u64,
 }
 
 impl RegionChain {
 	fn new() -> Self {
-		let genesis =
-			Header::new(0, Hash::zero(), Hash::repeat_byte(1), Hash::zero(), Default::default());
+		Self::with_genesis_root(Hash::repeat_byte(1))
+	}
+
+	/// A chain whose genesis state root is `root`.
+	pub(crate) fn with_genesis_root(root: Hash) -> Self {
+		let genesis = Header::new(0, Hash::zero(), root, Hash::zero(), Default::default());
 		let mut blocks = HashMap::new();
 		blocks.insert(genesis.hash(), (genesis.clone(), Vec::new(), ADJUSTMENT.min_difficulty));
 		Self { genesis, blocks, nonce: 0 }
 	}
 
-	fn checkpoint(&self) -> Checkpoint {
+	pub(crate) fn checkpoint(&self) -> Checkpoint {
 		Checkpoint {
 			header: self.genesis.clone(),
 			window: Default::default(),
@@ -60,13 +64,18 @@ impl RegionChain {
 
 	/// A valid child of `parent` mined `gap` ms after it.
 	fn child(&mut self, parent: &Header, gap: u64) -> Header {
+		self.child_with_root(parent, gap, Hash::repeat_byte(parent.number as u8 + 2))
+	}
+
+	/// A valid child of `parent` mined `gap` ms after it, with the state root `root`.
+	pub(crate) fn child_with_root(&mut self, parent: &Header, gap: u64, root: Hash) -> Header {
 		let difficulty = self.blocks[&parent.hash()].2;
 		let timestamp = self.timestamp(parent) + gap;
 		self.nonce += 1_000_000;
 		let header = mine_header(
 			parent.hash(),
 			parent.number + 1,
-			Hash::repeat_byte(parent.number as u8 + 2),
+			root,
 			timestamp,
 			difficulty,
 			&miner(),
@@ -95,7 +104,7 @@ impl RegionChain {
 	}
 
 	/// `n` valid descendants of `from`, 6 s apart.
-	fn extend(&mut self, from: &Header, n: usize) -> Vec<Header> {
+	pub(crate) fn extend(&mut self, from: &Header, n: usize) -> Vec<Header> {
 		let mut headers = Vec::new();
 		let mut parent = from.clone();
 		for _ in 0..n {
@@ -111,7 +120,7 @@ impl RegionChain {
 	}
 }
 
-fn register(chain: &RegionChain) {
+pub(crate) fn register(chain: &RegionChain) {
 	assert_ok!(ShardProxy::register_region(
 		frame_system::RawOrigin::Root.into(),
 		REGION,
@@ -119,7 +128,7 @@ fn register(chain: &RegionChain) {
 	));
 }
 
-fn submit(headers: &[Header]) -> Result<Pays, DispatchError> {
+pub(crate) fn submit(headers: &[Header]) -> Result<Pays, DispatchError> {
 	ShardProxy::submit_headers(RuntimeOrigin::signed(relayer()), REGION, headers.to_vec())
 		.map(|info| info.pays_fee)
 		.map_err(|e| e.error)

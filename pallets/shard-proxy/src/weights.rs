@@ -42,7 +42,12 @@ use core::marker::PhantomData;
 pub trait WeightInfo {
 	fn register_region() -> Weight;
 	fn submit_headers(n: u32, ) -> Weight;
-	fn remove_region(h: u32, ) -> Weight;
+	fn remove_region(h: u32, r: u32, ) -> Weight;
+	fn bond(n: u32, ) -> Weight;
+	fn unbond() -> Weight;
+	fn announce() -> Weight;
+	fn prove(n: u32, ) -> Weight;
+	fn expire(e: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_shard_proxy` measured on this chain's runtime.
@@ -111,7 +116,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ShardProxy::CheckpointWindows` (r:0 w:1)
 	/// Proof: `ShardProxy::CheckpointWindows` (`max_values`: None, `max_size`: Some(1243), added: 3718, mode: `MaxEncodedLen`)
 	/// The range of component `h` is `[1, 636]`.
-	fn remove_region(h: u32, ) -> Weight {
+	fn remove_region(h: u32, r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `296 + h * (108 ±0)`
 		//  Estimated: `25543 + h * (2571 ±15)`
@@ -124,6 +129,39 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(h.into())))
 			.saturating_add(Weight::from_parts(0, 2571).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(20_000_000, 700).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(r.into())))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(r.into())))
+	}
+	fn bond(n: u32, ) -> Weight {
+		Weight::from_parts(100_000_000, 20_000)
+			.saturating_add(Weight::from_parts(10_000_000, 600).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+	}
+	fn unbond() -> Weight {
+		Weight::from_parts(60_000_000, 8_000)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	fn announce() -> Weight {
+		Weight::from_parts(80_000_000, 20_000)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
+	}
+	fn prove(n: u32, ) -> Weight {
+		Weight::from_parts(200_000_000, 30_000)
+			.saturating_add(Weight::from_parts(10_000_000, 600).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(12_u64))
+			.saturating_add(T::DbWeight::get().writes(10_u64))
+	}
+	fn expire(e: u32, ) -> Weight {
+		Weight::from_parts(10_000_000, 2_000)
+			.saturating_add(Weight::from_parts(100_000_000, 12_000).saturating_mul(e.into()))
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().reads((8_u64).saturating_mul(e.into())))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(T::DbWeight::get().writes((8_u64).saturating_mul(e.into())))
 	}
 }
 
@@ -143,7 +181,7 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes((9_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 5252).saturating_mul(n.into()))
 	}
-	fn remove_region(h: u32, ) -> Weight {
+	fn remove_region(h: u32, r: u32, ) -> Weight {
 		Weight::from_parts(1_942_159, 25543)
 			.saturating_add(Weight::from_parts(2_167_066, 0).saturating_mul(h.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
@@ -151,5 +189,38 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(h.into())))
 			.saturating_add(Weight::from_parts(0, 2571).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(20_000_000, 700).saturating_mul(r.into()))
+			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(r.into())))
+			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(r.into())))
+	}
+	fn bond(n: u32, ) -> Weight {
+		Weight::from_parts(100_000_000, 20_000)
+			.saturating_add(Weight::from_parts(10_000_000, 600).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
+	}
+	fn unbond() -> Weight {
+		Weight::from_parts(60_000_000, 8_000)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
+	}
+	fn announce() -> Weight {
+		Weight::from_parts(80_000_000, 20_000)
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
+			.saturating_add(RocksDbWeight::get().writes(7_u64))
+	}
+	fn prove(n: u32, ) -> Weight {
+		Weight::from_parts(200_000_000, 30_000)
+			.saturating_add(Weight::from_parts(10_000_000, 600).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(12_u64))
+			.saturating_add(RocksDbWeight::get().writes(10_u64))
+	}
+	fn expire(e: u32, ) -> Weight {
+		Weight::from_parts(10_000_000, 2_000)
+			.saturating_add(Weight::from_parts(100_000_000, 12_000).saturating_mul(e.into()))
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().reads((8_u64).saturating_mul(e.into())))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+			.saturating_add(RocksDbWeight::get().writes((8_u64).saturating_mul(e.into())))
 	}
 }
