@@ -10,8 +10,7 @@ use crate::Hash;
 use alloc::vec::Vec;
 use sp_runtime::traits::BlakeTwo256;
 use sp_trie::{
-	accessed_nodes_tracker::AccessedNodesTracker, read_trie_value, LayoutV1, Recorder,
-	StorageProof,
+	accessed_nodes_tracker::AccessedNodesTracker, read_trie_value, LayoutV1, Recorder, StorageProof,
 };
 
 /// Why a storage proof was refused.
@@ -27,14 +26,19 @@ pub enum ProofError {
 
 /// The value at `key` in the state whose root is `root`, from the proof's `nodes`: `Some` if
 /// present, `None` if the proof shows the key absent.
-pub fn read_proven(root: Hash, nodes: Vec<Vec<u8>>, key: &[u8]) -> Result<Option<Vec<u8>>, ProofError> {
+pub fn read_proven(
+	root: Hash,
+	nodes: Vec<Vec<u8>>,
+	key: &[u8],
+) -> Result<Option<Vec<u8>>, ProofError> {
 	let count = nodes.len();
 	let proof = StorageProof::new_with_duplicate_nodes_check(nodes)
 		.map_err(|_| ProofError::DuplicateNodes)?;
 	let db = proof.into_memory_db::<BlakeTwo256>();
 	let mut accessed = AccessedNodesTracker::new(count);
-	let value = read_trie_value::<LayoutV1<BlakeTwo256>, _>(&db, &root, key, Some(&mut accessed), None)
-		.map_err(|_| ProofError::Incomplete)?;
+	let value =
+		read_trie_value::<LayoutV1<BlakeTwo256>, _>(&db, &root, key, Some(&mut accessed), None)
+			.map_err(|_| ProofError::Incomplete)?;
 	accessed.ensure_no_unused_nodes().map_err(|_| ProofError::UnusedNodes)?;
 	Ok(value)
 }

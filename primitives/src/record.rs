@@ -4,9 +4,11 @@
 //! period's orders are paid out (`pallet-period-records`), and its governance names the
 //! [`ProxyNomination`] that speaks for it. The coordinator reads both from storage proofs
 //! against the region's confirmed headers (`pallet-shard-proxy`), so the key of each
-//! ([`RegionalStorageKeys`]) is the one thing the two sides must agree on.
+//! ([`RegionalStorageKeys`]) is the one thing the two sides must agree on. The coordinator's
+//! bookkeeping of records, proxies, bonds and slashes ([`RecordEntry`], [`ActiveProxy`],
+//! [`ProxyBond`], [`SlashEntry`]) is here too, for its runtime API.
 
-use crate::{Balance, Energy, Hash, PeriodIndex, Price, RegionId};
+use crate::{region::HeaderId, Balance, Energy, Hash, PeriodIndex, Price, RegionId};
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
@@ -91,15 +93,7 @@ impl<AccountId: Encode> ClosedOrder<AccountId> {
 
 /// The account a region's governance named to speak for the region on the coordinator.
 #[derive(
-	Clone,
-	PartialEq,
-	Eq,
-	Debug,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
 )]
 pub struct ProxyNomination<AccountId> {
 	/// The proxy's account (the same on every GridShard chain).
@@ -148,4 +142,129 @@ impl<AccountId> PeriodLedger<AccountId> for () {
 	) {
 	}
 	fn order_closed(_period: PeriodIndex, _order: ClosedOrder<AccountId>) {}
+}
+
+/// Where a region's record of a period stands on the coordinator.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub enum RecordStatus<BlockNumber> {
+	/// Announced by the region's proxy (or reverted after a reorganisation), waiting for a
+	/// proof until `deadline`.
+	Announced {
+		/// The block from which it is unverified if still unproven.
+		deadline: BlockNumber,
+	},
+	/// Proven as announced (or proven without an announcement).
+	Verified,
+	/// Proven different from the announcement: the proven record replaced it and the proxy
+	/// was slashed.
+	Corrected,
+	/// Not proven before its deadline.
+	Unverified,
+}
+
+/// A region's record of a period as the coordinator keeps it.
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct RecordEntry<AccountId, BlockNumber> {
+	/// The record: as announced until proven, as proven after.
+	pub record: PeriodRecord,
+	/// Where it stands.
+	pub status: RecordStatus<BlockNumber>,
+	/// The proxy that announced it and answers for it: `None` for a record proven without an
+	/// announcement, and for one reverted after a reorganisation (the record then holds the
+	/// value once proven, no longer the proxy's claim).
+	pub announced_by: Option<AccountId>,
+	/// Whoever proved it, if anyone did.
+	pub proven_by: Option<AccountId>,
+	/// The confirmed header of the region it was proven against.
+	pub anchor: Option<HeaderId>,
+}
+
+/// The proxy a region named, as the coordinator learnt it from a proof.
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct ActiveProxy<AccountId> {
+	/// The proxy's account.
+	pub account: AccountId,
+	/// The region's nomination term it was proven with.
+	pub term: u32,
+	/// Whether it was caught announcing a false record: it may not announce until the region
+	/// names a proxy again.
+	pub suspended: bool,
+}
+
+/// A proxy's bond, held on the coordinator.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub struct ProxyBond {
+	/// The region it speaks for.
+	pub region: RegionId,
+	/// What is held (less after slashes).
+	pub amount: Balance,
+	/// Records it announced that are still waiting for a proof: the bond stays until they end.
+	pub outstanding: u32,
+}
+
+/// Why a proxy was slashed.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub enum SlashReason {
+	/// It announced a record that a proof showed false.
+	FalseRecord,
+	/// Nobody proved a record it announced before the deadline.
+	Unverified,
+}
+
+/// A slash, as the history keeps it.
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct SlashEntry<AccountId, BlockNumber> {
+	/// The region.
+	pub region: RegionId,
+	/// The period of the record.
+	pub period: PeriodIndex,
+	/// The proxy slashed.
+	pub proxy: AccountId,
+	/// Why.
+	pub reason: SlashReason,
+	/// How much was taken from its bond.
+	pub amount: Balance,
+	/// How much of it went to the prover.
+	pub to_prover: Balance,
+	/// When.
+	pub at: BlockNumber,
 }

@@ -14,15 +14,18 @@ use sp_runtime::{
 };
 use sp_version::RuntimeVersion;
 
+/// The most records one `ShardProxyApi::records` call answers.
+const RECORDS_PAGE: u32 = 64;
+
 use gridshard_primitives::{
 	region::{ChainRole, RegionStatus, StoredHeader},
 	RegionId,
 };
 
 use super::{
-	AccountId, Balance, Block, Difficulty, Executive, Hash, InherentDataExt, Matching, Nonce,
-	Registration, Reputation, Runtime, RuntimeCall, RuntimeGenesisConfig, Settlement, ShardProxy,
-	System, TransactionPayment, VERSION,
+	AccountId, Balance, Block, BlockNumber, Difficulty, Executive, Hash, InherentDataExt, Matching,
+	Nonce, Registration, Reputation, Runtime, RuntimeCall, RuntimeGenesisConfig, Settlement,
+	ShardProxy, System, TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {
@@ -132,6 +135,29 @@ impl_runtime_apis! {
 
 		fn best_chain_depth(region: RegionId, hash: Hash) -> Option<u32> {
 			ShardProxy::best_chain_depth(region, hash)
+		}
+
+		fn records(
+			region: RegionId,
+			from: gridshard_primitives::PeriodIndex,
+			limit: u32,
+		) -> Vec<(
+			gridshard_primitives::PeriodIndex,
+			pallet_shard_proxy::RecordEntry<AccountId, BlockNumber>,
+		)> {
+			ShardProxy::records(region, from, limit.min(RECORDS_PAGE))
+		}
+
+		fn proxy(region: RegionId) -> Option<pallet_shard_proxy::ActiveProxy<AccountId>> {
+			pallet_shard_proxy::Proxies::<Runtime>::get(region)
+		}
+
+		fn bond(account: AccountId) -> Option<pallet_shard_proxy::ProxyBond> {
+			pallet_shard_proxy::Bonds::<Runtime>::get(account)
+		}
+
+		fn slashes() -> Vec<pallet_shard_proxy::SlashEntry<AccountId, BlockNumber>> {
+			pallet_shard_proxy::Slashes::<Runtime>::get().into_inner()
 		}
 	}
 

@@ -22,7 +22,7 @@
 //! coordinator endow every well-known development account (relayers included).
 
 use crate::{
-	configs::RewardPot, AccountId, Balance, BalancesConfig, DifficultyConfig,
+	configs::RewardPot, AccountId, Balance, BalancesConfig, DifficultyConfig, PeriodRecordsConfig,
 	QualificationCouncilConfig, RegistrationConfig, RuntimeGenesisConfig, SettlementConfig,
 	ShardProxyConfig, SudoConfig, GRID,
 };
@@ -57,6 +57,18 @@ pub const COORDINATOR_PRESET: &str = "coordinator";
 /// The preset of region `region`'s chain: `region-<id>`.
 pub fn region_preset(region: RegionId) -> alloc::string::String {
 	alloc::format!("region-{region}")
+}
+
+/// The account region `region`'s governance names its proxy at genesis (the named networks'
+/// relays sign with it): Eve for region 1, Ferdie for region 2, Charlie for region 3.
+pub fn region_proxy(region: RegionId) -> Option<AccountId> {
+	let keyring = match region {
+		1 => Sr25519Keyring::Eve,
+		2 => Sr25519Keyring::Ferdie,
+		3 => Sr25519Keyring::Charlie,
+		_ => return None,
+	};
+	Some(keyring.to_account_id())
 }
 
 /// The paper's main service nodes on the local network, in this order: energy bureau, grid
@@ -170,6 +182,10 @@ fn genesis(
 	role: ChainRole,
 	participants: Vec<GenesisParticipant<AccountId>>,
 ) -> Value {
+	let proxy = match role {
+		ChainRole::Region(region) => region_proxy(region),
+		_ => None,
+	};
 	let [_, (_, grid_company), _, (_, trading_centre)] = main_service_nodes();
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
@@ -186,6 +202,7 @@ fn genesis(
 		},
 		registration: RegistrationConfig { participants },
 		shard_proxy: ShardProxyConfig { role },
+		period_records: PeriodRecordsConfig { proxy },
 		settlement: SettlementConfig {
 			grid_operator: Some(grid_company.clone()),
 			trading_centre: Some(trading_centre.clone()),

@@ -31,6 +31,8 @@ pub mod genesis_config_presets;
 #[cfg(test)]
 mod market_tests;
 #[cfg(test)]
+mod record_tests;
+#[cfg(test)]
 mod region_tests;
 #[cfg(feature = "std")]
 pub mod testing;
@@ -48,6 +50,7 @@ pub use frame_system::Call as SystemCall;
 pub use pallet_balances::Call as BalancesCall;
 pub use pallet_collective::Call as QualificationCouncilCall;
 pub use pallet_matching::Call as MatchingCall;
+pub use pallet_period_records::Call as PeriodRecordsCall;
 pub use pallet_registration::Call as RegistrationCall;
 pub use pallet_settlement::Call as SettlementCall;
 pub use pallet_shard_proxy::Call as ShardProxyCall;
@@ -74,7 +77,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("gridshard"),
 	impl_name: alloc::borrow::Cow::Borrowed("gridshard"),
 	authoring_version: 1,
-	spec_version: 106,
+	spec_version: 107,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -223,4 +226,8 @@ mod runtime {
 	/// The chain's role among the regions, and the coordinator's light clients of the regions.
 	#[runtime::pallet_index(12)]
 	pub type ShardProxy = pallet_shard_proxy;
+
+	/// The region's record of each trading period, and the proxy its governance names.
+	#[runtime::pallet_index(13)]
+	pub type PeriodRecords = pallet_period_records;
 }

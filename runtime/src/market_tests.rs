@@ -6,16 +6,21 @@
 use crate::{
 	configs::RewardPot,
 	genesis_config_presets::{self, development_meter},
-	testing, Balances, Executive, Matching, MatchingCall, Registration, RegistrationCall,
-	Reputation, Runtime, RuntimeCall, RuntimeOrigin, SettlementCall, System, UncheckedExtrinsic,
-	BLOCK_REWARD, GRID, MILLI_GRID, PERIOD_BLOCKS, SOLUTION_BLOCKS, TARGET_BLOCK_TIME_MS,
+	testing, Balances, Executive, Matching, MatchingCall, PeriodRecords, Registration,
+	RegistrationCall, Reputation, Runtime, RuntimeCall, RuntimeOrigin, Settlement, SettlementCall,
+	System, UncheckedExtrinsic, BLOCK_REWARD, GRID, MILLI_GRID, PERIOD_BLOCKS, SOLUTION_BLOCKS,
+	TARGET_BLOCK_TIME_MS,
 };
-use codec::Decode;
+use codec::{Decode, Encode};
 use frame_support::traits::{
 	fungible::{Inspect, InspectHold},
 	Hooks, UnfilteredDispatchable,
 };
-use gridshard_primitives::{traits::ReputationProvider, AccountId};
+use gridshard_primitives::{
+	record::{ClosedOrder, PeriodRecord},
+	traits::ReputationProvider,
+	AccountId,
+};
 use pallet_registration::{Application, GridConnection, Role, VoltageLevel};
 use pallet_settlement::{reading_payload, Reading, Side};
 use sp_core::{
@@ -26,7 +31,10 @@ use sp_core::{
 	Pair, H256,
 };
 use sp_keyring::Sr25519Keyring;
-use sp_runtime::FixedU128;
+use sp_runtime::{
+	traits::{BlakeTwo256, Hash as _},
+	FixedU128,
+};
 
 /// Runs the next block as a miner builds it (Alice mining), with `body` among its extrinsics,
 /// then checks every pallet's invariants.
@@ -178,7 +186,70 @@ fn a_whole_period_runs_through_every_market_pallet() {
 			}
 		});
 
-		// Paid after the dispute window, counted by reputation, folded the period after.
+		// Paid after the dispute window; the block after the last payout writes the period's
+		// record, with settlement's numbers and the reputations of that moment.
+		while PeriodRecords::record(0).is_none() {
+			assert!(System::block_number() < 4 * PERIOD_BLOCKS, "the record is written");
+			run_to(System::block_number() + 1);
+		}
+		let record = PeriodRecords::record(0).expect("written");
+		let mut providers: Vec<AccountId> =
+			orders.iter().map(|(_, order)| order.terms.provider.clone()).collect();
+		providers.sort();
+		providers.dedup();
+		let reputations: Vec<_> = providers
+			.iter()
+			.map(|provider| (provider, Reputation::comprehensive_reputation(provider)))
+			.collect();
+		let (mut orders_root, mut paid, mut fees) = (H256::zero(), 0, 0);
+		for (id, order) in &orders {
+			let terms = &order.terms;
+			let outcome = Settlement::rules()
+				.settle(
+					terms.agreed,
+					terms.price,
+					terms.grid_fee,
+					order.escrow,
+					terms.agreed,
+					terms.agreed,
+				)
+				.expect("no overflow");
+			let closed = ClosedOrder {
+				id: *id,
+				user: terms.user.clone(),
+				provider: terms.provider.clone(),
+				agreed: terms.agreed,
+				price: terms.price,
+				delivered: terms.agreed,
+				paid: outcome.provider,
+				grid_fee: outcome.grid_fee,
+				penalty: outcome.penalty,
+				reward: outcome.reward,
+			};
+			orders_root = closed.chain(orders_root);
+			(paid, fees) = (paid + outcome.provider, fees + outcome.grid_fee);
+		}
+		assert_eq!(
+			record,
+			PeriodRecord {
+				region: 0,
+				period: 0,
+				orders: 3,
+				energy_matched: 21_000,
+				energy_delivered: 21_000,
+				paid,
+				grid_fees: fees,
+				rewards: 3 * GRID,
+				penalties: 0,
+				unmatched_demand: 0,
+				spare_capacity: 9_000,
+				orders_root,
+				reputations_root: BlakeTwo256::hash(&reputations.encode()),
+			}
+		);
+		assert_eq!(paid + fees, orders.iter().map(|(_, o)| o.escrow).sum::<u128>());
+
+		// Counted by reputation, folded the period after.
 		run_to(4 * PERIOD_BLOCKS + 1);
 		assert_eq!(pallet_settlement::Orders::<Runtime>::iter().count(), 0, "all paid out");
 		for (_, order) in &orders {

@@ -5,8 +5,8 @@
 
 use crate::{
 	AccountId, BlockNumber, BlockReward, Difficulty, Executive, Hash, Header, Matching,
-	Registration, Reputation, RuntimeCall, Settlement, ShardProxy, System, TimestampCall,
-	UncheckedExtrinsic,
+	PeriodRecords, Registration, Reputation, RuntimeCall, Settlement, ShardProxy, System,
+	TimestampCall, UncheckedExtrinsic,
 };
 use codec::Encode;
 use gridshard_primitives::pow::POW_ENGINE_ID;
@@ -39,4 +39,5 @@ pub fn check_invariants() {
 	Settlement::do_try_state().expect("settlement invariants");
 	Matching::do_try_state().expect("matching invariants");
 	ShardProxy::do_try_state().expect("shard proxy invariants");
+	PeriodRecords::do_try_state().expect("period records invariants");
 }

@@ -35,7 +35,9 @@ mod benchmarks {
 		}
 		KeptRange::<T>::put((0, period - 1));
 		let providers: Vec<T::AccountId> = (0..p).map(|i| account("provider", i, 0)).collect();
-		<Pallet<T> as PeriodLedger<T::AccountId>>::period_matched(period, 1, 100, 10, 10, providers);
+		<Pallet<T> as PeriodLedger<T::AccountId>>::period_matched(
+			period, 1, 100, 10, 10, providers,
+		);
 		let order = ClosedOrder {
 			id: 1,
 			user: account("user", 0, 0),

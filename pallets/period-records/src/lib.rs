@@ -66,9 +66,7 @@ pub const LOG_TARGET: &str = "runtime::period-records";
 pub const PRUNE_PER_WRITE: u32 = 4;
 
 /// A period's record as it builds up, until every order of the period is paid out.
-#[derive(
-	Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo, DefaultNoBound,
-)]
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo, DefaultNoBound)]
 #[scale_info(skip_type_params(MaxProviders))]
 pub struct PendingRecord<AccountId, MaxProviders: Get<u32>> {
 	/// Whether matching reported the period (the number of orders is known).
@@ -154,9 +152,28 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type ReadyBounds<T> = StorageValue<_, (u64, u64), ValueQuery>;
 
-	/// The oldest and the newest period whose record is kept (`None` before the first record).
+	/// The oldest period whose record may still be written or kept, and the newest period
+	/// written. Records complete in any order (a period's orders may take longer to pay than the
+	/// next period's); only pruning moves the oldest up.
 	#[pallet::storage]
-	pub type KeptRange<T> = StorageValue<_, (PeriodIndex, PeriodIndex)>;
+	pub type KeptRange<T> = StorageValue<_, (PeriodIndex, PeriodIndex), ValueQuery>;
+
+	/// Genesis configuration: the proxy the region starts with.
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// The region's first proxy (term 1), if any.
+		pub proxy: Option<T::AccountId>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			if let Some(account) = &self.proxy {
+				Proxy::<T>::put(ProxyNomination { account: account.clone(), term: 1 });
+			}
+		}
+	}
 
 	/// Events of this pallet.
 	#[pallet::event]
@@ -294,7 +311,7 @@ impl<T: Config> Pallet<T> {
 	fn write(pending: PendingRecordOf<T>) {
 		let PendingRecord { mut record, mut providers, .. } = pending;
 		let period = record.period;
-		let (oldest, newest) = KeptRange::<T>::get().unwrap_or((period, period));
+		let (oldest, newest) = KeptRange::<T>::get();
 		if period < oldest {
 			Self::deposit_event(Event::RecordDropped { period });
 			return;
@@ -329,13 +346,11 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The pallet's invariants: the kept records lie in the kept range and name this region
-	/// and their period; the range spans at most [`Config::RecordsToKeep`] periods plus the
-	/// prune lag; every queued period is pending and complete, and no complete period is left
+	/// and their period; every queued period is pending and complete, and no complete period is left
 	/// unqueued.
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
-		let range = KeptRange::<T>::get();
+		let (oldest, newest) = KeptRange::<T>::get();
 		for (period, record) in Records::<T>::iter() {
-			let (oldest, newest) = range.ok_or("a record without a kept range")?;
 			ensure!(period >= oldest && period <= newest, "a record outside the kept range");
 			ensure!(record.period == period, "a record under another period's key");
 			ensure!(record.region == Self::region(), "a record of another region");
@@ -353,7 +368,10 @@ impl<T: Config> Pallet<T> {
 			"a ready slot outside the queue's bounds"
 		);
 		for (period, pending) in Pending::<T>::iter() {
-			ensure!(pending.closed <= pending.record.orders || !pending.matched, "more orders closed than matched");
+			ensure!(
+				pending.closed <= pending.record.orders || !pending.matched,
+				"more orders closed than matched"
+			);
 			ensure!(
 				pending.is_complete() == queued.contains(&period),
 				"a complete record not queued, or an incomplete one queued"

@@ -115,12 +115,25 @@ fn old_records_are_pruned_and_late_ones_dropped() {
 		// Three kept: periods 2, 3, 4.
 		assert_eq!(Records::<Test>::iter_keys().count(), KEEP as usize);
 		assert!(!Records::<Test>::contains_key(1));
-		assert_eq!(KeptRange::<Test>::get(), Some((2, 4)));
+		assert_eq!(KeptRange::<Test>::get(), (2, 4));
 
 		matched(1, 0, vec![]);
 		next_block();
 		assert!(!Records::<Test>::contains_key(1));
 		System::assert_last_event(Event::RecordDropped { period: 1 }.into());
+	});
+}
+
+#[test]
+fn records_complete_out_of_order() {
+	new_test_ext().execute_with(|| {
+		matched(0, 1, vec![11]);
+		matched(1, 0, vec![]);
+		next_block();
+		assert!(Records::<Test>::contains_key(1));
+		PeriodRecords::order_closed(0, order(1, 11, 100, 100));
+		next_block();
+		assert!(Records::<Test>::contains_key(0), "an earlier period written later is kept");
 	});
 }
 
@@ -137,11 +150,17 @@ fn the_standalone_chain_writes_region_zero() {
 #[test]
 fn governance_names_the_proxy_with_a_new_term_each_time() {
 	new_test_ext().execute_with(|| {
-		assert_noop!(PeriodRecords::name_proxy(RuntimeOrigin::signed(1), 7), DispatchError::BadOrigin);
+		assert_noop!(
+			PeriodRecords::name_proxy(RuntimeOrigin::signed(1), 7),
+			DispatchError::BadOrigin
+		);
 		assert_ok!(PeriodRecords::name_proxy(RuntimeOrigin::root(), 7));
 		assert_eq!(Proxy::<Test>::get(), Some(ProxyNomination { account: 7, term: 1 }));
 		System::assert_last_event(Event::ProxyNamed { account: 7, term: 1 }.into());
-		assert_noop!(PeriodRecords::name_proxy(RuntimeOrigin::root(), 7), Error::<Test>::AlreadyTheProxy);
+		assert_noop!(
+			PeriodRecords::name_proxy(RuntimeOrigin::root(), 7),
+			Error::<Test>::AlreadyTheProxy
+		);
 		assert_ok!(PeriodRecords::name_proxy(RuntimeOrigin::root(), 8));
 		assert_eq!(Proxy::<Test>::get(), Some(ProxyNomination { account: 8, term: 2 }));
 	});
@@ -151,6 +170,9 @@ fn governance_names_the_proxy_with_a_new_term_each_time() {
 fn the_coordinator_names_no_proxy() {
 	new_test_ext().execute_with(|| {
 		TestRole::set(ChainRole::Coordinator);
-		assert_noop!(PeriodRecords::name_proxy(RuntimeOrigin::root(), 7), Error::<Test>::NotARegion);
+		assert_noop!(
+			PeriodRecords::name_proxy(RuntimeOrigin::root(), 7),
+			Error::<Test>::NotARegion
+		);
 	});
 }

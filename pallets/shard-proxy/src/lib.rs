@@ -83,9 +83,9 @@ mod benchmarking;
 pub mod mining;
 #[cfg(test)]
 mod mock;
-pub mod records;
 #[cfg(test)]
 mod record_tests;
+pub mod records;
 #[cfg(test)]
 mod tests;
 pub mod types;
@@ -119,8 +119,7 @@ use gridshard_primitives::{
 use sp_runtime::{traits::Header as _, DigestItem, Perbill, SaturatedConversion};
 
 /// A record entry in the runtime's types.
-pub type RecordEntryOf<T> =
-	RecordEntry<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
+pub type RecordEntryOf<T> = RecordEntry<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
 
 /// A slash in the runtime's types.
 pub type SlashEntryOf<T> = SlashEntry<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
@@ -297,8 +296,7 @@ pub mod pallet {
 
 	/// The proxy each region named, as proven here.
 	#[pallet::storage]
-	pub type Proxies<T: Config> =
-		StorageMap<_, Twox64Concat, RegionId, ActiveProxy<T::AccountId>>;
+	pub type Proxies<T: Config> = StorageMap<_, Twox64Concat, RegionId, ActiveProxy<T::AccountId>>;
 
 	/// The bonds held, by proxy account (one region each).
 	///
@@ -612,8 +610,11 @@ pub mod pallet {
 				"a batch of MaxHeadersPerBatch headers must fit in a tenth of a block"
 			);
 			assert!(
-				T::WeightInfo::remove_region(Self::max_headers_per_region(), T::RecordsToKeep::get())
-					.all_lte(tenth),
+				T::WeightInfo::remove_region(
+					Self::max_headers_per_region(),
+					T::RecordsToKeep::get()
+				)
+				.all_lte(tenth),
 				"removing a full region must fit in a tenth of a block"
 			);
 			let nodes = T::MaxProofNodes::get();

@@ -34,7 +34,14 @@ fn prover() -> AccountId32 {
 }
 
 fn record(period: PeriodIndex, paid: u128) -> PeriodRecord {
-	PeriodRecord { region: REGION, period, orders: 2, energy_matched: 300, paid, ..Default::default() }
+	PeriodRecord {
+		region: REGION,
+		period,
+		orders: 2,
+		energy_matched: 300,
+		paid,
+		..Default::default()
+	}
 }
 
 /// A region's state: its nomination, its records, and filler so that proofs have depth.
@@ -44,7 +51,8 @@ struct RegionState {
 
 impl RegionState {
 	fn new(nominee: &AccountId32, term: u32, records: &[PeriodRecord]) -> Self {
-		let mut entries: Vec<(Vec<u8>, Vec<u8>)> = (0u8..64).map(|i| (vec![i; 20], vec![i; 40])).collect();
+		let mut entries: Vec<(Vec<u8>, Vec<u8>)> =
+			(0u8..64).map(|i| (vec![i; 20], vec![i; 40])).collect();
 		entries.push((
 			TestKeys::proxy_key(),
 			ProxyNomination { account: nominee.clone(), term }.encode(),
@@ -89,7 +97,11 @@ fn announce(who: &AccountId32, record: &PeriodRecord) -> frame_support::dispatch
 	ShardProxy::announce(RuntimeOrigin::signed(who.clone()), REGION, record.period, record.clone())
 }
 
-fn prove(period: PeriodIndex, anchor: Hash, proof: Vec<Vec<u8>>) -> frame_support::dispatch::DispatchResult {
+fn prove(
+	period: PeriodIndex,
+	anchor: Hash,
+	proof: Vec<Vec<u8>>,
+) -> frame_support::dispatch::DispatchResult {
 	ShardProxy::prove(RuntimeOrigin::signed(prover()), REGION, period, anchor, proof)
 		.map(|_| ())
 		.map_err(|e| e.error)
@@ -198,7 +210,10 @@ fn a_proof_against_an_unconfirmed_or_unknown_header_is_refused() {
 		// A child holding the same state, not yet K deep.
 		let child = chain.child_with_root(&genesis, 6_000, state.root());
 		assert_ok!(submit(&[child.clone()]));
-		assert_noop!(prove(5, child.hash(), state.record_proof(5)), Error::<Test>::AnchorNotConfirmed);
+		assert_noop!(
+			prove(5, child.hash(), state.record_proof(5)),
+			Error::<Test>::AnchorNotConfirmed
+		);
 		assert_noop!(
 			prove(5, Hash::repeat_byte(9), state.record_proof(5)),
 			Error::<Test>::AnchorNotConfirmed
@@ -318,7 +333,10 @@ fn a_newer_nomination_replaces_the_proxy_and_an_older_one_is_refused() {
 		let more = chain.extend(&named, K as usize);
 		assert_ok!(submit(&[vec![named.clone()], more].concat()));
 		bond(&other_proxy(), named.hash(), &second);
-		assert_eq!(Proxies::<Test>::get(REGION).map(|p| (p.account, p.term)), Some((other_proxy(), 2)));
+		assert_eq!(
+			Proxies::<Test>::get(REGION).map(|p| (p.account, p.term)),
+			Some((other_proxy(), 2))
+		);
 		// A stale nomination cannot come back.
 		assert_noop!(
 			ShardProxy::bond(
@@ -330,7 +348,10 @@ fn a_newer_nomination_replaces_the_proxy_and_an_older_one_is_refused() {
 			Error::<Test>::StaleNomination
 		);
 		// The former proxy leaves with its bond; the current one may not.
-		assert_noop!(ShardProxy::unbond(RuntimeOrigin::signed(other_proxy())), Error::<Test>::StillTheProxy);
+		assert_noop!(
+			ShardProxy::unbond(RuntimeOrigin::signed(other_proxy())),
+			Error::<Test>::StillTheProxy
+		);
 		let before = free(&proxy());
 		assert_ok!(ShardProxy::unbond(RuntimeOrigin::signed(proxy())));
 		assert_eq!(free(&proxy()) - before, BOND);
@@ -364,7 +385,10 @@ fn an_unproven_announcement_is_unverified_at_its_deadline_and_costs_a_tenth() {
 		let (_, anchor) = follow(&state);
 		bond(&proxy(), anchor, &state);
 		assert_ok!(announce(&proxy(), &honest));
-		assert_noop!(ShardProxy::unbond(RuntimeOrigin::signed(proxy())), Error::<Test>::StillTheProxy);
+		assert_noop!(
+			ShardProxy::unbond(RuntimeOrigin::signed(proxy())),
+			Error::<Test>::StillTheProxy
+		);
 
 		run_to(DEADLINE);
 		assert!(matches!(status(5), RecordStatus::Announced { .. }));

@@ -34,7 +34,11 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The value of type `V` at `key` in the state whose root is `root`, from `proof`.
-	fn read_value<V: DecodeAll>(root: Hash, proof: Vec<Vec<u8>>, key: &[u8]) -> Result<V, Error<T>> {
+	fn read_value<V: DecodeAll>(
+		root: Hash,
+		proof: Vec<Vec<u8>>,
+		key: &[u8],
+	) -> Result<V, Error<T>> {
 		let bytes: usize = proof.iter().map(Vec::len).sum();
 		ensure!(
 			proof.len() <= T::MaxProofNodes::get() as usize
@@ -300,7 +304,9 @@ impl<T: Config> Pallet<T> {
 				Restriction::Free,
 				Fortitude::Force,
 			)
-			.or_else(|_| T::Currency::burn_held(&hold, proxy, value, Precision::BestEffort, Fortitude::Force))
+			.or_else(|_| {
+				T::Currency::burn_held(&hold, proxy, value, Precision::BestEffort, Fortitude::Force)
+			})
 			.unwrap_or_default()
 		};
 		let paid_prover = prover.map(|prover| pay(prover, to_prover)).unwrap_or_default();
@@ -421,7 +427,8 @@ impl<T: Config> Pallet<T> {
 				"records and kept periods differ"
 			);
 			for period in periods {
-				let entry = Records::<T>::get(region, period).ok_or("a kept period without record")?;
+				let entry =
+					Records::<T>::get(region, period).ok_or("a kept period without record")?;
 				ensure!(
 					entry.record.region == region && entry.record.period == period,
 					"a record under another key"
@@ -437,7 +444,10 @@ impl<T: Config> Pallet<T> {
 				}
 			}
 		}
-		ensure!(Records::<T>::iter_keys().all(|(region, _)| RecordPeriods::<T>::contains_key(region)), "records of a region without kept periods");
+		ensure!(
+			Records::<T>::iter_keys().all(|(region, _)| RecordPeriods::<T>::contains_key(region)),
+			"records of a region without kept periods"
+		);
 		for (account, bond) in Bonds::<T>::iter() {
 			ensure!(
 				T::Currency::balance_on_hold(&hold, &account) == bond.amount,

@@ -29,10 +29,10 @@ use sp_version::RuntimeVersion;
 
 use super::{
 	AccountId, Balance, Balances, Block, BlockNumber, Difficulty, Hash, Matching, Nonce,
-	PalletInfo, Registration, Reputation, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason,
-	RuntimeHoldReason, RuntimeOrigin, RuntimeTask, Settlement, ShardProxy, System, Timestamp,
-	BLOCK_REWARD, EXISTENTIAL_DEPOSIT, GRID, HOURS, PERIOD_BLOCKS, REGISTRATION_DEPOSIT,
-	SOLUTION_BLOCKS, VERSION,
+	PalletInfo, PeriodRecords, Registration, Reputation, Runtime, RuntimeCall, RuntimeEvent,
+	RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask, Settlement, ShardProxy,
+	System, Timestamp, BLOCK_REWARD, EXISTENTIAL_DEPOSIT, GRID, HOURS, PERIOD_BLOCKS,
+	REGISTRATION_DEPOSIT, SOLUTION_BLOCKS, VERSION,
 };
 
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
@@ -265,6 +265,7 @@ impl pallet_settlement::Config for Runtime {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Registry = Registration;
 	type Reputation = Reputation;
+	type Ledger = PeriodRecords;
 	type DisputeOrigin =
 		EitherOfDiverse<EnsureRoot<AccountId>, pallet_settlement::EnsureTradingCentre<Runtime>>;
 	type AdminOrigin = EnsureRoot<AccountId>;
@@ -323,6 +324,7 @@ impl pallet_matching::Config for Runtime {
 	type Reputation = Reputation;
 	type Escrow = Settlement;
 	type Orders = Settlement;
+	type Ledger = PeriodRecords;
 	/// The grid operator settlement names (the grid company), or Root.
 	type GridCompanyOrigin =
 		EitherOfDiverse<EnsureRoot<AccountId>, pallet_settlement::EnsureGridOperator<Runtime>>;
@@ -405,9 +407,64 @@ impl pallet_shard_proxy::Config for Runtime {
 	/// latest block's timestamp, may itself be half a minute old when a header arrives.
 	type MaxFutureDrift = ConstU64<90_000>;
 	type MaxRegions = ConstU32<16>;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type RegionalKeys = RegionalKeys;
+	/// Ten times a participant's registration deposit: worth more than what a false record
+	/// could win before a proof corrects it (about two minutes of one region's rewards).
+	type ProxyBond = ConstU128<{ 10 * crate::REGISTRATION_DEPOSIT }>;
+	/// A fifth to whoever proves a record false: enough to pay many proofs' fees.
+	type ProverShare = ProverShare;
+	/// A tenth of the bond per record left unproven: a silent proxy is replaced long before
+	/// its bond is gone.
+	type LivenessSlash = LivenessSlash;
+	type SlashBeneficiary = RewardPot;
+	/// 100 blocks, about ten minutes at target: a record's block is confirmed `k` = 12 regional
+	/// blocks later, and the relay proves it within a few blocks more.
+	type VerificationDeadline = ConstU32<100>;
+	/// 64 periods, about two hours at target.
+	type RecordsToKeep = ConstU32<64>;
+	/// A state proof of one key is a few nodes of at most 532 bytes each.
+	type MaxProofNodes = ConstU32<32>;
+	type MaxProofSize = ConstU32<16_384>;
+	type MaxExpiriesPerBlock = ConstU32<16>;
 	type WeightInfo = pallet_shard_proxy::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = SetTimestamp;
+}
+
+parameter_types! {
+	/// The prover's share of a slashed bond.
+	pub const ProverShare: Perbill = Perbill::from_percent(20);
+	/// A proxy's loss per unproven record, of the bond.
+	pub const LivenessSlash: Perbill = Perbill::from_percent(10);
+}
+
+/// Where the records and the proxy nomination lie in a region's state: this runtime's own
+/// `pallet-period-records` storage, since every GridShard chain runs this runtime.
+pub struct RegionalKeys;
+
+impl gridshard_primitives::record::RegionalStorageKeys for RegionalKeys {
+	fn record_key(period: gridshard_primitives::PeriodIndex) -> alloc::vec::Vec<u8> {
+		pallet_period_records::Records::<Runtime>::hashed_key_for(period)
+	}
+
+	fn proxy_key() -> alloc::vec::Vec<u8> {
+		pallet_period_records::Proxy::<Runtime>::hashed_key().to_vec()
+	}
+}
+
+impl pallet_period_records::Config for Runtime {
+	/// The region's council of main service nodes names its proxy, or Root.
+	type ProxyOrigin = QualificationOrigin;
+	type ChainRole = ShardProxy;
+	type Reputation = Reputation;
+	/// 64 periods, about two hours at target: the coordinator proves far sooner.
+	type RecordsToKeep = ConstU32<64>;
+	/// Matching's bound on offers.
+	type MaxProviders = ConstU32<50>;
+	type MaxWritesPerBlock = ConstU32<2>;
+	type WeightInfo = pallet_period_records::weights::SubstrateWeight<Runtime>;
 }
 
 /// Sets the timestamp pallet's clock, for the light client's benchmarks.

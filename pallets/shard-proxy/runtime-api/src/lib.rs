@@ -1,5 +1,6 @@
 //! Runtime API of `pallet-shard-proxy`: this chain's role and, on the coordinator, where its
-//! light client of each region stands. The node's `shardProxy_*` RPC methods and the relay call it.
+//! light client of each region stands, and the regions' records, proxies, bonds and slashes. The
+//! node's `shardProxy_*` RPC methods and the relay call it.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![warn(missing_docs)]
@@ -8,8 +9,9 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 use gridshard_primitives::{
+	record::{ActiveProxy, ProxyBond, RecordEntry, SlashEntry},
 	region::{ChainRole, RegionStatus, StoredHeader},
-	Hash, RegionId,
+	AccountId, BlockNumber, Hash, PeriodIndex, RegionId,
 };
 
 sp_api::decl_runtime_apis! {
@@ -30,5 +32,21 @@ sp_api::decl_runtime_apis! {
 		/// How deep `hash` lies in `region`'s best chain (0 for the best head), or `None` when
 		/// it is not in the best chain (unknown, pruned, or on a fork).
 		fn best_chain_depth(region: RegionId, hash: Hash) -> Option<u32>;
+
+		/// The kept records of `region` from period `from` on, at most `limit`, ascending.
+		fn records(
+			region: RegionId,
+			from: PeriodIndex,
+			limit: u32,
+		) -> Vec<(PeriodIndex, RecordEntry<AccountId, BlockNumber>)>;
+
+		/// The proxy `region` named, as proven on this chain.
+		fn proxy(region: RegionId) -> Option<ActiveProxy<AccountId>>;
+
+		/// The bond `account` holds as a proxy.
+		fn bond(account: AccountId) -> Option<ProxyBond>;
+
+		/// The latest slashes of proxies, oldest first.
+		fn slashes() -> Vec<SlashEntry<AccountId, BlockNumber>>;
 	}
 }
