@@ -15,6 +15,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_settlement, Settlement]
 	[pallet_matching, Matching]
 	[pallet_shard_proxy, ShardProxy]
+	[pallet_period_records, PeriodRecords]
 );
 
 impl frame_system_benchmarking::Config for crate::Runtime {}

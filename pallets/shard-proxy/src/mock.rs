@@ -94,10 +94,13 @@ parameter_types! {
 pub struct TestKeys;
 impl RegionalStorageKeys for TestKeys {
 	fn record_key(period: PeriodIndex) -> Vec<u8> {
-		(b"record", period).encode()
+		// As long as the runtime's: two 16-byte prefixes and a `Twox64Concat` period.
+		let mut key = vec![0x11; 40];
+		key.extend(period.encode());
+		key
 	}
 	fn proxy_key() -> Vec<u8> {
-		b"proxy".to_vec()
+		vec![0x22; 32]
 	}
 }
 
