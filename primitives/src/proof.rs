@@ -46,8 +46,9 @@ pub fn read_proven(
 /// The proof of `key` in a trie of `entries`, and the trie's root: for tests and benchmarks,
 /// which build a state of their own.
 pub fn prove_in_trie(entries: &[(Vec<u8>, Vec<u8>)], key: &[u8]) -> (Hash, Vec<Vec<u8>>) {
-	use sp_trie::{MemoryDB, TrieDBMutBuilder, TrieMut};
-	let mut db = MemoryDB::<BlakeTwo256>::default();
+	use sp_trie::{TrieDBMutBuilder, TrieMut};
+	// An empty database, built in a way that also works without `std`.
+	let mut db = StorageProof::new(Vec::new()).into_memory_db::<BlakeTwo256>();
 	let mut root = Hash::default();
 	{
 		let mut trie = TrieDBMutBuilder::<LayoutV1<BlakeTwo256>>::new(&mut db, &mut root).build();
