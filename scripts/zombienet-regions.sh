@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The regions under zombienet: three regional chains of four mining nodes each and the
 # coordinating chain of the four main service nodes, one `zombienet spawn` per chain (the JS
-# DSL runs one network per .zndsl), a relay per region, then each chain's checks against its
-# running network; prints one line per chain and tears everything down.
+# DSL runs one network per .zndsl), a relay per region signed by the region's genesis proxy
+# (region 2's lies: `--falsify-records`) and a challenger relay for region 2, then each chain's
+# checks against its running network; prints one line per chain and tears everything down.
 #
 #   scripts/zombienet-regions.sh          # after the node is built (scripts/test.sh builds it)
 #
@@ -47,13 +48,20 @@ for net in "${networks[@]}"; do
 	fi
 done
 echo "[regions] four networks spawned in $(($(date +%s) - start)) s" >&2
+# Each region's genesis proxy (runtime presets: Eve, Ferdie, Charlie) relays, bonds, announces
+# and proves; region 2's proxy lies, and Bob proves its records as a challenger.
 signers=(//Eve //Ferdie //Charlie)
 for r in 1 2 3; do
+	lie=()
+	[ "$r" = 2 ] && lie=(--falsify-records)
 	"$GRIDSHARD_NODE" relay --region "$r" --region-rpc "http://127.0.0.1:99${r}0" \
 		--coordinator-rpc http://127.0.0.1:9940 --signer "${signers[$((r - 1))]}" \
-		--register-with-sudo //Alice >"$work/relay-$r.log" 2>&1 &
+		--register-with-sudo //Alice "${lie[@]}" >"$work/relay-$r.log" 2>&1 &
 	pids+=($!)
 done
+"$GRIDSHARD_NODE" relay --region 2 --region-rpc http://127.0.0.1:9921 \
+	--coordinator-rpc http://127.0.0.1:9941 --signer //Bob >"$work/relay-2-challenger.log" 2>&1 &
+pids+=($!)
 failed=0
 for net in "${networks[@]}"; do
 	t0=$(date +%s)

@@ -11,6 +11,9 @@
 //             RPC at URLi) has confirmed at least N headers, every confirmed header is the
 //             region's own block at that height, in the coordinator's best chain, and its best
 //             lags the region's by at most FOLLOW_LAG blocks.
+// - records,N,HONEST,LIAR: on the coordinator, each region of HONEST (ids joined by `+`) has at
+//             least N records verified and none corrected, and region LIAR has at least N
+//             corrected, its proxy slashed for a false record and suspended.
 
 const WAIT_MS = 100 * 1000;
 const POLL_MS = 2000;
@@ -112,6 +115,36 @@ async function run(nodeName, networkInfo, args) {
         }
         details.push(`region ${region}: best #${parseInt(best.number, 16)}, followed #${view.best.number}, confirmed #${view.confirmed.number}`);
       }
+      return [true, details.join("; ")];
+    }, REGIONS_WAIT_MS);
+  }
+
+  if (check === "records") {
+    const honest = args[2].split("+").map((id) => parseInt(id, 10));
+    const liar = parseInt(args[3], 10);
+    const provider = new zombie.WsProvider(networkInfo.nodesByName[nodeName].wsUri);
+    await provider.isReady;
+    const count = async (region, status) =>
+      (await provider.send("shardProxy_records", [region, null, null])).filter((r) => r.status === status).length;
+    return poll(`regions ${honest.join(", ")} verified, region ${liar} corrected and slashed`, async () => {
+      const details = [];
+      for (const region of honest) {
+        const verified = await count(region, "verified");
+        const corrected = await count(region, "corrected");
+        if (verified < n || corrected > 0) {
+          return [false, `region ${region}: ${verified} verified, ${corrected} corrected`];
+        }
+        details.push(`region ${region}: ${verified} verified`);
+      }
+      const corrected = await count(liar, "corrected");
+      const slashes = (await provider.send("shardProxy_slashes", [])).filter(
+        (s) => s.region === liar && s.reason === "falseRecord",
+      );
+      const proxy = (await provider.send("shardProxy_proxies", [])).find((p) => p.region === liar);
+      if (corrected < n || slashes.length === 0 || !proxy || !proxy.suspended) {
+        return [false, `region ${liar}: ${corrected} corrected, ${slashes.length} slashes, proxy ${JSON.stringify(proxy)}`];
+      }
+      details.push(`region ${liar}: ${corrected} corrected, proxy slashed ${slashes[0].amount} and suspended`);
       return [true, details.join("; ")];
     }, REGIONS_WAIT_MS);
   }

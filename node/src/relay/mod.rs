@@ -12,7 +12,13 @@
 //! duplicate and costs only its sender's fee, and the next round starts from what the
 //! coordinator holds.
 //!
+//! After the headers, each round does the relay's part for the region's records (module
+//! [`records`]): as the region's named proxy it bonds and announces; as anyone it proves the
+//! announced records against the coordinator's confirmed header of the region.
+//!
 //! Both chains are reached over plain HTTP JSON-RPC, polled every `--poll-ms`.
+
+mod records;
 
 use crate::rpc_client::RpcClient;
 use codec::{Decode, Encode};
@@ -73,6 +79,15 @@ pub struct RelayCmd {
 	/// without it.
 	#[arg(long)]
 	pub until: Option<u32>,
+
+	/// Relay headers only: neither announce nor prove the region's records.
+	#[arg(long)]
+	pub headers_only: bool,
+
+	/// For tests of the coordinator's punishment: as the region's proxy, announce every record
+	/// with its `paid` amount changed, and prove none (a lying proxy).
+	#[arg(long)]
+	pub falsify_records: bool,
 }
 
 impl RelayCmd {
@@ -86,6 +101,7 @@ impl RelayCmd {
 			target: RpcClient::new(&self.coordinator_rpc)?,
 			relayer,
 			batch: self.batch.max(1),
+			records: records::RecordDuty::new(self.falsify_records),
 		};
 		let poll = Duration::from_millis(self.poll_ms.max(100));
 		log::info!(
@@ -104,6 +120,11 @@ impl RelayCmd {
 					None
 				}
 			};
+			if let (Some((status, _)), false) = (&relayed, self.headers_only) {
+				if let Err(e) = relay.records_round(status) {
+					log::warn!(target: LOG_TARGET, "region {} records: {e}", self.region);
+				}
+			}
 			if let Some((status, more)) = relayed {
 				if self.until.is_some_and(|until| status.best.number >= until) {
 					return Ok(());
@@ -132,6 +153,7 @@ struct Relay {
 	target: RpcClient,
 	relayer: sr25519::Pair,
 	batch: u32,
+	records: records::RecordDuty,
 }
 
 impl Relay {

@@ -278,7 +278,8 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Takes up to `amount` from `proxy`'s bond: the prover's share to `prover`, the rest to
-	/// [`Config::SlashBeneficiary`] (burnt if it cannot receive it); records the slash.
+	/// [`Config::SlashBeneficiary`] (burnt if it cannot receive it); records the slash, unless
+	/// nothing was left to take.
 	fn slash(
 		proxy: &T::AccountId,
 		region: RegionId,
@@ -312,6 +313,9 @@ impl<T: Config> Pallet<T> {
 		let paid_prover = prover.map(|prover| pay(prover, to_prover)).unwrap_or_default();
 		let paid_rest = pay(&T::SlashBeneficiary::get(), amount.saturating_sub(to_prover));
 		let taken = paid_prover.saturating_add(paid_rest);
+		if taken.is_zero() {
+			return;
+		}
 		bond.amount = bond.amount.saturating_sub(taken);
 		Bonds::<T>::insert(proxy, bond);
 		let slash = SlashEntry {

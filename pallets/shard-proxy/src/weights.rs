@@ -71,8 +71,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `66`
 		//  Estimated: `3655`
-		// Minimum execution time: 38_307_000 picoseconds.
-		Weight::from_parts(45_007_000, 3655)
+		// Minimum execution time: 39_118_000 picoseconds.
+		Weight::from_parts(77_606_000, 3655)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -93,10 +93,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `11969 + n * (309 ±0)`
 		//  Estimated: `81180 + n * (5252 ±0)`
-		// Minimum execution time: 291_103_000 picoseconds.
-		Weight::from_parts(333_761_330, 81180)
-			// Standard Error: 365_582
-			.saturating_add(Weight::from_parts(50_330_626, 0).saturating_mul(n.into()))
+		// Minimum execution time: 340_266_000 picoseconds.
+		Weight::from_parts(312_074_406, 81180)
+			// Standard Error: 2_856_526
+			.saturating_add(Weight::from_parts(62_194_303, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(33_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -113,68 +113,174 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ShardProxy::HeadersByNumber` (`max_values`: None, `max_size`: Some(151), added: 2626, mode: `MaxEncodedLen`)
 	/// Storage: `ShardProxy::Canonical` (r:147 w:147)
 	/// Proof: `ShardProxy::Canonical` (`max_values`: None, `max_size`: Some(54), added: 2529, mode: `MaxEncodedLen`)
+	/// Storage: `ShardProxy::RecordPeriods` (r:1 w:0)
+	/// Proof: `ShardProxy::RecordPeriods` (`max_values`: None, `max_size`: Some(268), added: 2743, mode: `MaxEncodedLen`)
+	/// Storage: `ShardProxy::Records` (r:64 w:64)
+	/// Proof: `ShardProxy::Records` (`max_values`: None, `max_size`: Some(300), added: 2775, mode: `MaxEncodedLen`)
+	/// Storage: `ShardProxy::DeadlineBounds` (r:1 w:1)
+	/// Proof: `ShardProxy::DeadlineBounds` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `ShardProxy::DeadlineQueue` (r:0 w:64)
+	/// Proof: `ShardProxy::DeadlineQueue` (`max_values`: None, `max_size`: Some(26), added: 2501, mode: `MaxEncodedLen`)
 	/// Storage: `ShardProxy::CheckpointWindows` (r:0 w:1)
 	/// Proof: `ShardProxy::CheckpointWindows` (`max_values`: None, `max_size`: Some(1243), added: 3718, mode: `MaxEncodedLen`)
 	/// The range of component `h` is `[1, 636]`.
+	/// The range of component `r` is `[0, 64]`.
 	fn remove_region(h: u32, r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `296 + h * (108 ±0)`
-		//  Estimated: `25543 + h * (2571 ±15)`
-		// Minimum execution time: 33_600_000 picoseconds.
-		Weight::from_parts(1_942_159, 25543)
-			// Standard Error: 6_804
-			.saturating_add(Weight::from_parts(2_167_066, 0).saturating_mul(h.into()))
-			.saturating_add(T::DbWeight::get().reads(3_u64))
+		//  Measured:  `396 + h * (108 ±0) + r * (233 ±0)`
+		//  Estimated: `11682 + h * (2413 ±0) + r * (2775 ±5)`
+		// Minimum execution time: 703_086_000 picoseconds.
+		Weight::from_parts(706_451_000, 11682)
+			// Standard Error: 275_332
+			.saturating_add(Weight::from_parts(3_050_679, 0).saturating_mul(h.into()))
+			// Standard Error: 2_743_255
+			.saturating_add(Weight::from_parts(7_188_427, 0).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads(74_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(h.into())))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
-			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(h.into())))
-			.saturating_add(Weight::from_parts(0, 2571).saturating_mul(h.into()))
-			.saturating_add(Weight::from_parts(20_000_000, 700).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(r.into())))
-			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(r.into())))
+			.saturating_add(T::DbWeight::get().writes(138_u64))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(h.into())))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(r.into())))
+			.saturating_add(Weight::from_parts(0, 2413).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(0, 2775).saturating_mul(r.into()))
 	}
+	/// Storage: `ShardProxy::Regions` (r:1 w:0)
+	/// Proof: `ShardProxy::Regions` (`max_values`: None, `max_size`: Some(190), added: 2665, mode: `MaxEncodedLen`)
+	/// Storage: `ShardProxy::Headers` (r:1 w:0)
+	/// Proof: `ShardProxy::Headers` (`max_values`: None, `max_size`: Some(198), added: 2673, mode: `MaxEncodedLen`)
+	/// Storage: `ShardProxy::Canonical` (r:1 w:0)
+	/// Proof: `ShardProxy::Canonical` (`max_values`: None, `max_size`: Some(54), added: 2529, mode: `MaxEncodedLen`)
+	/// Storage: `ShardProxy::Proxies` (r:1 w:1)
+	/// Proof: `ShardProxy::Proxies` (`max_values`: None, `max_size`: Some(47), added: 2522, mode: `MaxEncodedLen`)
+	/// Storage: `ShardProxy::Bonds` (r:1 w:1)
+	/// Proof: `ShardProxy::Bonds` (`max_values`: None, `max_size`: Some(70), added: 2545, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[3, 32]`.
 	fn bond(n: u32, ) -> Weight {
-		Weight::from_parts(100_000_000, 20_000)
-			.saturating_add(Weight::from_parts(10_000_000, 600).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		// Proof Size summary in bytes:
+		//  Measured:  `1129`
+		//  Estimated: `3663`
+		// Minimum execution time: 94_240_000 picoseconds.
+		Weight::from_parts(96_991_026, 3663)
+			// Standard Error: 62_647
+			.saturating_add(Weight::from_parts(3_968_009, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
+	/// Storage: `ShardProxy::Bonds` (r:1 w:1)
+	/// Proof: `ShardProxy::Bonds` (`max_values`: None, `max_size`: Some(70), added: 2545, mode: `MaxEncodedLen`)
+	/// Storage: `ShardProxy::Proxies` (r:1 w:0)
+	/// Proof: `ShardProxy::Proxies` (`max_values`: None, `max_size`: Some(47), added: 2522, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	fn unbond() -> Weight {
-		Weight::from_parts(60_000_000, 8_000)
+		// Proof Size summary in bytes:
+		//  Measured:  `631`
+		//  Estimated: `3604`
+		// Minimum execution time: 58_808_000 picoseconds.
+		Weight::from_parts(63_595_000, 3604)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
+	/// Storage: `ShardProxy::Regions` (r:1 w:0)
+	/// Proof: `ShardProxy::Regions` (`max_values`: None, `max_size`: Some(190), added: 2665, mode: `MaxEncodedLen`)
+	/// Storage: `ShardProxy::Proxies` (r:1 w:0)
+	/// Proof: `ShardProxy::Proxies` (`max_values`: None, `max_size`: Some(47), added: 2522, mode: `MaxEncodedLen`)
+	/// Storage: `ShardProxy::Bonds` (r:1 w:1)
+	/// Proof: `ShardProxy::Bonds` (`max_values`: None, `max_size`: Some(70), added: 2545, mode: `MaxEncodedLen`)
+	/// Storage: `ShardProxy::Records` (r:2 w:2)
+	/// Proof: `ShardProxy::Records` (`max_values`: None, `max_size`: Some(300), added: 2775, mode: `MaxEncodedLen`)
+	/// Storage: `ShardProxy::RecordPeriods` (r:1 w:1)
+	/// Proof: `ShardProxy::RecordPeriods` (`max_values`: None, `max_size`: Some(268), added: 2743, mode: `MaxEncodedLen`)
+	/// Storage: `ShardProxy::DeadlineBounds` (r:1 w:1)
+	/// Proof: `ShardProxy::DeadlineBounds` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `ShardProxy::DeadlineQueue` (r:0 w:1)
+	/// Proof: `ShardProxy::DeadlineQueue` (`max_values`: None, `max_size`: Some(26), added: 2501, mode: `MaxEncodedLen`)
 	fn announce() -> Weight {
-		Weight::from_parts(80_000_000, 20_000)
+		// Proof Size summary in bytes:
+		//  Measured:  `1849`
+		//  Estimated: `6540`
+		// Minimum execution time: 52_868_000 picoseconds.
+		Weight::from_parts(68_381_000, 6540)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
-			.saturating_add(T::DbWeight::get().writes(7_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
+	/// Storage: `ShardProxy::Regions` (r:1 w:0)
+	/// Proof: `ShardProxy::Regions` (`max_values`: None, `max_size`: Some(190), added: 2665, mode: `MaxEncodedLen`)
+	/// Storage: `ShardProxy::Headers` (r:1 w:0)
+	/// Proof: `ShardProxy::Headers` (`max_values`: None, `max_size`: Some(198), added: 2673, mode: `MaxEncodedLen`)
+	/// Storage: `ShardProxy::Canonical` (r:1 w:0)
+	/// Proof: `ShardProxy::Canonical` (`max_values`: None, `max_size`: Some(54), added: 2529, mode: `MaxEncodedLen`)
+	/// Storage: `ShardProxy::Records` (r:1 w:1)
+	/// Proof: `ShardProxy::Records` (`max_values`: None, `max_size`: Some(300), added: 2775, mode: `MaxEncodedLen`)
+	/// Storage: `ShardProxy::Bonds` (r:1 w:1)
+	/// Proof: `ShardProxy::Bonds` (`max_values`: None, `max_size`: Some(70), added: 2545, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:3 w:3)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `ShardProxy::Slashes` (r:1 w:1)
+	/// Proof: `ShardProxy::Slashes` (`max_values`: Some(1), `max_size`: Some(4802), added: 5297, mode: `MaxEncodedLen`)
+	/// Storage: `ShardProxy::Proxies` (r:1 w:1)
+	/// Proof: `ShardProxy::Proxies` (`max_values`: None, `max_size`: Some(47), added: 2522, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[3, 32]`.
 	fn prove(n: u32, ) -> Weight {
-		Weight::from_parts(200_000_000, 30_000)
-			.saturating_add(Weight::from_parts(10_000_000, 600).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(12_u64))
-			.saturating_add(T::DbWeight::get().writes(10_u64))
+		// Proof Size summary in bytes:
+		//  Measured:  `6600`
+		//  Estimated: `8799`
+		// Minimum execution time: 165_867_000 picoseconds.
+		Weight::from_parts(159_387_451, 8799)
+			// Standard Error: 34_620
+			.saturating_add(Weight::from_parts(3_675_484, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(11_u64))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
+	/// Storage: `ShardProxy::DeadlineBounds` (r:1 w:1)
+	/// Proof: `ShardProxy::DeadlineBounds` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `ShardProxy::DeadlineQueue` (r:16 w:16)
+	/// Proof: `ShardProxy::DeadlineQueue` (`max_values`: None, `max_size`: Some(26), added: 2501, mode: `MaxEncodedLen`)
+	/// Storage: `ShardProxy::Records` (r:16 w:16)
+	/// Proof: `ShardProxy::Records` (`max_values`: None, `max_size`: Some(300), added: 2775, mode: `MaxEncodedLen`)
+	/// Storage: `ShardProxy::Bonds` (r:1 w:1)
+	/// Proof: `ShardProxy::Bonds` (`max_values`: None, `max_size`: Some(70), added: 2545, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:2 w:2)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `ShardProxy::Slashes` (r:1 w:1)
+	/// Proof: `ShardProxy::Slashes` (`max_values`: Some(1), `max_size`: Some(4802), added: 5297, mode: `MaxEncodedLen`)
+	/// The range of component `e` is `[0, 16]`.
 	fn expire(e: u32, ) -> Weight {
-		Weight::from_parts(10_000_000, 2_000)
-			.saturating_add(Weight::from_parts(100_000_000, 12_000).saturating_mul(e.into()))
-			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().reads((8_u64).saturating_mul(e.into())))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
-			.saturating_add(T::DbWeight::get().writes((8_u64).saturating_mul(e.into())))
+		// Proof Size summary in bytes:
+		//  Measured:  `5751 + e * (259 ±0)`
+		//  Estimated: `6287 + e * (2775 ±0)`
+		// Minimum execution time: 5_479_000 picoseconds.
+		Weight::from_parts(74_863_110, 6287)
+			// Standard Error: 448_290
+			.saturating_add(Weight::from_parts(60_299_970, 0).saturating_mul(e.into()))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(e.into())))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(e.into())))
+			.saturating_add(Weight::from_parts(0, 2775).saturating_mul(e.into()))
 	}
 }
 
 /// The same weights with RocksDB's database costs, for tests and mocks.
 impl WeightInfo for () {
 	fn register_region() -> Weight {
-		Weight::from_parts(45_007_000, 3655)
+		Weight::from_parts(77_606_000, 3655)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn submit_headers(n: u32, ) -> Weight {
-		Weight::from_parts(333_761_330, 81180)
-			.saturating_add(Weight::from_parts(50_330_626, 0).saturating_mul(n.into()))
+		Weight::from_parts(312_074_406, 81180)
+			.saturating_add(Weight::from_parts(62_194_303, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(33_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
@@ -182,45 +288,47 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 5252).saturating_mul(n.into()))
 	}
 	fn remove_region(h: u32, r: u32, ) -> Weight {
-		Weight::from_parts(1_942_159, 25543)
-			.saturating_add(Weight::from_parts(2_167_066, 0).saturating_mul(h.into()))
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
+		Weight::from_parts(706_451_000, 11682)
+			.saturating_add(Weight::from_parts(3_050_679, 0).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(7_188_427, 0).saturating_mul(r.into()))
+			.saturating_add(RocksDbWeight::get().reads(74_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(h.into())))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
-			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(h.into())))
-			.saturating_add(Weight::from_parts(0, 2571).saturating_mul(h.into()))
-			.saturating_add(Weight::from_parts(20_000_000, 700).saturating_mul(r.into()))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(r.into())))
-			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(r.into())))
+			.saturating_add(RocksDbWeight::get().writes(138_u64))
+			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(h.into())))
+			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(r.into())))
+			.saturating_add(Weight::from_parts(0, 2413).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(0, 2775).saturating_mul(r.into()))
 	}
 	fn bond(n: u32, ) -> Weight {
-		Weight::from_parts(100_000_000, 20_000)
-			.saturating_add(Weight::from_parts(10_000_000, 600).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
+		Weight::from_parts(96_991_026, 3663)
+			.saturating_add(Weight::from_parts(3_968_009, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn unbond() -> Weight {
-		Weight::from_parts(60_000_000, 8_000)
+		Weight::from_parts(63_595_000, 3604)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn announce() -> Weight {
-		Weight::from_parts(80_000_000, 20_000)
+		Weight::from_parts(68_381_000, 6540)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
-			.saturating_add(RocksDbWeight::get().writes(7_u64))
+			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn prove(n: u32, ) -> Weight {
-		Weight::from_parts(200_000_000, 30_000)
-			.saturating_add(Weight::from_parts(10_000_000, 600).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(12_u64))
-			.saturating_add(RocksDbWeight::get().writes(10_u64))
+		Weight::from_parts(159_387_451, 8799)
+			.saturating_add(Weight::from_parts(3_675_484, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(11_u64))
+			.saturating_add(RocksDbWeight::get().writes(8_u64))
 	}
 	fn expire(e: u32, ) -> Weight {
-		Weight::from_parts(10_000_000, 2_000)
-			.saturating_add(Weight::from_parts(100_000_000, 12_000).saturating_mul(e.into()))
-			.saturating_add(RocksDbWeight::get().reads(1_u64))
-			.saturating_add(RocksDbWeight::get().reads((8_u64).saturating_mul(e.into())))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
-			.saturating_add(RocksDbWeight::get().writes((8_u64).saturating_mul(e.into())))
+		Weight::from_parts(74_863_110, 6287)
+			.saturating_add(Weight::from_parts(60_299_970, 0).saturating_mul(e.into()))
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(e.into())))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
+			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(e.into())))
+			.saturating_add(Weight::from_parts(0, 2775).saturating_mul(e.into()))
 	}
 }
