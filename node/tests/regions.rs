@@ -77,15 +77,21 @@ struct Relay(Child);
 
 impl Relay {
 	fn start(region: u16, source: &Node, coordinator: &Node, signer: &str) -> Relay {
+		let log_path = std::env::temp_dir().join(format!(
+			"gridshard-relay-{region}-{}-{}.log",
+			signer.trim_start_matches('/'),
+			std::process::id()
+		));
 		let child = Command::new(env!("CARGO_BIN_EXE_gridshard-node"))
 			.args(["relay", "--region", &region.to_string()])
 			.args(["--region-rpc", &format!("http://127.0.0.1:{}", source.rpc_port)])
 			.args(["--coordinator-rpc", &format!("http://127.0.0.1:{}", coordinator.rpc_port)])
 			.args(["--signer", signer, "--register-with-sudo", "//Alice", "--poll-ms", "1000"])
 			.stdout(Stdio::null())
-			.stderr(Stdio::inherit())
+			.stderr(Stdio::from(std::fs::File::create(&log_path).expect("the relay's log opens")))
 			.spawn()
 			.expect("the relay starts");
+		log(&format!("relay of region {region} signed by {signer}: log {}", log_path.display()));
 		Relay(child)
 	}
 }

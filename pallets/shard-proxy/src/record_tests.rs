@@ -132,7 +132,7 @@ fn run_to(n: u64) {
 fn an_honest_record_is_announced_then_verified() {
 	new_test_ext(ChainRole::Coordinator, NOW).execute_with(|| {
 		let honest = record(5, 700);
-		let state = RegionState::new(&proxy(), 1, &[honest.clone()]);
+		let state = RegionState::new(&proxy(), 1, std::slice::from_ref(&honest));
 		let (chain, anchor) = follow(&state);
 		bond(&proxy(), anchor, &state);
 		assert_eq!(held(&proxy()), BOND);
@@ -172,7 +172,7 @@ fn an_honest_record_is_announced_then_verified() {
 fn a_false_record_is_corrected_and_its_proxy_slashed_and_suspended() {
 	new_test_ext(ChainRole::Coordinator, NOW).execute_with(|| {
 		let truth = record(5, 700);
-		let state = RegionState::new(&proxy(), 1, &[truth.clone()]);
+		let state = RegionState::new(&proxy(), 1, std::slice::from_ref(&truth));
 		let (_, anchor) = follow(&state);
 		bond(&proxy(), anchor, &state);
 		let lie = record(5, 7_000);
@@ -204,12 +204,12 @@ fn a_false_record_is_corrected_and_its_proxy_slashed_and_suspended() {
 fn a_proof_against_an_unconfirmed_or_unknown_header_is_refused() {
 	new_test_ext(ChainRole::Coordinator, NOW).execute_with(|| {
 		let honest = record(5, 700);
-		let state = RegionState::new(&proxy(), 1, &[honest.clone()]);
+		let state = RegionState::new(&proxy(), 1, std::slice::from_ref(&honest));
 		let (mut chain, _) = follow(&state);
 		let genesis = chain.genesis.clone();
 		// A child holding the same state, not yet K deep.
 		let child = chain.child_with_root(&genesis, 6_000, state.root());
-		assert_ok!(submit(&[child.clone()]));
+		assert_ok!(submit(std::slice::from_ref(&child)));
 		assert_noop!(
 			prove(5, child.hash(), state.record_proof(5)),
 			Error::<Test>::AnchorNotConfirmed
@@ -291,7 +291,7 @@ fn a_record_of_another_region_under_the_key_is_refused() {
 fn only_the_regions_bonded_proxy_announces() {
 	new_test_ext(ChainRole::Coordinator, NOW).execute_with(|| {
 		let honest = record(5, 700);
-		let state = RegionState::new(&proxy(), 1, &[honest.clone()]);
+		let state = RegionState::new(&proxy(), 1, std::slice::from_ref(&honest));
 		let (_, anchor) = follow(&state);
 
 		// Named but not bonded yet.
@@ -381,7 +381,7 @@ fn a_proxy_without_the_bond_is_refused() {
 fn an_unproven_announcement_is_unverified_at_its_deadline_and_costs_a_tenth() {
 	new_test_ext(ChainRole::Coordinator, NOW).execute_with(|| {
 		let honest = record(5, 700);
-		let state = RegionState::new(&proxy(), 1, &[honest.clone()]);
+		let state = RegionState::new(&proxy(), 1, std::slice::from_ref(&honest));
 		let (_, anchor) = follow(&state);
 		bond(&proxy(), anchor, &state);
 		assert_ok!(announce(&proxy(), &honest));
@@ -428,7 +428,7 @@ fn a_record_proven_without_announcement_is_kept_verified() {
 fn a_region_reset_sends_proven_records_back_to_announced_without_liability() {
 	new_test_ext(ChainRole::Coordinator, NOW).execute_with(|| {
 		let honest = record(5, 700);
-		let state = RegionState::new(&proxy(), 1, &[honest.clone()]);
+		let state = RegionState::new(&proxy(), 1, std::slice::from_ref(&honest));
 		let (chain, anchor) = follow(&state);
 		bond(&proxy(), anchor, &state);
 		assert_ok!(announce(&proxy(), &honest));
