@@ -1,12 +1,13 @@
 //! Two regions and their coordinator on real nodes: two mining nodes per region, two on the
 //! coordinator, all at a tenth of a core, a relay per region (two for region 1: several relays
 //! of one region do no harm). The coordinator's light client must follow each region's best
-//! chain within a few blocks, and its confirmed headers must be the regions' own blocks; region
-//! 1's first record, announced by its genesis proxy Eve (who signs one of its relays), must end
-//! verified by a storage proof.
+//! chain within a few blocks, and its confirmed headers must be the regions' own blocks.
 //!
 //! The full topology (three regions of four miners, four coordinator miners) runs under
-//! zombienet: `scripts/zombienet-regions.sh`.
+//! zombienet, with the regions' records: `scripts/zombienet-regions.sh` waits for the honest
+//! regions' records verified and the lying proxy's corrected and slashed. (Waiting here too for
+//! a record, about 33 regional blocks, measured 146 s instead of 61 s on 2026-12-05: the same
+//! path, so it is left to zombienet to keep the suite's cold path within its hour.)
 
 mod common;
 
@@ -166,26 +167,5 @@ fn the_coordinator_follows_and_confirms_two_regions() {
 			assert_eq!(stored["stateRoot"], header["stateRoot"]);
 		}
 	}
-	// Region 1's proxy (Eve, the second relay's signer) bonds and announces its first record;
-	// the relays prove it once its block is confirmed.
-	let eve = "5HGjWAeFDfFCWPsjFQdVV2Msvz2XtMktvgocEZcCj68kUMaw";
-	let record = coordinator[0].wait_for(
-		"region 1's first record verified on the coordinator",
-		Duration::from_secs(900),
-		|| {
-			let records = coordinator[0].rpc("shardProxy_records", json!([1, null, null]));
-			records.as_array()?.iter().find(|r| r["status"] == json!("verified")).cloned()
-		},
-	);
-	assert_eq!(record["announcedBy"], json!(eve), "announced by the region's proxy: {record}");
-	let proxies = coordinator[1].rpc("shardProxy_proxies", json!([]));
-	let proxy = proxies.as_array().unwrap().iter().find(|p| p["region"] == json!(1)).cloned();
-	assert_eq!(proxy.as_ref().map(|p| p["account"].clone()), Some(json!(eve)));
-	log(&format!(
-		"region 1's record of period {} verified (proven by {}); its proxy bonded {}",
-		record["record"]["period"],
-		record["provenBy"],
-		proxy.map(|p| p["bond"].clone()).unwrap_or_default()
-	));
 	log(&format!("passed in {} s", started.elapsed().as_secs()));
 }

@@ -110,6 +110,10 @@ pub struct OrderView {
 	pub outcome: Option<OutcomeView>,
 	/// The first block of payout, once settled.
 	pub payable_at: Option<BlockNumber>,
+	/// While disputed: the user's bond held, decimal string.
+	pub dispute_bond: Option<String>,
+	/// While disputed: the block from which the hook pays the settlement as it stood.
+	pub dispute_deadline: Option<BlockNumber>,
 }
 
 impl OrderView {
@@ -120,7 +124,13 @@ impl OrderView {
 			OrderStatus::Settled { outcome, payable_at, .. } => {
 				("settled", Some(outcome.into()), Some(payable_at))
 			}
-			OrderStatus::Disputed { outcome } => ("disputed", Some(outcome.into()), None),
+			OrderStatus::Disputed { outcome, .. } => ("disputed", Some(outcome.into()), None),
+		};
+		let (dispute_bond, dispute_deadline) = match order.status {
+			OrderStatus::Disputed { bond, deadline, .. } => {
+				(Some(bond.to_string()), Some(deadline))
+			}
+			_ => (None, None),
 		};
 		let terms = &order.terms;
 		OrderView {
@@ -138,6 +148,8 @@ impl OrderView {
 			status: status.into(),
 			outcome,
 			payable_at,
+			dispute_bond,
+			dispute_deadline,
 		}
 	}
 }

@@ -190,8 +190,9 @@ mod benchmarks {
 		let origin =
 			T::DisputeOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 
+		// The meters' figures again: the settlement stands and the bond goes to the provider.
 		#[extrinsic_call]
-		_(origin as T::RuntimeOrigin, id, AGREED / 2, AGREED / 2);
+		_(origin as T::RuntimeOrigin, id, AGREED, AGREED);
 
 		assert!(matches!(
 			Orders::<T>::get(id).map(|o| o.status),
@@ -231,6 +232,34 @@ mod benchmarks {
 		#[block]
 		{
 			Pallet::<T>::settle_overdue(now);
+		}
+
+		for id in ids {
+			assert!(matches!(
+				Orders::<T>::get(id).map(|o| o.status),
+				Some(OrderStatus::Settled { .. })
+			));
+		}
+	}
+
+	/// `n` disputes past their deadline, each ended: its bond returned, its settlement queued.
+	#[benchmark]
+	fn expire_disputes(n: Linear<0, { T::MaxDisputeExpiriesPerBlock::get() }>) {
+		let ids: alloc::vec::Vec<_> = (0..n)
+			.map(|i| {
+				let parties = parties::<T>(i);
+				let id = settled::<T>(&parties);
+				Pallet::<T>::dispute(frame_system::RawOrigin::Signed(parties.user).into(), id)
+					.expect("in time");
+				id
+			})
+			.collect();
+		advance::<T>(T::DisputeDeadline::get().saturated_into::<u32>());
+		let now = frame_system::Pallet::<T>::block_number();
+
+		#[block]
+		{
+			Pallet::<T>::expire_disputes(now);
 		}
 
 		for id in ids {

@@ -33,9 +33,15 @@
 //!    - reputation learns the delivery ratio with `delivered = min(rho, gamma)`
 //!      ([`DeliveryRecorder`]), so neither meter alone can inflate it.
 //! 5. **Disputes and confirmations.** The user may dispute a settlement within
-//!    [`Config::DisputeWindow`] blocks ([`Pallet::dispute`]); the trading centre
-//!    ([`Config::DisputeOrigin`]) resolves it with the energy it finds
-//!    ([`Pallet::resolve_dispute`]).
+//!    [`Config::DisputeWindow`] blocks ([`Pallet::dispute`]), holding [`Config::DisputeBond`]
+//!    (under [`HoldReason::DisputeBond`]); the trading centre ([`Config::DisputeOrigin`])
+//!    resolves it with the energy it finds ([`Pallet::resolve_dispute`]): the bond goes back
+//!    to the user when the new settlement refunds it more, and to the provider otherwise (the
+//!    party whose payment the dispute held up, rather than the reward pot, which lost
+//!    nothing). Every dispute ends: one unresolved [`Config::DisputeDeadline`] blocks after it
+//!    was opened is ended by the hook ([`Event::DisputeExpired`]), the settlement as it stood
+//!    is paid, and the bond is returned, since nobody examined the claim (the user loses only
+//!    the time its bond was held; the provider waits at most the deadline).
 //!    Proof of work has no finality, so nothing is paid before [`Config::ConfirmationDepth`]
 //!    blocks (and the dispute window) have passed: the hook pays settled orders in order,
 //!    [`Config::MaxPayoutsPerBlock`] per block, and anyone may trigger a due payout with
@@ -52,6 +58,8 @@
 //!
 //! - The escrow held from each user equals its uncommitted escrow plus the escrow of its
 //!   orders; every settled order's payments add up to its escrow.
+//! - The dispute bonds held from each user equal the bonds of its disputed orders, and every
+//!   disputed order waits in the dispute queue.
 //! - Each participant's count of open orders matches the orders.
 //!
 //! ## Hashers
@@ -197,6 +205,21 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxPayoutsPerBlock: Get<u32>;
 
+		/// What a user holds to dispute a settlement: returned when the resolution moves the
+		/// outcome in its favour (or nobody resolves it in time), forfeited to the provider when
+		/// the resolution confirms the settlement.
+		#[pallet::constant]
+		type DisputeBond: Get<Balance>;
+
+		/// Blocks the dispute origin has to resolve a dispute; after them the settlement stands
+		/// and is paid.
+		#[pallet::constant]
+		type DisputeDeadline: Get<BlockNumberFor<Self>>;
+
+		/// Unresolved disputes the hook ends per block, at most.
+		#[pallet::constant]
+		type MaxDisputeExpiriesPerBlock: Get<u32>;
+
 		/// Weights of the calls and the hook, from `benchmarking.rs`.
 		type WeightInfo: WeightInfo;
 
@@ -211,6 +234,9 @@ pub mod pallet {
 		/// A user's escrow for its requests and orders.
 		#[codec(index = 0)]
 		Escrow,
+		/// A user's bond for a dispute.
+		#[codec(index = 1)]
+		DisputeBond,
 	}
 
 	/// The grid operator's account, which receives the grid fees.
@@ -273,6 +299,14 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type PayoutBounds<T: Config> = StorageValue<_, (u64, u64), ValueQuery>;
 
+	/// The disputes in the order they were opened (hence of their deadlines), by slot.
+	#[pallet::storage]
+	pub type DisputeQueue<T: Config> = StorageMap<_, Twox64Concat, u64, OrderId>;
+
+	/// The dispute queue's head and next free slot.
+	#[pallet::storage]
+	pub type DisputeBounds<T: Config> = StorageValue<_, (u64, u64), ValueQuery>;
+
 	/// Events of this pallet.
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -326,10 +360,14 @@ pub mod pallet {
 			/// The first block of payout.
 			payable_at: BlockNumberFor<T>,
 		},
-		/// A user disputed a settlement.
+		/// A user disputed a settlement and holds a bond for it.
 		Disputed {
 			/// The order.
 			order: OrderId,
+			/// The bond held.
+			bond: Balance,
+			/// The block from which the hook ends it unresolved.
+			deadline: BlockNumberFor<T>,
 		},
 		/// The trading centre resolved a dispute.
 		DisputeResolved {
@@ -337,6 +375,15 @@ pub mod pallet {
 			order: OrderId,
 			/// The payments now.
 			outcome: Outcome<Balance>,
+			/// Whether the resolution favoured the user (a larger refund): its bond is returned;
+			/// otherwise the bond went to the provider.
+			bond_returned: bool,
+		},
+		/// Nobody resolved a dispute before its deadline: the settlement stands and is paid, and
+		/// the user's bond is returned.
+		DisputeExpired {
+			/// The order.
+			order: OrderId,
 		},
 		/// The grid operator and the trading centre were named.
 		RolesSet {
@@ -399,6 +446,8 @@ pub mod pallet {
 		DisputeWindowClosed,
 		/// The order is not disputed.
 		NotDisputed,
+		/// The user cannot hold the dispute bond.
+		CannotPayDisputeBond,
 		/// The payout waits for its confirmation depth.
 		NotYetPayable,
 		/// The user's uncommitted escrow cannot cover the order.
@@ -418,12 +467,15 @@ pub mod pallet {
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
-			Self::settle_overdue(now).saturating_add(Self::pay_due(now))
+			Self::settle_overdue(now)
+				.saturating_add(Self::expire_disputes(now))
+				.saturating_add(Self::pay_due(now))
 		}
 
 		fn integrity_test() {
 			assert!(T::MaxAutoSettlePerBlock::get() > 0, "overdue orders must be settled");
 			assert!(T::MaxPayoutsPerBlock::get() > 0, "settled orders must be paid");
+			assert!(T::MaxDisputeExpiriesPerBlock::get() > 0, "disputes must end");
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -503,8 +555,10 @@ pub mod pallet {
 		/// - Origin: signed by the order's user, within [`Config::DisputeWindow`] blocks of the
 		///   settlement.
 		///
+		/// Holds [`Config::DisputeBond`] from the user until the dispute ends.
+		///
 		/// Errors: [`Error::UnknownOrder`], [`Error::NotUser`], [`Error::NotSettled`],
-		/// [`Error::DisputeWindowClosed`].
+		/// [`Error::DisputeWindowClosed`], [`Error::CannotPayDisputeBond`].
 		///
 		/// Emits [`Event::Disputed`].
 		#[pallet::call_index(2)]
@@ -521,14 +575,25 @@ pub mod pallet {
 				now <= settled_at.saturating_add(T::DisputeWindow::get()),
 				Error::<T>::DisputeWindowClosed
 			);
-			record.status = OrderStatus::Disputed { outcome };
+			let bond = T::DisputeBond::get();
+			T::Currency::hold(&HoldReason::DisputeBond.into(), &who, bond)
+				.map_err(|_| Error::<T>::CannotPayDisputeBond)?;
+			let deadline = now.saturating_add(T::DisputeDeadline::get());
+			record.status = OrderStatus::Disputed { outcome, bond, deadline };
 			Orders::<T>::insert(order, record);
-			Self::deposit_event(Event::Disputed { order });
+			DisputeBounds::<T>::mutate(|(_, next)| {
+				DisputeQueue::<T>::insert(*next, order);
+				*next = next.saturating_add(1);
+			});
+			Self::deposit_event(Event::Disputed { order, bond, deadline });
 			Ok(())
 		}
 
 		/// Resolves a dispute with the energy the trading centre established at each end; the
-		/// order is settled again on those figures and paid after the confirmation depth.
+		/// order is settled again on those figures and paid after the confirmation depth. The
+		/// user's bond goes back to it when the new settlement refunds it more than the disputed
+		/// one did, and to the provider otherwise (the provider's payment was held up for a
+		/// settlement that stood).
 		///
 		/// - Origin: [`Config::DisputeOrigin`].
 		///
@@ -545,14 +610,31 @@ pub mod pallet {
 		) -> DispatchResult {
 			T::DisputeOrigin::ensure_origin(origin)?;
 			let mut record = Orders::<T>::get(order).ok_or(Error::<T>::UnknownOrder)?;
-			ensure!(matches!(record.status, OrderStatus::Disputed { .. }), Error::<T>::NotDisputed);
+			let OrderStatus::Disputed { outcome: settled, bond, .. } = record.status else {
+				return Err(Error::<T>::NotDisputed.into());
+			};
 			let outcome = Self::outcome(&record, rho, gamma)?;
+			let bond_returned = outcome.refund > settled.refund;
+			let reason = HoldReason::DisputeBond.into();
+			if bond_returned {
+				T::Currency::release(&reason, &record.terms.user, bond, Precision::Exact)?;
+			} else {
+				T::Currency::transfer_on_hold(
+					&reason,
+					&record.terms.user,
+					&record.terms.provider,
+					bond,
+					Precision::Exact,
+					Restriction::Free,
+					Fortitude::Polite,
+				)?;
+			}
 			let now = frame_system::Pallet::<T>::block_number();
 			let payable_at = now.saturating_add(T::ConfirmationDepth::get());
 			record.status = OrderStatus::Settled { outcome, settled_at: now, payable_at };
 			Orders::<T>::insert(order, record);
 			Self::enqueue_payout(order);
-			Self::deposit_event(Event::DisputeResolved { order, outcome });
+			Self::deposit_event(Event::DisputeResolved { order, outcome, bond_returned });
 			Ok(())
 		}
 
@@ -836,6 +918,44 @@ impl<T: Config> Pallet<T> {
 		T::WeightInfo::settle_overdue(visited)
 	}
 
+	/// The hook's middle part: ends the disputes at the head of the queue whose deadline came
+	/// unresolved, at most [`Config::MaxDisputeExpiriesPerBlock`]: the settlement stands and is
+	/// queued for payout, the user's bond is returned (nobody examined its claim).
+	fn expire_disputes(now: BlockNumberFor<T>) -> Weight {
+		let (mut head, next) = DisputeBounds::<T>::get();
+		let mut visited = 0u32;
+		while head < next && visited < T::MaxDisputeExpiriesPerBlock::get() {
+			let id = DisputeQueue::<T>::get(head);
+			let order = id.and_then(Orders::<T>::get);
+			if let Some(OrderStatus::Disputed { deadline, .. }) = order.as_ref().map(|o| o.status) {
+				if now < deadline {
+					break;
+				}
+			}
+			DisputeQueue::<T>::remove(head);
+			head += 1;
+			visited += 1;
+			let (Some(id), Some(mut order)) = (id, order) else { continue };
+			// Resolved in time (or paid): nothing to end.
+			let OrderStatus::Disputed { outcome, bond, .. } = order.status else { continue };
+			let reason = HoldReason::DisputeBond.into();
+			if let Err(error) =
+				T::Currency::release(&reason, &order.terms.user, bond, Precision::BestEffort)
+			{
+				log::error!(target: LOG_TARGET, "bond of dispute {id} not released: {error:?}");
+			}
+			let payable_at = now.saturating_add(T::ConfirmationDepth::get());
+			order.status = OrderStatus::Settled { outcome, settled_at: now, payable_at };
+			Orders::<T>::insert(id, order);
+			Self::enqueue_payout(id);
+			Self::deposit_event(Event::DisputeExpired { order: id });
+		}
+		if visited > 0 {
+			DisputeBounds::<T>::put((head, next));
+		}
+		T::WeightInfo::expire_disputes(visited)
+	}
+
 	/// The hook's second half: pays the settled orders at the head of the queue whose
 	/// confirmation depth has passed, at most [`Config::MaxPayoutsPerBlock`].
 	fn pay_due(now: BlockNumberFor<T>) -> Weight {
@@ -874,6 +994,7 @@ impl<T: Config> Pallet<T> {
 		let reason = HoldReason::Escrow.into();
 		let mut owed: BTreeMap<T::AccountId, Balance> = BTreeMap::new();
 		let mut counts: BTreeMap<T::AccountId, u32> = BTreeMap::new();
+		let mut bonds: BTreeMap<T::AccountId, Balance> = BTreeMap::new();
 		for (user, amount) in Uncommitted::<T>::iter() {
 			*owed.entry(user).or_default() += amount;
 		}
@@ -881,7 +1002,10 @@ impl<T: Config> Pallet<T> {
 			*owed.entry(order.terms.user.clone()).or_default() += order.escrow;
 			*counts.entry(order.terms.user.clone()).or_default() += 1;
 			*counts.entry(order.terms.provider.clone()).or_default() += 1;
-			if let OrderStatus::Settled { outcome, .. } | OrderStatus::Disputed { outcome } =
+			if let OrderStatus::Disputed { bond, .. } = order.status {
+				*bonds.entry(order.terms.user.clone()).or_default() += bond;
+			}
+			if let OrderStatus::Settled { outcome, .. } | OrderStatus::Disputed { outcome, .. } =
 				order.status
 			{
 				ensure!(
@@ -896,6 +1020,22 @@ impl<T: Config> Pallet<T> {
 				"held escrow differs from the uncommitted escrow plus the orders'"
 			);
 		}
+		let bond_reason = HoldReason::DisputeBond.into();
+		for (user, amount) in &bonds {
+			ensure!(
+				T::Currency::balance_on_hold(&bond_reason, user) == *amount,
+				"held dispute bonds differ from the disputed orders' bonds"
+			);
+		}
+		let (head, next) = DisputeBounds::<T>::get();
+		let queued: alloc::vec::Vec<OrderId> =
+			(head..next).filter_map(DisputeQueue::<T>::get).collect();
+		ensure!(
+			Orders::<T>::iter().all(|(id, order)| {
+				!matches!(order.status, OrderStatus::Disputed { .. }) || queued.contains(&id)
+			}),
+			"a dispute missing from the dispute queue"
+		);
 		ensure!(
 			OpenOrders::<T>::iter().all(|(who, count)| counts.get(&who) == Some(&count)),
 			"open-order count without orders"

@@ -60,6 +60,10 @@ pub const DEADLINE: u64 = 10;
 pub const DISPUTE: u64 = 3;
 /// Confirmation depth.
 pub const DEPTH: u64 = 5;
+/// The dispute bond.
+pub const BOND: u128 = 50;
+/// Blocks a dispute waits for its resolution.
+pub const DISPUTE_DEADLINE: u64 = 8;
 
 parameter_types! {
 	pub const Pot: u64 = POT;
@@ -144,6 +148,9 @@ impl pallet_settlement::Config for Test {
 	type ConfirmationDepth = ConstU64<DEPTH>;
 	type MaxAutoSettlePerBlock = ConstU32<2>;
 	type MaxPayoutsPerBlock = ConstU32<2>;
+	type DisputeBond = ConstU128<BOND>;
+	type DisputeDeadline = ConstU64<DISPUTE_DEADLINE>;
+	type MaxDisputeExpiriesPerBlock = ConstU32<2>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = TestRegistry;

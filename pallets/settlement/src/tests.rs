@@ -91,6 +91,11 @@ fn totals() -> [u128; 4] {
 	[USER, PROVIDER, GRID, POT].map(|who| Balances::total_balance(&who))
 }
 
+/// Settlement's dispute-bond hold reason, in the test runtime's type.
+fn bond_reason() -> RuntimeHoldReason {
+	HoldReason::DisputeBond.into()
+}
+
 fn last_event() -> Event<Test> {
 	System::events()
 		.into_iter()
@@ -544,7 +549,9 @@ mod settlement_and_disputes {
 			);
 			run_to(10 + DISPUTE);
 			assert_ok!(Settlement::dispute(RuntimeOrigin::signed(USER), id));
-			assert_eq!(last_event(), Event::Disputed { order: id });
+			let deadline = 10 + DISPUTE + DISPUTE_DEADLINE;
+			assert_eq!(last_event(), Event::Disputed { order: id, bond: BOND, deadline });
+			assert_eq!(Balances::balance_on_hold(&bond_reason(), &USER), BOND);
 			assert_noop!(
 				Settlement::dispute(RuntimeOrigin::signed(USER), id),
 				Error::<Test>::NotSettled
@@ -564,12 +571,100 @@ mod settlement_and_disputes {
 				6_000
 			));
 			let resolved_at = System::block_number();
+			// A larger refund: the bond is back.
+			assert!(matches!(
+				last_event(),
+				Event::DisputeResolved { order, bond_returned: true, .. } if order == id
+			));
+			assert_eq!(Balances::balance_on_hold(&bond_reason(), &USER), 0);
 			run_to(resolved_at + DEPTH);
 			assert!(!Orders::<Test>::contains_key(id));
 			// rho = 6 000 < R: penalty 200 * 4 000 / 1 000 = 800; provider 2 000 - 800 - 100.
 			assert_eq!(Balances::balance(&PROVIDER), START + 1_100);
 			assert_eq!(Balances::balance(&USER), START - ESCROW + 800);
 			assert_eq!(totals().iter().sum::<u128>(), before.iter().sum::<u128>());
+		});
+	}
+
+	#[test]
+	fn a_dispute_resolved_against_the_user_forfeits_its_bond_to_the_provider() {
+		new_test_ext().execute_with(|| {
+			let before = totals();
+			let id = open(USER, PROVIDER);
+			final_readings(id, R, R);
+			run_to(10);
+			assert_ok!(Settlement::apply_for_settlement(RuntimeOrigin::signed(PROVIDER), id));
+			assert_ok!(Settlement::dispute(RuntimeOrigin::signed(USER), id));
+			// The trading centre finds the meters right: the settlement stands.
+			assert_ok!(Settlement::resolve_dispute(
+				RuntimeOrigin::signed(TRADING_CENTRE),
+				id,
+				R,
+				R
+			));
+			assert!(matches!(
+				last_event(),
+				Event::DisputeResolved { order, bond_returned: false, .. } if order == id
+			));
+			assert_eq!(Balances::balance_on_hold(&bond_reason(), &USER), 0);
+			run_to(System::block_number() + DEPTH);
+			assert!(!Orders::<Test>::contains_key(id));
+			// Full delivery: 2 000 less the 100 fee, plus the token, plus the user's bond.
+			assert_eq!(Balances::balance(&PROVIDER), START + 1_900 + TOKEN + BOND);
+			assert_eq!(Balances::balance(&USER), START - ESCROW - BOND);
+			assert_eq!(totals().iter().sum::<u128>(), before.iter().sum::<u128>());
+		});
+	}
+
+	#[test]
+	fn an_unresolved_dispute_ends_at_its_deadline_and_the_settlement_is_paid() {
+		new_test_ext().execute_with(|| {
+			let before = totals();
+			let id = open(USER, PROVIDER);
+			final_readings(id, R, R);
+			run_to(10);
+			assert_ok!(Settlement::apply_for_settlement(RuntimeOrigin::signed(PROVIDER), id));
+			assert_ok!(Settlement::dispute(RuntimeOrigin::signed(USER), id));
+			let deadline = 10 + DISPUTE_DEADLINE;
+			run_to(deadline - 1);
+			assert!(matches!(
+				Orders::<Test>::get(id).map(|o| o.status),
+				Some(OrderStatus::Disputed { .. })
+			));
+			run_to(deadline);
+			assert!(System::events().iter().any(|record| record.event
+				== RuntimeEvent::Settlement(Event::DisputeExpired { order: id })));
+			assert_eq!(Balances::balance_on_hold(&bond_reason(), &USER), 0, "bond returned");
+			assert_noop!(
+				Settlement::resolve_dispute(RuntimeOrigin::signed(TRADING_CENTRE), id, 0, 0),
+				Error::<Test>::NotDisputed
+			);
+			run_to(deadline + DEPTH);
+			assert!(!Orders::<Test>::contains_key(id));
+			assert_eq!(Balances::balance(&PROVIDER), START + 1_900 + TOKEN);
+			assert_eq!(Balances::balance(&USER), START - ESCROW);
+			assert_eq!(totals().iter().sum::<u128>(), before.iter().sum::<u128>());
+		});
+	}
+
+	#[test]
+	fn a_user_without_the_bond_cannot_dispute() {
+		new_test_ext().execute_with(|| {
+			let id = open(USER, PROVIDER);
+			final_readings(id, R, R);
+			run_to(10);
+			assert_ok!(Settlement::apply_for_settlement(RuntimeOrigin::signed(PROVIDER), id));
+			let free = Balances::balance(&USER);
+			assert_ok!(<Balances as frame_support::traits::fungible::Mutate<u64>>::transfer(
+				&USER,
+				&USER_2,
+				free - BOND / 2,
+				frame_support::traits::tokens::Preservation::Preserve,
+			));
+			assert_noop!(
+				Settlement::dispute(RuntimeOrigin::signed(USER), id),
+				Error::<Test>::CannotPayDisputeBond
+			);
 		});
 	}
 

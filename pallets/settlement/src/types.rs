@@ -114,10 +114,15 @@ pub enum OrderStatus<Balance, BlockNumber> {
 		/// The first block at which it may be paid out.
 		payable_at: BlockNumber,
 	},
-	/// The user disputed the settlement; the trading centre resolves it.
+	/// The user disputed the settlement, holding a bond; the trading centre resolves it before
+	/// `deadline`, or the hook pays the settlement as it stood.
 	Disputed {
 		/// The payments as settled before the dispute.
 		outcome: Outcome<Balance>,
+		/// The user's bond, held under settlement's dispute-bond reason.
+		bond: Balance,
+		/// The block from which the hook ends the dispute unresolved.
+		deadline: BlockNumber,
 	},
 }
 

@@ -48,6 +48,7 @@ pub trait WeightInfo {
 	fn claim_payout() -> Weight;
 	fn settle_overdue(n: u32, ) -> Weight;
 	fn pay_due(n: u32, ) -> Weight;
+	fn expire_disputes(n: u32, ) -> Weight;
 	fn set_roles() -> Weight;
 }
 
@@ -201,6 +202,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Settlement::GridOperator` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `Settlement::TradingCentre` (r:0 w:1)
 	/// Proof: `Settlement::TradingCentre` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	fn expire_disputes(n: u32, ) -> Weight {
+		Weight::from_parts(5_000_000, 1_500)
+			.saturating_add(Weight::from_parts(60_000_000, 6_000).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(n.into())))
+	}
 	fn set_roles() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
@@ -259,6 +268,14 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 			.saturating_add(RocksDbWeight::get().writes((8_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 5206).saturating_mul(n.into()))
+	}
+	fn expire_disputes(n: u32, ) -> Weight {
+		Weight::from_parts(5_000_000, 1_500)
+			.saturating_add(Weight::from_parts(60_000_000, 6_000).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+			.saturating_add(RocksDbWeight::get().writes((5_u64).saturating_mul(n.into())))
 	}
 	fn set_roles() -> Weight {
 		Weight::from_parts(6_790_000, 0)

@@ -122,7 +122,8 @@ fn mine_on_top(best: Hash, length: u32, n: u32) -> Vec<Header> {
 /// each (the largest a state trie has): its root, and the proof of `key`, of `levels` + 2 nodes
 /// (the branches, the leaf and the value).
 fn fat_state(key: &[u8], value: Vec<u8>, levels: u32) -> (Hash, Vec<Vec<u8>>) {
-	let nibble = |key: &[u8], i: usize| (key[i / 2] >> if i.is_multiple_of(2) { 4 } else { 0 }) & 0x0f;
+	let nibble =
+		|key: &[u8], i: usize| (key[i / 2] >> if i.is_multiple_of(2) { 4 } else { 0 }) & 0x0f;
 	let mut entries = alloc::vec![(key.to_vec(), value)];
 	for depth in 0..levels as usize {
 		for other in (0u8..16).filter(|v| *v != nibble(key, depth)) {

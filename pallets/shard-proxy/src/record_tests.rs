@@ -259,8 +259,7 @@ fn a_proof_of_another_key_or_region_is_refused() {
 		let state = RegionState::new(&proxy(), 1, &[record(5, 700), record(6, 800)]);
 		let (_, anchor) = follow(&state);
 		// Period 6's proof does not reach period 5's key.
-		assert!(prove(5, anchor, state.record_proof(6)).is_err());
-		assert!(Records::<Test>::get(REGION, 5).is_none());
+		assert_noop!(prove(5, anchor, state.record_proof(6)), Error::<Test>::ProofIncomplete);
 		// The nomination's proof is no record.
 		assert_noop!(
 			prove(5, anchor, state.prove(&TestKeys::proxy_key())),

@@ -283,6 +283,12 @@ impl pallet_settlement::Config for Runtime {
 	type ConfirmationDepth = ConstU32<10>;
 	type MaxAutoSettlePerBlock = ConstU32<50>;
 	type MaxPayoutsPerBlock = ConstU32<50>;
+	/// One GRID, the reward of a full delivery: disputing every order costs a user more than
+	/// the rewards it could deny its providers, while an honest dispute gets it back.
+	type DisputeBond = RewardToken;
+	/// 100 blocks, about ten minutes at target: the trading centre's time to examine the meters.
+	type DisputeDeadline = ConstU32<100>;
+	type MaxDisputeExpiriesPerBlock = ConstU32<50>;
 	type WeightInfo = pallet_settlement::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MarketBenchmarks;
