@@ -47,8 +47,8 @@ pub trait WeightInfo {
 	fn resolve_dispute() -> Weight;
 	fn claim_payout() -> Weight;
 	fn settle_overdue(n: u32, ) -> Weight;
-	fn pay_due(n: u32, ) -> Weight;
 	fn expire_disputes(n: u32, ) -> Weight;
+	fn pay_due(n: u32, ) -> Weight;
 	fn set_roles() -> Weight;
 }
 
@@ -56,28 +56,28 @@ pub trait WeightInfo {
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Settlement::Orders` (r:1 w:1)
-	/// Proof: `Settlement::Orders` (`max_values`: None, `max_size`: Some(351), added: 2826, mode: `MaxEncodedLen`)
+	/// Proof: `Settlement::Orders` (`max_values`: None, `max_size`: Some(363), added: 2838, mode: `MaxEncodedLen`)
 	fn submit_reading() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `430`
-		//  Estimated: `3816`
-		// Minimum execution time: 64_216_000 picoseconds.
-		Weight::from_parts(70_124_000, 3816)
+		//  Estimated: `3828`
+		// Minimum execution time: 59_909_000 picoseconds.
+		Weight::from_parts(65_368_000, 3828)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Settlement::Orders` (r:1 w:0)
-	/// Proof: `Settlement::Orders` (`max_values`: None, `max_size`: Some(351), added: 2826, mode: `MaxEncodedLen`)
+	/// Proof: `Settlement::Orders` (`max_values`: None, `max_size`: Some(363), added: 2838, mode: `MaxEncodedLen`)
 	fn authorize_submit_reading() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `430`
-		//  Estimated: `3816`
-		// Minimum execution time: 54_341_000 picoseconds.
-		Weight::from_parts(58_047_000, 3816)
+		//  Estimated: `3828`
+		// Minimum execution time: 49_954_000 picoseconds.
+		Weight::from_parts(52_608_000, 3828)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
 	/// Storage: `Settlement::Orders` (r:1 w:1)
-	/// Proof: `Settlement::Orders` (`max_values`: None, `max_size`: Some(351), added: 2826, mode: `MaxEncodedLen`)
+	/// Proof: `Settlement::Orders` (`max_values`: None, `max_size`: Some(363), added: 2838, mode: `MaxEncodedLen`)
 	/// Storage: `Settlement::PayoutBounds` (r:1 w:1)
 	/// Proof: `Settlement::PayoutBounds` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Settlement::PayoutQueue` (r:0 w:1)
@@ -85,42 +85,54 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn apply_for_settlement() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `430`
-		//  Estimated: `3816`
-		// Minimum execution time: 22_403_000 picoseconds.
-		Weight::from_parts(26_019_000, 3816)
+		//  Estimated: `3828`
+		// Minimum execution time: 21_953_000 picoseconds.
+		Weight::from_parts(24_276_000, 3828)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Settlement::Orders` (r:1 w:1)
-	/// Proof: `Settlement::Orders` (`max_values`: None, `max_size`: Some(351), added: 2826, mode: `MaxEncodedLen`)
+	/// Proof: `Settlement::Orders` (`max_values`: None, `max_size`: Some(363), added: 2838, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::DisputeBounds` (r:1 w:1)
+	/// Proof: `Settlement::DisputeBounds` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::DisputeQueue` (r:0 w:1)
+	/// Proof: `Settlement::DisputeQueue` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
 	fn dispute() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `603`
-		//  Estimated: `3816`
-		// Minimum execution time: 17_816_000 picoseconds.
-		Weight::from_parts(21_322_000, 3816)
-			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
+		//  Measured:  `1026`
+		//  Estimated: `3828`
+		// Minimum execution time: 75_512_000 picoseconds.
+		Weight::from_parts(79_038_000, 3828)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Settlement::Orders` (r:1 w:1)
-	/// Proof: `Settlement::Orders` (`max_values`: None, `max_size`: Some(351), added: 2826, mode: `MaxEncodedLen`)
+	/// Proof: `Settlement::Orders` (`max_values`: None, `max_size`: Some(363), added: 2838, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:2 w:2)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Settlement::PayoutBounds` (r:1 w:1)
 	/// Proof: `Settlement::PayoutBounds` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Settlement::PayoutQueue` (r:0 w:1)
 	/// Proof: `Settlement::PayoutQueue` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
 	fn resolve_dispute() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `598`
-		//  Estimated: `3816`
-		// Minimum execution time: 21_722_000 picoseconds.
-		Weight::from_parts(24_686_000, 3816)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		//  Measured:  `1272`
+		//  Estimated: `6196`
+		// Minimum execution time: 75_352_000 picoseconds.
+		Weight::from_parts(78_357_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Settlement::Orders` (r:1 w:1)
-	/// Proof: `Settlement::Orders` (`max_values`: None, `max_size`: Some(351), added: 2826, mode: `MaxEncodedLen`)
+	/// Proof: `Settlement::Orders` (`max_values`: None, `max_size`: Some(363), added: 2838, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:4 w:4)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Settlement::GridOperator` (r:1 w:0)
@@ -135,8 +147,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1523`
 		//  Estimated: `11402`
-		// Minimum execution time: 198_666_000 picoseconds.
-		Weight::from_parts(213_357_000, 11402)
+		// Minimum execution time: 194_089_000 picoseconds.
+		Weight::from_parts(202_221_000, 11402)
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
@@ -145,7 +157,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Settlement::NextOrderId` (r:1 w:0)
 	/// Proof: `Settlement::NextOrderId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Settlement::Orders` (r:50 w:50)
-	/// Proof: `Settlement::Orders` (`max_values`: None, `max_size`: Some(351), added: 2826, mode: `MaxEncodedLen`)
+	/// Proof: `Settlement::Orders` (`max_values`: None, `max_size`: Some(363), added: 2838, mode: `MaxEncodedLen`)
 	/// Storage: `Settlement::PayoutBounds` (r:1 w:1)
 	/// Proof: `Settlement::PayoutBounds` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Settlement::PayoutQueue` (r:0 w:50)
@@ -154,25 +166,54 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn settle_overdue(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `194 + n * (255 ±0)`
-		//  Estimated: `1501 + n * (2826 ±0)`
-		// Minimum execution time: 6_730_000 picoseconds.
-		Weight::from_parts(28_101_401, 1501)
-			// Standard Error: 130_700
-			.saturating_add(Weight::from_parts(10_406_997, 0).saturating_mul(n.into()))
+		//  Estimated: `1501 + n * (2838 ±0)`
+		// Minimum execution time: 4_477_000 picoseconds.
+		Weight::from_parts(10_929_529, 1501)
+			// Standard Error: 80_489
+			.saturating_add(Weight::from_parts(10_828_309, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2826).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 2838).saturating_mul(n.into()))
+	}
+	/// Storage: `Settlement::DisputeBounds` (r:1 w:1)
+	/// Proof: `Settlement::DisputeBounds` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::DisputeQueue` (r:50 w:50)
+	/// Proof: `Settlement::DisputeQueue` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::Orders` (r:50 w:50)
+	/// Proof: `Settlement::Orders` (`max_values`: None, `max_size`: Some(363), added: 2838, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:50 w:50)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:50 w:50)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::PayoutBounds` (r:1 w:1)
+	/// Proof: `Settlement::PayoutBounds` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::PayoutQueue` (r:0 w:50)
+	/// Proof: `Settlement::PayoutQueue` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[0, 50]`.
+	fn expire_disputes(n: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `361 + n * (632 ±0)`
+		//  Estimated: `1501 + n * (2838 ±0)`
+		// Minimum execution time: 2_424_000 picoseconds.
+		Weight::from_parts(2_464_000, 1501)
+			// Standard Error: 134_295
+			.saturating_add(Weight::from_parts(60_573_895, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2838).saturating_mul(n.into()))
 	}
 	/// Storage: `Settlement::PayoutBounds` (r:1 w:1)
 	/// Proof: `Settlement::PayoutBounds` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Settlement::PayoutQueue` (r:50 w:50)
 	/// Proof: `Settlement::PayoutQueue` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
 	/// Storage: `Settlement::Orders` (r:50 w:50)
-	/// Proof: `Settlement::Orders` (`max_values`: None, `max_size`: Some(351), added: 2826, mode: `MaxEncodedLen`)
+	/// Proof: `Settlement::Orders` (`max_values`: None, `max_size`: Some(363), added: 2838, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:50 w:50)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:102 w:102)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Settlement::GridOperator` (r:1 w:0)
@@ -188,10 +229,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `666 + n * (787 ±0)`
 		//  Estimated: `6196 + n * (5206 ±0)`
-		// Minimum execution time: 3_184_000 picoseconds.
-		Weight::from_parts(91_672_713, 6196)
-			// Standard Error: 2_109_582
-			.saturating_add(Weight::from_parts(174_869_095, 0).saturating_mul(n.into()))
+		// Minimum execution time: 3_335_000 picoseconds.
+		Weight::from_parts(21_010_808, 6196)
+			// Standard Error: 256_501
+			.saturating_add(Weight::from_parts(172_834_098, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((8_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -202,20 +243,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Settlement::GridOperator` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `Settlement::TradingCentre` (r:0 w:1)
 	/// Proof: `Settlement::TradingCentre` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
-	fn expire_disputes(n: u32, ) -> Weight {
-		Weight::from_parts(5_000_000, 1_500)
-			.saturating_add(Weight::from_parts(60_000_000, 6_000).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
-			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(n.into())))
-	}
 	fn set_roles() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 6_029_000 picoseconds.
-		Weight::from_parts(6_790_000, 0)
+		// Minimum execution time: 6_269_000 picoseconds.
+		Weight::from_parts(7_020_000, 0)
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 }
@@ -223,62 +256,63 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database costs, for tests and mocks.
 impl WeightInfo for () {
 	fn submit_reading() -> Weight {
-		Weight::from_parts(70_124_000, 3816)
+		Weight::from_parts(65_368_000, 3828)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn authorize_submit_reading() -> Weight {
-		Weight::from_parts(58_047_000, 3816)
+		Weight::from_parts(52_608_000, 3828)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 	}
 	fn apply_for_settlement() -> Weight {
-		Weight::from_parts(26_019_000, 3816)
+		Weight::from_parts(24_276_000, 3828)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn dispute() -> Weight {
-		Weight::from_parts(21_322_000, 3816)
-			.saturating_add(RocksDbWeight::get().reads(1_u64))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
+		Weight::from_parts(79_038_000, 3828)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn resolve_dispute() -> Weight {
-		Weight::from_parts(24_686_000, 3816)
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+		Weight::from_parts(78_357_000, 6196)
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
+			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn claim_payout() -> Weight {
-		Weight::from_parts(213_357_000, 11402)
+		Weight::from_parts(202_221_000, 11402)
 			.saturating_add(RocksDbWeight::get().reads(11_u64))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
 	}
 	fn settle_overdue(n: u32, ) -> Weight {
-		Weight::from_parts(28_101_401, 1501)
-			.saturating_add(Weight::from_parts(10_406_997, 0).saturating_mul(n.into()))
+		Weight::from_parts(10_929_529, 1501)
+			.saturating_add(Weight::from_parts(10_828_309, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2826).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 2838).saturating_mul(n.into()))
+	}
+	fn expire_disputes(n: u32, ) -> Weight {
+		Weight::from_parts(2_464_000, 1501)
+			.saturating_add(Weight::from_parts(60_573_895, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
+			.saturating_add(RocksDbWeight::get().writes((5_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2838).saturating_mul(n.into()))
 	}
 	fn pay_due(n: u32, ) -> Weight {
-		Weight::from_parts(91_672_713, 6196)
-			.saturating_add(Weight::from_parts(174_869_095, 0).saturating_mul(n.into()))
+		Weight::from_parts(21_010_808, 6196)
+			.saturating_add(Weight::from_parts(172_834_098, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((8_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 			.saturating_add(RocksDbWeight::get().writes((8_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 5206).saturating_mul(n.into()))
 	}
-	fn expire_disputes(n: u32, ) -> Weight {
-		Weight::from_parts(5_000_000, 1_500)
-			.saturating_add(Weight::from_parts(60_000_000, 6_000).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(1_u64))
-			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(n.into())))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
-			.saturating_add(RocksDbWeight::get().writes((5_u64).saturating_mul(n.into())))
-	}
 	fn set_roles() -> Weight {
-		Weight::from_parts(6_790_000, 0)
+		Weight::from_parts(7_020_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 }
