@@ -264,6 +264,10 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxRequests: Get<u32>;
 
+		/// Open requests per user, so that no user can fill the book (at most [`Config::MaxRequests`]).
+		#[pallet::constant]
+		type MaxRequestsPerUser: Get<u32>;
+
 		/// Entries of the grid fee table.
 		#[pallet::constant]
 		type MaxFeeEntries: Get<u32>;
@@ -488,6 +492,9 @@ pub mod pallet {
 		OverCapacity,
 		/// The claimed score is not the solution's score.
 		WrongScore,
+		/// The user has [`Config::MaxRequestsPerUser`] open requests already: no user may fill
+		/// the book alone.
+		TooManyRequestsOfUser,
 	}
 
 	#[pallet::hooks]
@@ -519,6 +526,11 @@ pub mod pallet {
 			assert!(T::SolutionBlocks::get() > 0, "a solution window is needed");
 			assert!(T::SolutionBlocks::get() < T::PeriodLength::get(), "an open phase is needed");
 			assert!(T::MaxOffers::get() > 0 && T::MaxRequests::get() > 0);
+			assert!(
+				T::MaxRequestsPerUser::get() > 0
+					&& T::MaxRequestsPerUser::get() < T::MaxRequests::get(),
+				"one user must not be able to fill the book"
+			);
 			assert!(T::MaxOffers::get() <= u16::MAX as u32, "offer indices fit the solution");
 			let (n, m) = (T::MaxRequests::get(), T::MaxOffers::get());
 			let hook = T::WeightInfo::take_snapshot(n, m)
@@ -591,7 +603,8 @@ pub mod pallet {
 		/// - Origin: signed by an approved user, during the open phase.
 		///
 		/// Errors: [`Error::NotApprovedUser`], [`Error::BookClosed`], [`Error::BadEnergy`],
-		/// [`Error::PriceTooHigh`], [`Error::TooManyRequests`], settlement's escrow errors.
+		/// [`Error::PriceTooHigh`], [`Error::TooManyRequests`], [`Error::TooManyRequestsOfUser`],
+		/// settlement's escrow errors.
 		///
 		/// Emits [`Event::RequestPosted`].
 		#[pallet::call_index(2)]
@@ -609,6 +622,10 @@ pub mod pallet {
 			ensure!(price <= T::MaxPrice::get(), Error::<T>::PriceTooHigh);
 			let id = NextRequestId::<T>::get(period);
 			ensure!(id < T::MaxRequests::get(), Error::<T>::TooManyRequests);
+			ensure!(
+				OpenRequests::<T>::get(&user) < T::MaxRequestsPerUser::get(),
+				Error::<T>::TooManyRequestsOfUser
+			);
 			let escrow = T::Orders::cost(energy, price).ok_or(Error::<T>::Overflow)?;
 			T::Escrow::hold(&user, escrow)?;
 			NextRequestId::<T>::insert(period, id + 1);

@@ -90,6 +90,9 @@ impl BenchmarkHelper<u64> for TestRegistry {
 	}
 }
 
+/// Open requests one user may hold in the tests.
+pub const MAX_REQUESTS_PER_USER: u32 = 5;
+
 /// Providers from 10 up, users below; user 9 in region 2, everyone else in region 1.
 pub struct TestRegistry;
 impl ParticipantRegistry<u64> for TestRegistry {
@@ -174,6 +177,7 @@ impl pallet_matching::Config for Test {
 	type ZetaUnit = ConstU128<1_000>;
 	type MaxOffers = ConstU32<4>;
 	type MaxRequests = ConstU32<8>;
+	type MaxRequestsPerUser = ConstU32<MAX_REQUESTS_PER_USER>;
 	type MaxFeeEntries = ConstU32<2>;
 	type SolverMaxNodes = ConstU64<100_000>;
 	type WeightInfo = ();

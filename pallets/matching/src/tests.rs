@@ -129,6 +129,25 @@ mod book {
 	}
 
 	#[test]
+	fn one_user_cannot_fill_the_book_alone() {
+		new_test_ext().execute_with(|| {
+			// The attack of issue 22: one household posts requests until the book is full.
+			for _ in 0..MAX_REQUESTS_PER_USER {
+				assert_ok!(Matching::post_request(signed(2), 1, Some(1)));
+			}
+			assert_noop!(
+				Matching::post_request(signed(2), 1, Some(1)),
+				Error::<Test>::TooManyRequestsOfUser
+			);
+			// Room is left for the others.
+			assert_ok!(Matching::post_request(signed(1), 1_000, None));
+			// A cancelled request frees the user's slot.
+			assert_ok!(Matching::cancel_request(signed(2), 0));
+			assert_ok!(Matching::post_request(signed(2), 1, Some(1)));
+		});
+	}
+
+	#[test]
 	fn bad_requests_are_refused() {
 		new_test_ext().execute_with(|| {
 			assert_noop!(
@@ -150,8 +169,10 @@ mod book {
 				DispatchError::Other("insufficient funds")
 			);
 			Funds::set(1_000_000);
-			for _ in 0..8 {
-				assert_ok!(Matching::post_request(signed(2), 1_000, None));
+			for user in [2, 3] {
+				for _ in 0..4 {
+					assert_ok!(Matching::post_request(signed(user), 1_000, None));
+				}
 			}
 			assert_noop!(
 				Matching::post_request(signed(1), 1_000, None),

@@ -345,6 +345,9 @@ impl pallet_matching::Config for Runtime {
 	type ZetaUnit = ZetaUnit;
 	type MaxOffers = ConstU32<50>;
 	type MaxRequests = ConstU32<1_000>;
+	/// Twenty open requests per user: a household's loads for a period. Filling the book takes
+	/// fifty approved users, each reviewed by the council and holding the registration deposit.
+	type MaxRequestsPerUser = ConstU32<20>;
 	type MaxFeeEntries = ConstU32<64>;
 	/// Branch-and-bound nodes per solve: the same answer on every node.
 	type SolverMaxNodes = ConstU64<20_000>;
