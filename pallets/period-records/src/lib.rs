@@ -24,11 +24,10 @@
 //!
 //! ## When a record is written
 //!
-//! Orders are paid out once settled and confirmed (settlement's deadlines bound this for every
-//! order that is not disputed: about four periods after the period in GridShard's runtime). A
-//! disputed order holds its period's record until the dispute is resolved; a record that would
-//! be written after its period fell out of the kept range is dropped with
-//! [`Event::RecordDropped`].
+//! Orders are paid out once settled and confirmed, and settlement's deadlines bound when: about
+//! four periods after the period in GridShard's runtime for an undisputed order, about nine for
+//! a disputed one (a dispute ends at its deadline). A record that would be written after its
+//! period fell out of the kept range is dropped with [`Event::RecordDropped`].
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![warn(missing_docs)]
