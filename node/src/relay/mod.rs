@@ -21,7 +21,7 @@
 mod records;
 
 use crate::rpc_client::RpcClient;
-use codec::{Decode, Encode};
+use codec::Encode;
 use frame_system::offchain::CreateAuthorizedTransaction;
 use gridshard_primitives::{
 	region::{RegionStatus, StoredHeader},
@@ -264,10 +264,8 @@ impl Relay {
 		let genesis = self.region_header(0)?;
 		let key = frame_support::storage::storage_prefix(b"Difficulty", b"CurrentDifficulty");
 		let at = genesis.hash();
-		let raw = self.source.call("state_getStorage", json!([hex(&key), at]))?;
-		let raw = raw.as_str().ok_or("the region's genesis has no difficulty")?;
-		let next_difficulty =
-			U256::decode(&mut &unhex(raw)?[..]).map_err(|e| format!("difficulty: {e}"))?;
+		let next_difficulty: U256 =
+			self.region_value(&key, Some(at))?.ok_or("the region's genesis has no difficulty")?;
 		let checkpoint =
 			Checkpoint { header: genesis, window: Default::default(), next_difficulty };
 		let call = RuntimeCall::Sudo(SudoCall::sudo {

@@ -211,7 +211,11 @@ impl Relay {
 	}
 
 	/// The value at `key` in the region's state at `at` (its best block without).
-	fn region_value<V: Decode>(&self, key: &[u8], at: Option<Hash>) -> Result<Option<V>, String> {
+	pub(super) fn region_value<V: Decode>(
+		&self,
+		key: &[u8],
+		at: Option<Hash>,
+	) -> Result<Option<V>, String> {
 		let raw = self.source.call("state_getStorage", json!([hex(key), at]))?;
 		let Some(raw) = raw.as_str() else { return Ok(None) };
 		V::decode(&mut &unhex(raw)?[..]).map(Some).map_err(|e| format!("region storage: {e}"))
