@@ -277,3 +277,63 @@ fn a_whole_period_runs_through_every_market_pallet() {
 		}
 	});
 }
+
+/// Issue 22's first hole through `Executive`: a feasible solution with a forged claim is
+/// refused by the pool's check, and a block that holds it anyway does not apply it; the
+/// honest claim is accepted, feeless.
+#[test]
+fn a_forged_solution_is_refused_before_the_pool_and_in_a_block() {
+	use sp_runtime::transaction_validity::{
+		InvalidTransaction, TransactionSource, TransactionValidityError,
+	};
+	let mut ext =
+		sp_io::TestExternalities::new(genesis_config_presets::preset_storage("development"));
+	ext.execute_with(|| {
+		block(|| {
+			let offer = MatchingCall::post_offer { price: 200 * MILLI_GRID, capacity: 10_000 };
+			dispatch(RuntimeCall::Matching(offer), signed(Sr25519Keyring::Eve));
+			let request = MatchingCall::post_request { energy: 4_000, limit: None };
+			dispatch(RuntimeCall::Matching(request), signed(Sr25519Keyring::AliceStash));
+		});
+		let close = PERIOD_BLOCKS - SOLUTION_BLOCKS;
+		run_to(close);
+		let snapshot = pallet_matching::CurrentSnapshot::<Runtime>::get().expect("closed");
+		let (pairs, honest) = Matching::solve(&snapshot).expect("solved");
+		let submission = |claimed| {
+			let solution = pairs.clone().try_into().expect("within the bound");
+			crate::tests::general(RuntimeCall::Matching(MatchingCall::submit_solution {
+				period: 0,
+				solution,
+				claimed,
+			}))
+		};
+		let forged = submission(pallet_matching::Score { weight: honest.weight + 1, ..honest });
+		let wrong_score = pallet_matching::Error::<Runtime>::WrongScore.encode()[0];
+		let refused =
+			Err(TransactionValidityError::Invalid(InvalidTransaction::Custom(wrong_score)));
+		let parent = System::parent_hash();
+		let validity = frame_support::storage::with_transaction(|| {
+			let validity = Executive::validate_transaction(
+				TransactionSource::External,
+				forged.clone(),
+				parent,
+			);
+			sp_runtime::TransactionOutcome::Rollback(Ok::<_, sp_runtime::DispatchError>(validity))
+		})
+		.unwrap();
+		assert_eq!(validity.map(|_| ()), refused);
+
+		let miner = Sr25519Keyring::Alice.to_account_id();
+		let balance = Balances::balance(&miner);
+		block(|| {
+			assert_eq!(Executive::apply_extrinsic(forged).map(|_| ()), refused);
+			Executive::apply_extrinsic(submission(honest)).unwrap().unwrap();
+		});
+		assert_eq!(pallet_matching::BestSolution::<Runtime>::get().map(|(s, _)| s), Some(honest));
+		assert_eq!(
+			Balances::balance(&miner),
+			balance + BLOCK_REWARD,
+			"the miner's reward only: the solution paid no fee"
+		);
+	});
+}

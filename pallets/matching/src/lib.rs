@@ -24,8 +24,9 @@
 //! - **Solution window**: off-chain workers solve the snapshot with `gridshard-solver` within
 //!   [`Config::SolverMaxNodes`] branch-and-bound nodes and submit
 //!   [`Pallet::submit_solution`] as a feeless general transaction. [`Pallet::authorize_solution`]
-//!   keeps stale periods and scores that do not beat the stored best out of the pool; dispatch
-//!   re-checks feasibility and recomputes the score in time linear in the solution.
+//!   checks the whole submission before the pool and again as the block applies it (period,
+//!   a claim above the stored best, feasibility and score, in time linear in the solution), so
+//!   a forged one never reaches a block; a block accepts one solution at most.
 //! - **Adoption** (`on_initialize` of the next period's first block): the best solution becomes
 //!   orders in settlement, delivering over the next [`Config::DeliveryBlocks`] blocks, each
 //!   committing `R_i r_j` of the request's escrow; the rest of the escrow, and all of an
@@ -52,10 +53,13 @@
 //!
 //! ## Off-chain results are hostile input
 //!
-//! Every PoW miner authors blocks, so a submission is trusted for nothing: its period and
-//! claimed score are checked before it enters the pool, and at dispatch every pair is checked
+//! Every PoW miner authors blocks, so a submission is trusted for nothing. It is free, so it
+//! must hold before it costs anyone a block's room: before the pool, and again when a block
+//! applies it, its period and claim are checked against the best so far, every pair is checked
 //! (known request and provider, each request once, allowed pair, capacity) and the score
-//! recomputed; any mismatch is a named error and changes nothing.
+//! recomputed; any mismatch is a named error ([`Pallet::check_solution`]) and changes nothing.
+//! A block accepts one solution at most, so the free room a window's solutions take is bounded
+//! by its blocks, and each accepted one beats the last.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![warn(missing_docs)]
@@ -327,6 +331,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type BestSolution<T: Config> = StorageValue<_, (Score, SolutionOf<T>)>;
 
+	/// The block that accepted [`BestSolution`]: a block accepts one solution at most, so that
+	/// the feeless submissions of a solution window take a bounded room.
+	#[pallet::storage]
+	pub type BestSolutionAt<T: Config> = StorageValue<_, BlockNumberFor<T>>;
+
 	/// The last adopted solution: its period, score, origin and the orders it opened.
 	#[pallet::storage]
 	pub type LastAdopted<T: Config> = StorageValue<_, Adoption>;
@@ -495,6 +504,9 @@ pub mod pallet {
 		/// The user has [`Config::MaxRequestsPerUser`] open requests already: no user may fill
 		/// the book alone.
 		TooManyRequestsOfUser,
+		/// This block has accepted a solution already: one a block at most, so that free
+		/// submissions cannot fill the solution window's blocks.
+		SolutionThisBlock,
 	}
 
 	#[pallet::hooks]
@@ -696,27 +708,30 @@ pub mod pallet {
 		/// Submits a solution for the snapshot in its solution window.
 		///
 		/// - Origin: authorised (a feeless general transaction): [`Pallet::authorize_solution`]
-		///   admits it only for the current snapshot's period and a claimed score above the
-		///   best so far.
+		///   admits it only after [`Pallet::check_solution`] holds: the current snapshot's
+		///   period, a claimed score above the best so far, no solution yet in this block, every
+		///   pair feasible and the claim the solution's score. The check runs before the pool
+		///   and again when the block applies the transaction, which is what the `Authorized`
+		///   origin certifies: a submission that does not hold never reaches a block.
 		/// - `solution`: `(request index, offer index)` pairs into the snapshot.
 		///
 		/// Errors: [`Error::PreDispatchWrongPeriod`], [`Error::PreDispatchNotBetter`],
-		/// [`Error::UnknownSnapshotRequest`], [`Error::UnknownSnapshotOffer`],
-		/// [`Error::RequestTwice`], [`Error::DisallowedPair`], [`Error::OverCapacity`],
-		/// [`Error::WrongScore`].
+		/// [`Error::SolutionThisBlock`] (the check's cheap part, repeated); the pool answers the
+		/// others as `InvalidTransaction::Custom` with the error's index
+		/// ([`Pallet::invalidity`]).
 		///
 		/// Emits [`Event::SolutionAccepted`].
 		#[pallet::call_index(5)]
-		// The whole snapshot is read and a solution may serve every request: the worst case of
-		// the benchmark, whatever this solution's length (at most 0.4 ms for 1000 x 50).
-		#[pallet::weight(T::WeightInfo::submit_solution(
+		#[pallet::weight(T::WeightInfo::submit_solution(solution.len() as u32))]
+		#[pallet::authorize(|_source, period, solution, claimed| {
+			Pallet::<T>::authorize_solution(*period, solution, claimed)
+		})]
+		// The whole snapshot is read and a solution may serve every request: the worst case,
+		// the unspent part refunded by `authorize_solution`.
+		#[pallet::weight_of_authorize(T::WeightInfo::authorize_submit_solution(
 			T::MaxRequests::get(),
 			T::MaxOffers::get()
 		))]
-		#[pallet::authorize(|_source, period, _solution, claimed| {
-			Pallet::<T>::authorize_solution(*period, claimed)
-		})]
-		#[pallet::weight_of_authorize(T::WeightInfo::authorize_submit_solution())]
 		pub fn submit_solution(
 			origin: OriginFor<T>,
 			period: PeriodIndex,
@@ -725,11 +740,9 @@ pub mod pallet {
 		) -> DispatchResult {
 			frame_system::ensure_authorized(origin)?;
 			Self::check_claim(period, &claimed)?;
-			let snapshot = CurrentSnapshot::<T>::get().ok_or(Error::<T>::PreDispatchWrongPeriod)?;
-			let score = Self::score(&snapshot, &solution)?;
-			ensure!(score == claimed, Error::<T>::WrongScore);
-			BestSolution::<T>::put((score, solution));
-			Self::deposit_event(Event::SolutionAccepted { period, score });
+			BestSolution::<T>::put((claimed, solution));
+			BestSolutionAt::<T>::put(frame_system::Pallet::<T>::block_number());
+			Self::deposit_event(Event::SolutionAccepted { period, score: claimed });
 			Ok(())
 		}
 	}
@@ -760,24 +773,60 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Checks a submission's period and claimed score against the current snapshot and the
-	/// best solution (cheap: no snapshot read).
+	/// best solution, and that this block has accepted none yet (cheap: no snapshot read).
 	fn check_claim(period: PeriodIndex, claimed: &Score) -> Result<(), Error<T>> {
 		ensure!(SnapshotPeriod::<T>::get() == Some(period), Error::<T>::PreDispatchWrongPeriod);
 		if let Some((best, _)) = BestSolution::<T>::get() {
 			ensure!(*claimed > best, Error::<T>::PreDispatchNotBetter);
 		}
+		let now = frame_system::Pallet::<T>::block_number();
+		ensure!(BestSolutionAt::<T>::get() != Some(now), Error::<T>::SolutionThisBlock);
 		Ok(())
 	}
 
-	/// Admits a solution into the pool when [`Pallet::check_claim`] accepts it. It provides
-	/// `(period, score)`, so equal claims do not both enter, and lives until the window ends.
+	/// The whole check of a submission, without changing anything: [`Pallet::check_claim`],
+	/// then every pair against the snapshot and the claim against the solution's score (time
+	/// linear in the solution). Returns the snapshot's number of offers.
+	pub fn check_solution(
+		period: PeriodIndex,
+		solution: &[(u32, u32)],
+		claimed: &Score,
+	) -> Result<u32, Error<T>> {
+		Self::check_claim(period, claimed)?;
+		let snapshot = CurrentSnapshot::<T>::get().ok_or(Error::<T>::PreDispatchWrongPeriod)?;
+		let score = Self::score(&snapshot, solution)?;
+		ensure!(score == *claimed, Error::<T>::WrongScore);
+		Ok(snapshot.offers.len() as u32)
+	}
+
+	/// How the pool answers a submission [`Pallet::check_solution`] refuses: `Stale` for
+	/// another period or a claim that is not better, `ExhaustsResources` when this block has
+	/// its solution (the block's author keeps it for the next block), and otherwise
+	/// `Custom` with the error's index in [`Error`], so that a client can name it.
+	pub fn invalidity(error: Error<T>) -> TransactionValidityError {
+		let invalid = match error {
+			Error::<T>::PreDispatchWrongPeriod | Error::<T>::PreDispatchNotBetter => {
+				InvalidTransaction::Stale
+			}
+			Error::<T>::SolutionThisBlock => InvalidTransaction::ExhaustsResources,
+			other => InvalidTransaction::Custom(other.encode().first().copied().unwrap_or(u8::MAX)),
+		};
+		TransactionValidityError::Invalid(invalid)
+	}
+
+	/// Admits a solution into the pool (and into a block) only when
+	/// [`Pallet::check_solution`] holds, so that a forged claim costs its sender the pool's
+	/// check and never a block's room. It provides `(period, score)`, so equal claims do not
+	/// both enter, and lives until the window ends; the part of the worst-case check weight a
+	/// smaller snapshot or solution did not use is refunded.
 	pub fn authorize_solution(
 		period: PeriodIndex,
+		solution: &[(u32, u32)],
 		claimed: &Score,
 	) -> TransactionValidityWithRefund {
-		Self::check_claim(period, claimed).map_err(|error| {
+		let offers = Self::check_solution(period, solution, claimed).map_err(|error| {
 			log::debug!(target: LOG_TARGET, "solution refused before the pool: {error:?}");
-			TransactionValidityError::Invalid(InvalidTransaction::Stale)
+			Self::invalidity(error)
 		})?;
 		let validity = ValidTransaction::with_tag_prefix("GridShardSolution")
 			.priority(TransactionPriority::MAX / 2)
@@ -785,7 +834,10 @@ impl<T: Config> Pallet<T> {
 			.longevity(T::SolutionBlocks::get().into())
 			.propagate(true)
 			.build()?;
-		Ok((validity, Weight::zero()))
+		let worst =
+			T::WeightInfo::authorize_submit_solution(T::MaxRequests::get(), T::MaxOffers::get());
+		let used = T::WeightInfo::authorize_submit_solution(solution.len() as u32, offers);
+		Ok((validity, worst.saturating_sub(used)))
 	}
 
 	/// The revenue `zeta_ij` (eq. 3) of request `i` with offer `j`, if the pair is allowed.
@@ -976,6 +1028,7 @@ impl<T: Config> Pallet<T> {
 		CurrentSnapshot::<T>::put(snapshot);
 		SnapshotPeriod::<T>::put(period);
 		BestSolution::<T>::kill();
+		BestSolutionAt::<T>::kill();
 		Self::deposit_event(Event::SnapshotTaken {
 			period,
 			offers: offer_count,
@@ -988,6 +1041,7 @@ impl<T: Config> Pallet<T> {
 	/// the period's requests, and clears the period's book.
 	fn adopt(snapshot: SnapshotOf<T>, now: u32) -> Weight {
 		let period = snapshot.period;
+		BestSolutionAt::<T>::kill();
 		let (score, solution, source) = match BestSolution::<T>::take() {
 			Some((score, solution)) => (score, solution.into_inner(), Source::Submitted),
 			None => {
@@ -1227,7 +1281,8 @@ impl<T: Config> Pallet<T> {
 	/// - each period's offer count matches its offers, within `MaxOffers`;
 	/// - every request's escrow is held: per user, the open requests' escrow is at most the
 	///   uncommitted escrow settlement holds;
-	/// - the snapshot matches its period, and the best solution is valid on it with its score.
+	/// - the snapshot matches its period, and the best solution is valid on it with its score
+	///   and has the block that accepted it.
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		use alloc::collections::btree_map::BTreeMap;
 		let mut counts: BTreeMap<PeriodIndex, u32> = BTreeMap::new();
@@ -1252,6 +1307,10 @@ impl<T: Config> Pallet<T> {
 		for (user, held) in escrow {
 			ensure!(T::Escrow::uncommitted(&user) >= held, "a request's escrow is not held");
 		}
+		ensure!(
+			BestSolution::<T>::exists() == BestSolutionAt::<T>::exists(),
+			"the best solution and its block out of step"
+		);
 		match (CurrentSnapshot::<T>::get(), SnapshotPeriod::<T>::get()) {
 			(Some(snapshot), Some(period)) => {
 				ensure!(snapshot.period == period, "snapshot period out of step");

@@ -55,9 +55,16 @@ fn score(solution: &[(u32, u32)]) -> Score {
 	Matching::score(&snapshot(), solution).unwrap()
 }
 
+/// A submission for period 0 as a block applies it: the check, then the dispatch.
 fn submit(solution: Vec<(u32, u32)>, claimed: Score) -> DispatchResult {
+	submit_for(0, solution, claimed)
+}
+
+/// [`submit`] for `period`.
+fn submit_for(period: PeriodIndex, solution: Vec<(u32, u32)>, claimed: Score) -> DispatchResult {
+	Matching::check_solution(period, &solution, &claimed)?;
 	let solution = SolutionOf::<Test>::try_from(solution).unwrap();
-	Matching::submit_solution(authorized(), 0, solution, claimed)
+	Matching::submit_solution(authorized(), period, solution, claimed)
 }
 
 fn authorize(period: PeriodIndex, solution: Vec<(u32, u32)>, claimed: Score) -> bool {
@@ -356,6 +363,8 @@ mod worker {
 			let Call::submit_solution { claimed, .. } = &calls[0] else { panic!("a solution") };
 			assert_eq!(*claimed, cached.score);
 			assert_eq!(claimed.energy, 16_000);
+			// The greedy one filled block CLOSE's one solution; the worker's goes in the next.
+			run_to(CLOSE + 1);
 			assert_ok!(dispatch(calls[0].clone()));
 			assert_eq!(BestSolution::<Test>::get().unwrap().0, *claimed);
 			// The worse one can no longer get in, nor through.
@@ -363,7 +372,6 @@ mod worker {
 			let greedy_score = score(&greedy);
 			assert!(!authorize(0, greedy.clone(), greedy_score));
 			assert_noop!(submit(greedy, greedy_score), Error::<Test>::PreDispatchNotBetter);
-			run_to(CLOSE + 1);
 		});
 		// The chain's best is the worker's own: nothing more to submit.
 		assert!(worker.run().is_empty());
@@ -563,6 +571,78 @@ mod worker {
 	}
 }
 
+mod forged {
+	use super::*;
+	use sp_runtime::transaction_validity::{InvalidTransaction, TransactionValidityError};
+
+	/// What the pool answers `solution` claimed at `claimed` for period 0.
+	fn pool_answer(
+		solution: Vec<(u32, u32)>,
+		claimed: Score,
+	) -> Result<Weight, TransactionValidityError> {
+		let solution = SolutionOf::<Test>::try_from(solution).unwrap();
+		let call = Call::<Test>::submit_solution { period: 0, solution, claimed };
+		call.authorize(TransactionSource::External).expect("authorised calls").map(|(_, w)| w)
+	}
+
+	/// Issue 22's first hole as found on a node: a feasible assignment, its claimed weight's
+	/// last bytes changed, sent 60 times. Each claim was new, so each entered the pool and the
+	/// block, failing only at dispatch, for free. Now each is refused before the pool with the
+	/// error's index, and nothing changes.
+	#[test]
+	fn forged_claims_of_a_feasible_solution_never_enter_the_pool() {
+		new_test_ext().execute_with(|| {
+			trap();
+			run_to(CLOSE);
+			let solution = Matching::solve(&snapshot()).expect("solved").0;
+			let honest = score(&solution);
+			let wrong_score = Error::<Test>::WrongScore.encode()[0];
+			let before = sp_io::storage::root(sp_runtime::StateVersion::V1);
+			for forged in 1..=60u128 {
+				let claimed = Score { weight: honest.weight ^ forged, ..honest };
+				assert_eq!(
+					pool_answer(solution.clone(), claimed),
+					Err(TransactionValidityError::Invalid(InvalidTransaction::Custom(wrong_score)))
+				);
+				assert!(matches!(
+					Matching::check_solution(0, &solution, &claimed),
+					Err(Error::<Test>::WrongScore)
+				));
+			}
+			assert_eq!(sp_io::storage::root(sp_runtime::StateVersion::V1), before);
+			// The honest claim gets in, and the unused part of the worst-case check comes back.
+			let refund = pool_answer(solution.clone(), honest).expect("admitted");
+			assert!(refund.ref_time() > 0, "a 3-pair check is far from the worst case");
+			assert_ok!(submit(solution, honest));
+		});
+	}
+
+	#[test]
+	fn a_block_accepts_one_solution_and_the_next_takes_a_better_one() {
+		new_test_ext().execute_with(|| {
+			trap();
+			run_to(CLOSE);
+			let greedy = Matching::greedy(&snapshot());
+			assert_ok!(submit(greedy.clone(), score(&greedy)));
+			let optimum = Matching::solve(&snapshot()).expect("solved").0;
+			assert!(score(&optimum) > score(&greedy));
+			assert_eq!(
+				pool_answer(optimum.clone(), score(&optimum)),
+				Err(TransactionValidityError::Invalid(InvalidTransaction::ExhaustsResources)),
+				"kept for the next block"
+			);
+			assert_noop!(
+				submit(optimum.clone(), score(&optimum)),
+				Error::<Test>::SolutionThisBlock
+			);
+			run_to(CLOSE + 1);
+			assert_ok!(submit(optimum.clone(), score(&optimum)));
+			assert_eq!(BestSolution::<Test>::get().map(|(s, _)| s), Some(score(&optimum)));
+			assert_eq!(BestSolutionAt::<Test>::get(), Some(CLOSE + 1));
+		});
+	}
+}
+
 mod adoption {
 	use super::*;
 
@@ -717,8 +797,10 @@ mod random_operations {
 			}
 			8 | 9 => {
 				let (period, pairs, claimed) = solution(choices);
-				let Ok(pairs) = SolutionOf::<Test>::try_from(pairs) else { return Ok(()) };
-				Matching::submit_solution(authorized(), period, pairs, claimed)
+				if pairs.len() > <<Test as Config>::MaxRequests as Get<u32>>::get() as usize {
+					return Ok(());
+				}
+				submit_for(period, pairs, claimed)
 			}
 			_ => {
 				run_to(now + choices.range(1, 4));

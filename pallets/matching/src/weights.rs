@@ -47,8 +47,8 @@ pub trait WeightInfo {
 	fn post_request() -> Weight;
 	fn cancel_request() -> Weight;
 	fn set_grid_fee() -> Weight;
-	fn submit_solution(n: u32, m: u32, ) -> Weight;
-	fn authorize_submit_solution() -> Weight;
+	fn submit_solution(n: u32, ) -> Weight;
+	fn authorize_submit_solution(n: u32, m: u32, ) -> Weight;
 	fn take_snapshot(n: u32, m: u32, ) -> Weight;
 	fn adopt(n: u32, m: u32, ) -> Weight;
 	fn adopt_fallback(n: u32, m: u32, ) -> Weight;
@@ -146,7 +146,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Matching::CurrentSnapshot` (`max_values`: Some(1), `max_size`: Some(68005), added: 68500, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 1000]`.
 	/// The range of component `m` is `[1, 50]`.
-	fn submit_solution(n: u32, m: u32, ) -> Weight {
+	fn authorize_submit_solution(n: u32, m: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `247 + m * (74 ±0) + n * (47 ±0)`
 		//  Estimated: `69490`
@@ -163,7 +163,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Matching::SnapshotPeriod` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Matching::BestSolution` (r:1 w:0)
 	/// Proof: `Matching::BestSolution` (`max_values`: Some(1), `max_size`: Some(8034), added: 8529, mode: `MaxEncodedLen`)
-	fn authorize_submit_solution() -> Weight {
+	fn submit_solution(_n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `231`
 		//  Estimated: `9519`
@@ -345,14 +345,14 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
-	fn submit_solution(n: u32, m: u32, ) -> Weight {
+	fn authorize_submit_solution(n: u32, m: u32, ) -> Weight {
 		Weight::from_parts(31_080_172, 69490)
 			.saturating_add(Weight::from_parts(334_282, 0).saturating_mul(n.into()))
 			.saturating_add(Weight::from_parts(202_757, 0).saturating_mul(m.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
-	fn authorize_submit_solution() -> Weight {
+	fn submit_solution(_n: u32, ) -> Weight {
 		Weight::from_parts(4_176_000, 9519)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 	}
