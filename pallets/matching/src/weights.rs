@@ -6,6 +6,8 @@
 //! THIS FILE WAS AUTO-GENERATED USING THE SUBSTRATE BENCHMARK CLI VERSION 64.0.0
 //! DATE: 2026-11-26, STEPS: `10`, REPEAT: `5`, LOW RANGE: `[]`, HIGH RANGE: `[]`
 //! WORST CASE MAP SIZE: `1000000`
+//! `submit_solution` and `authorize_submit_solution` regenerated on 2026-12-05 with STEPS `20`,
+//! REPEAT `10` (`--extrinsic submit_solution,authorize_submit_solution`, the rest as above).
 //! HOSTNAME: `vm`, CPU: `AMD EPYC`
 //! WASM-EXECUTION: `Compiled`, CHAIN: `Some("dev")`, DB CACHE: 1024
 
@@ -140,36 +142,43 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	/// Storage: `Matching::SnapshotPeriod` (r:1 w:0)
 	/// Proof: `Matching::SnapshotPeriod` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Matching::BestSolution` (r:1 w:1)
+	/// Storage: `Matching::BestSolution` (r:1 w:0)
 	/// Proof: `Matching::BestSolution` (`max_values`: Some(1), `max_size`: Some(8034), added: 8529, mode: `MaxEncodedLen`)
+	/// Storage: `Matching::BestSolutionAt` (r:1 w:0)
+	/// Proof: `Matching::BestSolutionAt` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Matching::CurrentSnapshot` (r:1 w:0)
 	/// Proof: `Matching::CurrentSnapshot` (`max_values`: Some(1), `max_size`: Some(68005), added: 68500, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 1000]`.
 	/// The range of component `m` is `[1, 50]`.
 	fn authorize_submit_solution(n: u32, m: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `247 + m * (74 ±0) + n * (47 ±0)`
+		//  Measured:  `731 + m * (74 ±0) + n * (47 ±0)`
 		//  Estimated: `69490`
-		// Minimum execution time: 26_529_000 picoseconds.
-		Weight::from_parts(31_080_172, 69490)
-			// Standard Error: 0
-			.saturating_add(Weight::from_parts(334_282, 0).saturating_mul(n.into()))
-			// Standard Error: 0
-			.saturating_add(Weight::from_parts(202_757, 0).saturating_mul(m.into()))
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
+		// Minimum execution time: 16_565_000 picoseconds.
+		Weight::from_parts(8_779_354, 69490)
+			// Standard Error: 8_923
+			.saturating_add(Weight::from_parts(447_856, 0).saturating_mul(n.into()))
+			// Standard Error: 180_171
+			.saturating_add(Weight::from_parts(114_167, 0).saturating_mul(m.into()))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
 	}
 	/// Storage: `Matching::SnapshotPeriod` (r:1 w:0)
 	/// Proof: `Matching::SnapshotPeriod` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Matching::BestSolution` (r:1 w:0)
+	/// Storage: `Matching::BestSolution` (r:1 w:1)
 	/// Proof: `Matching::BestSolution` (`max_values`: Some(1), `max_size`: Some(8034), added: 8529, mode: `MaxEncodedLen`)
-	fn submit_solution(_n: u32, ) -> Weight {
+	/// Storage: `Matching::BestSolutionAt` (r:1 w:1)
+	/// Proof: `Matching::BestSolutionAt` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 1000]`.
+	fn submit_solution(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `231`
+		//  Measured:  `715`
 		//  Estimated: `9519`
-		// Minimum execution time: 3_665_000 picoseconds.
-		Weight::from_parts(4_176_000, 9519)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+		// Minimum execution time: 16_424_000 picoseconds.
+		Weight::from_parts(31_585_379, 9519)
+			// Standard Error: 3_469
+			.saturating_add(Weight::from_parts(54_818, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Matching::Offers` (r:51 w:0)
 	/// Proof: `Matching::Offers` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
@@ -346,15 +355,16 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn authorize_submit_solution(n: u32, m: u32, ) -> Weight {
-		Weight::from_parts(31_080_172, 69490)
-			.saturating_add(Weight::from_parts(334_282, 0).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(202_757, 0).saturating_mul(m.into()))
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
+		Weight::from_parts(8_779_354, 69490)
+			.saturating_add(Weight::from_parts(447_856, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(114_167, 0).saturating_mul(m.into()))
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
 	}
-	fn submit_solution(_n: u32, ) -> Weight {
-		Weight::from_parts(4_176_000, 9519)
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
+	fn submit_solution(n: u32, ) -> Weight {
+		Weight::from_parts(31_585_379, 9519)
+			.saturating_add(Weight::from_parts(54_818, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn take_snapshot(n: u32, m: u32, ) -> Weight {
 		Weight::from_parts(0, 141990)
