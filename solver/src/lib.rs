@@ -70,7 +70,8 @@ pub fn solve(model: &Model, max_nodes: u64) -> Solution {
 /// Solves a model within `max_nodes` nodes, stopping early when `should_stop` returns true. It
 /// is asked before the root's sequential knapsacks (where they run), after the root and then
 /// every few hundred nodes, with the internal profit of the best assignment found so far: tools
-/// pass a clock, or a target to reach; the chain never does.
+/// and the matching pallet's off-chain worker pass a clock, or a target to reach; the chain's
+/// own checks never do.
 pub fn solve_until(
 	model: &Model,
 	max_nodes: u64,

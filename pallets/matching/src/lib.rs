@@ -97,7 +97,7 @@ use sp_runtime::{
 	offchain::{
 		storage::StorageValueRef,
 		storage_lock::{BlockAndTime, StorageLock},
-		Duration,
+		Duration, Timestamp,
 	},
 	traits::{SaturatedConversion, Zero},
 };
@@ -155,6 +155,25 @@ pub struct CachedSolution {
 	/// The node budget of the search that found it: [`QUICK_NODES`] for the worker's first
 	/// answer, [`Config::SolverMaxNodes`] once the full search has run.
 	pub budget: u64,
+	/// Whether the full search reached its deadline before its node budget, so that this is
+	/// the best answer it found in time.
+	pub stopped_at_deadline: bool,
+}
+
+/// A search of a snapshot: the answer, and how far it is from proven.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct SearchAnswer {
+	/// The best solution found.
+	pub solution: Vec<(u32, u32)>,
+	/// Its score, as the chain computes it.
+	pub score: Score,
+	/// A proven upper bound on every solution's score: the answer's gap is the distance to it
+	/// (equal when the answer is optimal).
+	pub bound: Score,
+	/// Branch-and-bound nodes visited.
+	pub nodes: u64,
+	/// Whether the deadline stopped the search before its node budget.
+	pub stopped_at_deadline: bool,
 }
 
 /// Blocks the worker waits for its submission to be included before sending it again.
@@ -164,8 +183,8 @@ pub const RESUBMIT_AFTER: u32 = 2;
 /// heuristics, bound and fixing; at most 0.36 s in wasm on the solver's benchmark markets up to
 /// 1000x50, against up to 17 s for the full search), submitted at once so that a slow node still
 /// offers something better than the fallback before its full search
-/// ([`Config::SolverMaxNodes`], at the worker's next run) ends. Both budgets are node counts:
-/// every node computes the same two answers.
+/// ([`Config::SolverMaxNodes`] or [`Pallet::search_deadline`], at the worker's next run) ends.
+/// The first answer is the same on every node; the second depends on the time a node had.
 pub const QUICK_NODES: u64 = 1;
 
 /// The snapshot as the solver's input, with what its rows are: the period, the request id of
@@ -280,6 +299,12 @@ pub mod pallet {
 		/// the same solution on every node.
 		#[pallet::constant]
 		type SolverMaxNodes: Get<u64>;
+
+		/// The time a block takes on average, in milliseconds (the PoW difficulty's target):
+		/// with the window's remaining blocks, the off-chain worker's full search ends in time
+		/// for its answer to reach a block ([`Pallet::search_deadline`]).
+		#[pallet::constant]
+		type TargetBlockTime: Get<u64>;
 
 		/// Weights, from `benchmarking.rs`.
 		type WeightInfo: WeightInfo;
@@ -917,11 +942,43 @@ impl<T: Config> Pallet<T> {
 		snapshot: &SnapshotOf<T>,
 		max_nodes: u64,
 	) -> Option<(Vec<(u32, u32)>, Score)> {
+		Self::search(snapshot, max_nodes, None).map(|answer| (answer.solution, answer.score))
+	}
+
+	/// Searches `snapshot` within `max_nodes` nodes and, off chain, until `deadline` (the
+	/// solver asks the clock after its root and every few hundred nodes); answers the best
+	/// solution found with its proven bound.
+	pub fn search(
+		snapshot: &SnapshotOf<T>,
+		max_nodes: u64,
+		deadline: Option<Timestamp>,
+	) -> Option<SearchAnswer> {
 		let model = gridshard_solver::Model::market(&Self::market(snapshot)).ok()?;
-		let solution = gridshard_solver::solve(&model, max_nodes);
-		let pairs = Self::pairs(&solution.outcome.assignment);
-		let score = Self::score(snapshot, &pairs).ok()?;
-		Some((pairs, score))
+		let mut stopped_at_deadline = false;
+		let solved = gridshard_solver::solve_until(&model, max_nodes, &mut |_| {
+			stopped_at_deadline =
+				deadline.is_some_and(|deadline| sp_io::offchain::timestamp() >= deadline);
+			stopped_at_deadline
+		});
+		let solution = Self::pairs(&solved.outcome.assignment);
+		let score = Self::score(snapshot, &solution).ok()?;
+		let bound = match model.value(solved.outcome.bound) {
+			gridshard_solver::Value::Market { energy, weight } => Score { energy, weight },
+			_ => return None,
+		};
+		let nodes = solved.outcome.nodes;
+		Some(SearchAnswer { solution, score, bound, nodes, stopped_at_deadline })
+	}
+
+	/// When the worker's search at block `now` must end: one block before the window's last
+	/// block is expected at [`Config::TargetBlockTime`], so that the answer is in the pool when
+	/// that block is mined. At the window's last block or past it, now.
+	pub fn search_deadline(now: u32) -> Timestamp {
+		let length = T::PeriodLength::get();
+		let last = (now / length + 1) * length - 1;
+		let blocks = last.saturating_sub(now).saturating_sub(1);
+		let time = u64::from(blocks).saturating_mul(T::TargetBlockTime::get());
+		sp_io::offchain::timestamp().add(Duration::from_millis(time))
 	}
 
 	/// A solver's `assignment` of the snapshot's market (each request row's offer row, or
@@ -1132,7 +1189,8 @@ impl<T: Config> Pallet<T> {
 	/// solution at least as good as the chain's best, solve and submit. Each snapshot is solved
 	/// twice at most, the answers cached in local storage: first within [`QUICK_NODES`] (the
 	/// solver's root, fast even on the largest snapshot), then, at the next run, within
-	/// [`Config::SolverMaxNodes`], submitted if better. A lock keeps overlapping workers from
+	/// [`Config::SolverMaxNodes`] or until [`Pallet::search_deadline`], whichever comes first,
+	/// submitted if better. A lock keeps overlapping workers from
 	/// solving at the same time; a cache this runtime cannot read is solved anew.
 	fn run_worker(n: BlockNumberFor<T>) -> Result<(), &'static str> {
 		let period = SnapshotPeriod::<T>::get().ok_or("no snapshot")?;
@@ -1149,39 +1207,57 @@ impl<T: Config> Pallet<T> {
 		// A cache written by an earlier runtime may not decode: then it is solved anew.
 		let cached: Option<CachedSolution> = cache.get().ok().flatten();
 		let full = T::SolverMaxNodes::get();
-		let solve = |budget: u64| {
+		let solve = |budget: u64, deadline: Option<Timestamp>| {
 			let snapshot = CurrentSnapshot::<T>::get()?;
-			let (solution, score) = Self::solve_within(&snapshot, budget)?;
+			let answer = Self::search(&snapshot, budget, deadline)?;
+			let (score, bound) = (answer.score, answer.bound);
 			log::info!(
 				target: LOG_TARGET,
-				"block {n:?}: solved period {period} within {budget} nodes: {} pairs, {} Wh, weight {}",
-				solution.len(), score.energy, score.weight
+				"block {n:?}: solved period {period} in {} of {budget} nodes{}: {} pairs, {} Wh, \
+				weight {}; proven bound {} Wh, weight {}{}",
+				answer.nodes,
+				if answer.stopped_at_deadline { ", stopped at its deadline" } else { "" },
+				answer.solution.len(), score.energy, score.weight, bound.energy, bound.weight,
+				if score == bound { " (optimal)" } else { "" },
 			);
-			Some((solution, score))
+			Some(answer)
 		};
 		const UNSOLVED: &str = "no snapshot, or the solver failed";
-		let (solution, score, submitted_at, budget) = match cached {
-			Some(cached) if cached.period == period && cached.budget >= full => {
-				(cached.solution, cached.score, cached.submitted_at, cached.budget)
-			}
+		let (solution, score, submitted_at, budget, stopped_at_deadline) = match cached {
+			Some(cached) if cached.period == period && cached.budget >= full => (
+				cached.solution,
+				cached.score,
+				cached.submitted_at,
+				cached.budget,
+				cached.stopped_at_deadline,
+			),
 			Some(cached) if cached.period == period => {
-				// The first answer is out: now the full search, taken where it scores more.
-				let (solution, score) = solve(full).ok_or(UNSOLVED)?;
-				if score > cached.score {
-					(solution, score, None, full)
+				// The first answer is out: now the full search, until its deadline, taken
+				// where it scores more.
+				let answer = solve(full, Some(Self::search_deadline(now))).ok_or(UNSOLVED)?;
+				let stopped = answer.stopped_at_deadline;
+				if answer.score > cached.score {
+					(answer.solution, answer.score, None, full, stopped)
 				} else {
-					(cached.solution, cached.score, cached.submitted_at, full)
+					(cached.solution, cached.score, cached.submitted_at, full, stopped)
 				}
 			}
 			_ => {
 				let budget = QUICK_NODES.min(full);
-				let (solution, score) = solve(budget).ok_or(UNSOLVED)?;
-				(solution, score, None, budget)
+				let answer = solve(budget, None).ok_or(UNSOLVED)?;
+				(answer.solution, answer.score, None, budget, false)
 			}
 		};
 		let remember = |submitted_at, budget| {
 			let solution = solution.clone();
-			let entry = CachedSolution { period, solution, score, submitted_at, budget };
+			let entry = CachedSolution {
+				period,
+				solution,
+				score,
+				submitted_at,
+				budget,
+				stopped_at_deadline,
+			};
 			cache.set(&entry);
 		};
 		if score == Score::default() {

@@ -73,6 +73,8 @@ parameter_types! {
 	pub static Opened: Vec<OrderTerms<u64, u128, u64>> = Vec::new();
 	/// Participants set up by benchmarks: `(account, provider?)`.
 	pub static Approved: Vec<(u64, bool)> = Vec::new();
+	/// The target block time in milliseconds; 0 leaves the worker's full search no time.
+	pub static BlockTime: u64 = 6_000;
 }
 
 fn set_up(who: &u64) -> Option<bool> {
@@ -180,6 +182,7 @@ impl pallet_matching::Config for Test {
 	type MaxRequestsPerUser = ConstU32<MAX_REQUESTS_PER_USER>;
 	type MaxFeeEntries = ConstU32<2>;
 	type SolverMaxNodes = ConstU64<100_000>;
+	type TargetBlockTime = BlockTime;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = TestRegistry;

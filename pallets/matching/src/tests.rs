@@ -47,6 +47,24 @@ fn trap() {
 	assert_ok!(Matching::post_request(signed(3), 5_000, None));
 }
 
+/// Four providers (reputations 0.3 to 1.2, prices 50 to 300 per kWh, 3 to 11 kWh) and eight
+/// requests of 0.5 to 5.9 kWh, drawn from seed 1: a book whose root search does not prove its
+/// answer, so that a full search goes on past the root.
+fn hard_book() {
+	let mut draw = gridshard_solver::generate::SplitMix(1);
+	for provider in 10..14u64 {
+		let reputation = FixedU128::from_rational(u128::from(draw.range(3, 13)), 10);
+		Reputations::mutate(|r| {
+			r.insert(provider, reputation);
+		});
+		let price = u128::from(draw.range(50, 300));
+		assert_ok!(Matching::post_offer(signed(provider), price, draw.range(3, 12) * 1_000));
+	}
+	for user in [1, 2, 3, 9, 1, 2, 3, 9] {
+		assert_ok!(Matching::post_request(signed(user), draw.range(5, 60) * 100, None));
+	}
+}
+
 fn snapshot() -> SnapshotOf<Test> {
 	CurrentSnapshot::<Test>::get().expect("a snapshot")
 }
@@ -452,6 +470,7 @@ mod worker {
 			score: greedy_score,
 			submitted_at: Some(CLOSE as u32),
 			budget: QUICK_NODES,
+			stopped_at_deadline: false,
 		};
 		worker.set_cache(&first.encode());
 		// One block later, within `RESUBMIT_AFTER`: the full search's better answer goes out.
@@ -472,6 +491,58 @@ mod worker {
 		// Solved in full: no third search, and the chain's best is this node's.
 		assert!(worker.run().is_empty());
 		assert_eq!(worker.cached(), Some(cached));
+	}
+
+	#[test]
+	fn the_full_search_ends_at_its_deadline_and_sends_its_best_answer() {
+		let mut worker = Worker::new(|| {
+			hard_book();
+			run_to(CLOSE);
+		});
+		let (greedy, greedy_score) = worker.execute_with(|| {
+			let root = Matching::search(&snapshot(), QUICK_NODES, None).expect("solved");
+			assert!(root.score < root.bound, "the root does not prove this book");
+			let greedy = Matching::greedy(&snapshot());
+			(greedy.clone(), score(&greedy))
+		});
+		let first = CachedSolution {
+			period: 0,
+			solution: greedy,
+			score: greedy_score,
+			submitted_at: Some(CLOSE as u32),
+			budget: QUICK_NODES,
+			stopped_at_deadline: false,
+		};
+		worker.set_cache(&first.encode());
+		// A machine whose blocks leave no time: the deadline is now, and the search stops at
+		// its first look at the clock, with what it has.
+		BlockTime::set(0);
+		worker.execute_with(|| run_to(CLOSE + 1));
+		let calls = worker.run();
+		let cached = worker.cached().expect("cached");
+		assert!(cached.stopped_at_deadline, "the clock stopped the search");
+		assert_eq!(cached.budget, <<Test as Config>::SolverMaxNodes as Get<u64>>::get());
+		assert!(cached.score > greedy_score, "its best answer beats the first");
+		assert_eq!(calls.len(), 1, "and is sent at once");
+		let Call::submit_solution { claimed, .. } = &calls[0] else { panic!("a solution") };
+		assert_eq!(*claimed, cached.score);
+		worker.execute_with(|| {
+			assert_ok!(dispatch(calls[0].clone()));
+		});
+	}
+
+	#[test]
+	fn the_deadline_leaves_a_block_for_the_answer() {
+		let mut worker = Worker::new(|| run_to(CLOSE));
+		worker.offchain.write().timestamp = sp_core::offchain::Timestamp::from_unix_millis(1_000);
+		let last = LENGTH - 1;
+		worker.execute_with(|| {
+			let deadline = |now: u32| Matching::search_deadline(now).unix_millis();
+			// From the close, the blocks up to the window's last but one, at 6 s each.
+			assert_eq!(deadline(CLOSE as u32), 1_000 + u64::from(last - CLOSE as u32 - 1) * 6_000);
+			assert_eq!(deadline(last - 1), 1_000, "no time left");
+			assert_eq!(deadline(last), 1_000, "nor at the last block");
+		});
 	}
 
 	#[test]

@@ -18,7 +18,7 @@ use frame_system::{
 	limits::{BlockLength, BlockWeights},
 	EnsureRoot,
 };
-use gridshard_primitives::difficulty::{ADJUSTMENT, WINDOW_LENGTH};
+use gridshard_primitives::difficulty::{ADJUSTMENT, TARGET_BLOCK_TIME_MS, WINDOW_LENGTH};
 use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
 use sp_core::U256;
 use sp_runtime::{
@@ -351,6 +351,7 @@ impl pallet_matching::Config for Runtime {
 	type MaxFeeEntries = ConstU32<64>;
 	/// Branch-and-bound nodes per solve: the same answer on every node.
 	type SolverMaxNodes = ConstU64<20_000>;
+	type TargetBlockTime = ConstU64<TARGET_BLOCK_TIME_MS>;
 	type WeightInfo = pallet_matching::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MarketBenchmarks;
