@@ -49,14 +49,17 @@ for net in "${networks[@]}"; do
 done
 echo "[regions] four networks spawned in $(($(date +%s) - start)) s" >&2
 # Each region's genesis proxy (runtime presets: Eve, Ferdie, Charlie) relays, bonds, announces
-# and proves; region 2's proxy lies, and Bob proves its records as a challenger.
+# and proves; region 2's proxy lies, and Bob proves its records as a challenger. The networks
+# have no sudo key: each relay registers its region through a motion of three of the
+# coordinator's four council members (a different proposer each, so that their nonces rarely meet).
 signers=(//Eve //Ferdie //Charlie)
+councils=(//Alice,//Bob,//Charlie //Bob,//Charlie,//Dave //Charlie,//Dave,//Alice)
 for r in 1 2 3; do
 	lie=()
 	[ "$r" = 2 ] && lie=(--falsify-records)
 	"$GRIDSHARD_NODE" relay --region "$r" --region-rpc "http://127.0.0.1:99${r}0" \
 		--coordinator-rpc http://127.0.0.1:9940 --signer "${signers[$((r - 1))]}" \
-		--register-with-sudo //Alice "${lie[@]}" >"$work/relay-$r.log" 2>&1 &
+		--register-with-council "${councils[$((r - 1))]}" "${lie[@]}" >"$work/relay-$r.log" 2>&1 &
 	pids+=($!)
 done
 "$GRIDSHARD_NODE" relay --region 2 --region-rpc http://127.0.0.1:9921 \

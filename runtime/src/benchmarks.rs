@@ -10,6 +10,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_difficulty, Difficulty]
 	[pallet_block_reward, BlockReward]
 	[pallet_collective, QualificationCouncil]
+	[pallet_council_root, CouncilRoot]
 	[pallet_registration, Registration]
 	[pallet_reputation, Reputation]
 	[pallet_settlement, Settlement]

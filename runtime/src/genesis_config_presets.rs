@@ -177,7 +177,7 @@ pub fn market_participants_of(region: RegionId) -> Vec<GenesisParticipant<Accoun
 
 fn genesis(
 	endowed: Vec<AccountId>,
-	root: AccountId,
+	root: Option<AccountId>,
 	initial_difficulty: u128,
 	role: ChainRole,
 	participants: Vec<GenesisParticipant<AccountId>>,
@@ -195,7 +195,7 @@ fn genesis(
 				.chain([(RewardPot::get(), REWARD_POT_ENDOWMENT)])
 				.collect::<Vec<_>>(),
 		},
-		sudo: SudoConfig { key: Some(root) },
+		sudo: SudoConfig { key: root },
 		difficulty: DifficultyConfig { initial_difficulty },
 		qualification_council: QualificationCouncilConfig {
 			members: main_service_nodes().into_iter().map(|(_, account)| account).collect(),
@@ -214,7 +214,7 @@ fn genesis(
 pub fn development_config_genesis() -> Value {
 	genesis(
 		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
-		Sr25519Keyring::Alice.to_account_id(),
+		Some(Sr25519Keyring::Alice.to_account_id()),
 		DEV_INITIAL_DIFFICULTY,
 		ChainRole::Standalone,
 		market_participants(),
@@ -226,20 +226,14 @@ pub fn local_config_genesis() -> Value {
 	let mut endowed: Vec<AccountId> =
 		main_service_nodes().into_iter().map(|(_, account)| account).collect();
 	endowed.extend(market_participants().into_iter().map(|participant| participant.account));
-	genesis(
-		endowed,
-		Sr25519Keyring::Alice.to_account_id(),
-		LOCAL_INITIAL_DIFFICULTY,
-		ChainRole::Standalone,
-		market_participants(),
-	)
+	genesis(endowed, None, LOCAL_INITIAL_DIFFICULTY, ChainRole::Standalone, market_participants())
 }
 
 /// Region `region`'s genesis: its role, its own participants, the development accounts.
 pub fn region_config_genesis(region: RegionId) -> Value {
 	genesis(
 		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
-		Sr25519Keyring::Alice.to_account_id(),
+		None,
 		LOCAL_INITIAL_DIFFICULTY,
 		ChainRole::Region(region),
 		market_participants_of(region),
@@ -250,7 +244,7 @@ pub fn region_config_genesis(region: RegionId) -> Value {
 pub fn coordinator_config_genesis() -> Value {
 	genesis(
 		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
-		Sr25519Keyring::Alice.to_account_id(),
+		None,
 		LOCAL_INITIAL_DIFFICULTY,
 		ChainRole::Coordinator,
 		Vec::new(),

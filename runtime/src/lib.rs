@@ -49,6 +49,7 @@ use sp_version::RuntimeVersion;
 pub use frame_system::Call as SystemCall;
 pub use pallet_balances::Call as BalancesCall;
 pub use pallet_collective::Call as QualificationCouncilCall;
+pub use pallet_council_root::Call as CouncilRootCall;
 pub use pallet_matching::Call as MatchingCall;
 pub use pallet_period_records::Call as PeriodRecordsCall;
 pub use pallet_registration::Call as RegistrationCall;
@@ -77,7 +78,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("gridshard"),
 	impl_name: alloc::borrow::Cow::Borrowed("gridshard"),
 	authoring_version: 1,
-	spec_version: 107,
+	spec_version: 108,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -199,7 +200,7 @@ mod runtime {
 	#[runtime::pallet_index(5)]
 	pub type TransactionPayment = pallet_transaction_payment;
 
-	/// The development chains' superuser.
+	/// The development chain's superuser; the other networks' genesis names no key.
 	#[runtime::pallet_index(6)]
 	pub type Sudo = pallet_sudo;
 
@@ -230,4 +231,8 @@ mod runtime {
 	/// The region's record of each trading period, and the proxy its governance names.
 	#[runtime::pallet_index(13)]
 	pub type PeriodRecords = pallet_period_records;
+
+	/// The qualification council's unanimous motions act as Root: no network needs a sudo key.
+	#[runtime::pallet_index(14)]
+	pub type CouncilRoot = pallet_council_root;
 }

@@ -5,9 +5,10 @@ use crate::{
 	configs::QualificationCollective,
 	genesis_config_presets::{self, ENDOWMENT},
 	testing::{self, check_invariants},
-	AccountId, AllPalletsWithSystem, Balances, Difficulty, Executive, QualificationCouncil,
-	Registration, RegistrationCall, Runtime, RuntimeCall, RuntimeOrigin, Settlement, System,
-	UncheckedExtrinsic, BLOCK_REWARD, GRID, REGISTRATION_DEPOSIT, TARGET_BLOCK_TIME_MS,
+	AccountId, AllPalletsWithSystem, Balances, CouncilRootCall, Difficulty, Executive,
+	QualificationCouncil, Registration, RegistrationCall, Runtime, RuntimeCall, RuntimeOrigin,
+	Settlement, Sudo, System, UncheckedExtrinsic, BLOCK_REWARD, GRID, REGISTRATION_DEPOSIT,
+	TARGET_BLOCK_TIME_MS,
 };
 use codec::Encode;
 use frame_support::traits::{fungible::Inspect, IntegrityTest};
@@ -65,7 +66,6 @@ fn both_presets_build_and_fund_their_accounts() {
 			Difficulty::difficulty(),
 			U256::from(genesis_config_presets::DEV_INITIAL_DIFFICULTY)
 		);
-		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(Sr25519Keyring::Alice.to_account_id()));
 		check_market_genesis();
 		check_invariants();
 	});
@@ -283,6 +283,68 @@ fn a_meter_reading_is_a_feeless_general_transaction_authorised_by_its_meter() {
 		let order = pallet_settlement::Orders::<Runtime>::get(order).unwrap();
 		assert_eq!(order.provider_reading.energy, 4_000);
 		assert_eq!(Balances::balance(&provider), eve_before, "no fee for a meter reading");
+		check_invariants();
+	});
+}
+
+#[test]
+fn without_a_sudo_key_all_four_main_service_nodes_act_as_root() {
+	use frame_support::{assert_noop, assert_ok, dispatch::GetDispatchInfo};
+	use sp_runtime::traits::Hash as _;
+
+	for preset in genesis_config_presets::preset_names() {
+		let preset: &str = preset.as_ref();
+		let key = pallet_sudo::Key::<Runtime>::get;
+		let expected = (preset == sp_genesis_builder::DEV_RUNTIME_PRESET)
+			.then(|| Sr25519Keyring::Alice.to_account_id());
+		preset_ext(preset).execute_with(|| assert_eq!(key(), expected, "{preset}"));
+	}
+
+	preset_ext(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+		System::set_block_number(1);
+		let signed = |who: &AccountId| RuntimeOrigin::signed(who.clone());
+		let members = genesis_config_presets::main_service_nodes().map(|(_, account)| account);
+		let set_storage = RuntimeCall::System(frame_system::Call::set_storage {
+			items: vec![(b"gridshard:test".to_vec(), b"set by the council".to_vec())],
+		});
+		// Nobody holds the key.
+		assert_noop!(
+			Sudo::sudo(signed(&members[0]), Box::new(set_storage.clone())),
+			pallet_sudo::Error::<Runtime>::RequireSudo
+		);
+		let call = RuntimeCall::CouncilRoot(CouncilRootCall::dispatch_as_root {
+			call: Box::new(set_storage),
+		});
+		let length = call.encoded_size() as u32;
+		let weight = call.get_dispatch_info().call_weight;
+		let hash = <Runtime as frame_system::Config>::Hashing::hash_of(&call);
+		let stored = || sp_io::storage::get(b"gridshard:test");
+		let motion = |index: u32, voters: &[AccountId]| {
+			let threshold = voters.len() as u32;
+			assert_ok!(QualificationCouncil::propose(
+				signed(&voters[0]),
+				threshold,
+				Box::new(call.clone()),
+				length
+			));
+			for voter in voters {
+				assert_ok!(QualificationCouncil::vote(signed(voter), hash, index, true));
+			}
+			assert_ok!(QualificationCouncil::close(
+				signed(&voters[0]),
+				hash,
+				index,
+				weight,
+				length
+			));
+		};
+
+		// Three of four approve participants, but are not Root.
+		motion(0, &members[..3]);
+		assert_eq!(stored(), None);
+		// All four are.
+		motion(1, &members);
+		assert_eq!(stored().as_deref(), Some(&b"set by the council"[..]));
 		check_invariants();
 	});
 }

@@ -16,9 +16,14 @@
 //! [`records`]): as the region's named proxy it bonds and announces; as anyone it proves the
 //! announced records against the coordinator's confirmed header of the region.
 //!
+//! A region the coordinator does not follow yet is registered from its genesis through a motion
+//! of the coordinator's council, when the relay is given members' keys (module
+//! [`registration`]).
+//!
 //! Both chains are reached over plain HTTP JSON-RPC, polled every `--poll-ms`.
 
 mod records;
+mod registration;
 
 use crate::rpc_client::RpcClient;
 use codec::Encode;
@@ -28,11 +33,10 @@ use gridshard_primitives::{
 	AccountId, Hash, Header, Nonce, RegionId,
 };
 use gridshard_runtime::{
-	Runtime, RuntimeCall, ShardProxyCall, SignedPayload, SudoCall, TxExtension, UncheckedExtrinsic,
+	Runtime, RuntimeCall, ShardProxyCall, SignedPayload, TxExtension, UncheckedExtrinsic,
 };
-use pallet_shard_proxy::Checkpoint;
 use serde_json::{json, Value};
-use sp_core::{sr25519, Pair, U256};
+use sp_core::{sr25519, Pair};
 use sp_runtime::{MultiAddress, MultiSignature};
 use std::time::{Duration, Instant};
 
@@ -70,10 +74,13 @@ pub struct RelayCmd {
 	#[arg(long, default_value_t = 2_000)]
 	pub poll_ms: u64,
 
-	/// On test networks: if the coordinator does not follow the region yet, register it from the
-	/// region's genesis through `sudo`, signed by this key URI (the networks' superuser, `//Alice`).
-	#[arg(long, value_name = "SURI")]
-	pub register_with_sudo: Option<String>,
+	/// If the coordinator does not follow the region yet, register it from the region's genesis
+	/// through a motion of the coordinator's qualification council, signed by these members' key
+	/// URIs (comma-separated; at least three of the four, for example
+	/// `//Alice,//Bob,//Charlie` on the test networks): the first proposes and closes, each
+	/// votes.
+	#[arg(long, value_name = "SURI,SURI,SURI", value_delimiter = ',')]
+	pub register_with_council: Vec<String>,
 
 	/// Stop after relaying up to this region height (for tests and scripts); runs for ever
 	/// without it.
@@ -95,6 +102,14 @@ impl RelayCmd {
 	pub fn run(&self) -> Result<(), String> {
 		let relayer = sr25519::Pair::from_string(&self.signer, None)
 			.map_err(|e| format!("--signer is not a key URI: {e:?}"))?;
+		let council = self
+			.register_with_council
+			.iter()
+			.map(|suri| {
+				sr25519::Pair::from_string(suri, None)
+					.map_err(|e| format!("--register-with-council: {suri} is not a key URI: {e:?}"))
+			})
+			.collect::<Result<Vec<_>, String>>()?;
 		let relay = Relay {
 			region: self.region,
 			source: RpcClient::new(&self.region_rpc)?,
@@ -112,7 +127,7 @@ impl RelayCmd {
 			self.coordinator_rpc
 		);
 		loop {
-			let relayed = match relay.round(self.register_with_sudo.as_deref()) {
+			let relayed = match relay.round(&council) {
 				Ok(Progress::Relayed { status }) => Some((status, true)),
 				Ok(Progress::UpToDate { status }) => Some((status, false)),
 				Err(e) => {
@@ -157,21 +172,21 @@ struct Relay {
 }
 
 impl Relay {
-	/// One round: find where the coordinator stands, submit the next batch, wait for it.
-	fn round(&self, sudo: Option<&str>) -> Result<Progress, String> {
+	/// One round: find where the coordinator stands (registering the region through `council`'s
+	/// motion if it does not follow it yet and keys were given), submit the next batch, wait for
+	/// it.
+	fn round(&self, council: &[sr25519::Pair]) -> Result<Progress, String> {
 		let status = match self.coordinator_status()? {
 			Some(status) => status,
-			None => match sudo {
-				Some(sudo) => {
-					self.register_from_genesis(sudo)?;
-					return self.round(None);
-				}
-				None => {
-					return Err("the coordinator does not follow this region: governance must \
-					            register it (or pass --register-with-sudo on a test network)"
-						.into())
-				}
-			},
+			None if !council.is_empty() => {
+				self.register_through_council(council)?;
+				return self.round(&[]);
+			}
+			None => {
+				return Err("the coordinator does not follow this region: its council must \
+				            register it (pass --register-with-council with three members' keys)"
+					.into())
+			}
 		};
 		let region_best = header_number(&self.source.call("chain_getHeader", json!([]))?)?;
 		let Some(known) = self.highest_known(&status, region_best)? else {
@@ -255,39 +270,6 @@ impl Relay {
 	/// A header of the region as the coordinator stores it.
 	fn coordinator_header(&self, hash: Hash) -> Result<Option<StoredHeader>, String> {
 		self.target.runtime_call("ShardProxyApi_header", &(self.region, hash))
-	}
-
-	/// Registers the region on the coordinator from the region's genesis header, through `sudo`.
-	fn register_from_genesis(&self, sudo: &str) -> Result<(), String> {
-		let sudo = sr25519::Pair::from_string(sudo, None)
-			.map_err(|e| format!("--register-with-sudo is not a key URI: {e:?}"))?;
-		let genesis = self.region_header(0)?;
-		let key = frame_support::storage::storage_prefix(b"Difficulty", b"CurrentDifficulty");
-		let at = genesis.hash();
-		let next_difficulty: U256 =
-			self.region_value(&key, Some(at))?.ok_or("the region's genesis has no difficulty")?;
-		let checkpoint =
-			Checkpoint { header: genesis, window: Default::default(), next_difficulty };
-		let call = RuntimeCall::Sudo(SudoCall::sudo {
-			call: Box::new(RuntimeCall::ShardProxy(ShardProxyCall::register_region {
-				region: self.region,
-				checkpoint: Box::new(checkpoint),
-			})),
-		});
-		self.submit_signed(&sudo, call)?;
-		let started = Instant::now();
-		while started.elapsed() < INCLUSION_TIMEOUT {
-			std::thread::sleep(Duration::from_millis(500));
-			if self.coordinator_status()?.is_some() {
-				log::info!(
-					target: LOG_TARGET,
-					"region {}: registered on the coordinator from its genesis {at:?}",
-					self.region
-				);
-				return Ok(());
-			}
-		}
-		Err("the region's registration was not imported in time".into())
 	}
 
 	/// Submits `call` signed by the relayer.

@@ -185,12 +185,26 @@ impl pallet_collective::Config<QualificationCollective> for Runtime {
 	type Consideration = ();
 }
 
-/// M-of-N: three of the four main service nodes. Root (the development chains' sudo key, or
-/// a later governance) may act too.
+/// M-of-N: three of the four main service nodes. Root (the development chain's sudo key, or the
+/// council at unanimity through [`RootOrigin`]) may act too.
 pub type QualificationOrigin = EitherOfDiverse<
 	EnsureRoot<AccountId>,
 	pallet_collective::EnsureProportionAtLeast<AccountId, QualificationCollective, 3, 4>,
 >;
+
+/// Who acts as Root on a network without a sudo key: all four main service nodes. Root may
+/// replace the runtime, the council's members and any balance, so no three of them may act as
+/// Root alone (three of four already approve and suspend participants and register regions). A
+/// member that is absent does not stall it for ever: the others may close the motion after its
+/// six hours, when the prime member's vote, if the council has named one, stands for the absent.
+pub type RootOrigin =
+	pallet_collective::EnsureProportionAtLeast<AccountId, QualificationCollective, 1, 1>;
+
+impl pallet_council_root::Config for Runtime {
+	type RuntimeCall = RuntimeCall;
+	type RootOrigin = RootOrigin;
+	type WeightInfo = pallet_council_root::weights::SubstrateWeight<Runtime>;
+}
 
 parameter_types! {
 	/// The market's reward pot: forfeited registration deposits go here, and settlement pays
