@@ -348,3 +348,27 @@ fn without_a_sudo_key_all_four_main_service_nodes_act_as_root() {
 		check_invariants();
 	});
 }
+
+/// Found by the runtime fuzzer: a transfer that left 1 unit behind reaped its sender and burned
+/// the unit, so total issuance fell below genesis plus the block rewards. Dust now goes to the
+/// reward pot.
+#[test]
+fn a_reaped_accounts_dust_goes_to_the_reward_pot() {
+	use frame_support::{assert_ok, traits::fungible::Mutate};
+	preset_ext(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		System::set_block_number(1);
+		let (from, to) = (Sr25519Keyring::One.to_account_id(), Sr25519Keyring::Two.to_account_id());
+		let pot = crate::configs::RewardPot::get();
+		assert_ok!(Balances::mint_into(&from, 10 * GRID));
+		let (issuance, pot_before) = (Balances::total_issuance(), Balances::balance(&pot));
+		assert_ok!(Balances::transfer_allow_death(
+			RuntimeOrigin::signed(from.clone()),
+			to.clone().into(),
+			10 * GRID - 1
+		));
+		assert_eq!(Balances::balance(&from), 0, "reaped");
+		assert_eq!(Balances::balance(&pot), pot_before + 1, "its dust is in the pot");
+		assert_eq!(Balances::total_issuance(), issuance, "and nothing left issuance");
+		check_invariants();
+	});
+}

@@ -120,7 +120,9 @@ impl pallet_balances::Config for Runtime {
 	type ReserveIdentifier = [u8; 8];
 	type Balance = Balance;
 	type RuntimeEvent = RuntimeEvent;
-	type DustRemoval = ();
+	/// A reaped account's dust (less than the existential deposit) goes to the market's reward
+	/// pot rather than out of issuance: no funds leave the chain but through fees.
+	type DustRemoval = ResolveTo<RewardPot, Balances>;
 	type ExistentialDeposit = ConstU128<EXISTENTIAL_DEPOSIT>;
 	type AccountStore = System;
 	type WeightInfo = pallet_balances::weights::SubstrateWeight<Runtime>;
