@@ -334,3 +334,152 @@ pub fn post_book(
 		.collect();
 	PostedBook { period, start, included }
 }
+
+/// A trading period's orders taken from adoption to payout over RPC: the steps the period test
+/// shows one by one, for the tests that run a period under faults.
+pub mod market {
+	use super::*;
+	use gridshard_runtime::{genesis_config_presets::development_meter, SettlementCall};
+	use pallet_settlement::{reading_payload, Reading, Side};
+
+	/// An order as `settlement_ordersOf` answers it.
+	pub type Order = Value;
+
+	/// The development keyring of an SS58 account in an RPC answer.
+	pub fn keyring(ss58: &Value) -> Sr25519Keyring {
+		let account: AccountId = ss58.as_str().expect("an SS58 account").parse().unwrap();
+		Sr25519Keyring::from_account_id(&account).expect("a development account")
+	}
+
+	/// Waits until `period` is adopted; returns the adoption and the open orders of
+	/// `providers`.
+	pub fn adopted(node: &Node, period: u32, providers: &[Sr25519Keyring]) -> (Value, Vec<Order>) {
+		let adopted = node.wait_for("the adoption", Duration::from_secs(300), || {
+			let adopted = node.rpc("matching_lastAdopted", json!([]));
+			(adopted["period"] == json!(period)).then_some(adopted)
+		});
+		let orders = providers
+			.iter()
+			.flat_map(|provider| {
+				let orders =
+					node.rpc("settlement_ordersOf", json!([provider.to_account_id().to_string()]));
+				orders.as_array().expect("a list").clone()
+			})
+			.collect();
+		(adopted, orders)
+	}
+
+	/// Both meters of each order read its full energy (final), as feeless general
+	/// transactions; returns the blocks that hold them.
+	pub fn read_meters(node: &Node, orders: &[Order]) -> Vec<String> {
+		let mut blocks = Vec::new();
+		for order in orders {
+			let id = order["id"].as_u64().unwrap();
+			let agreed = order["agreed"].as_u64().unwrap();
+			for (side, who) in [(Side::Provider, &order["provider"]), (Side::User, &order["user"])]
+			{
+				let reading =
+					Reading { order: id, side, energy: agreed, sequence: 1, is_final: true };
+				let signature = development_meter(keyring(who)).sign(&reading_payload(&reading));
+				let call =
+					RuntimeCall::Settlement(SettlementCall::submit_reading { reading, signature });
+				blocks.push(node.submit_and_watch("a meter reading", &general(call)).0);
+			}
+		}
+		blocks
+	}
+
+	/// After each order's delivery window its provider applies for settlement; returns the
+	/// settled orders as `settlement_order` answers them.
+	pub fn settle(node: &Node, orders: &[Order]) -> Vec<Value> {
+		let genesis = node.genesis();
+		orders
+			.iter()
+			.map(|order| {
+				let id = order["id"].as_u64().unwrap();
+				let window_end = order["window"][1].as_u64().unwrap();
+				node.wait_for("the end of the delivery window", Duration::from_secs(300), || {
+					(node.best_number() >= window_end).then_some(())
+				});
+				let provider = keyring(&order["provider"]);
+				let call =
+					RuntimeCall::Settlement(SettlementCall::apply_for_settlement { order: id });
+				let nonce = node.next_nonce(&provider.to_account_id());
+				node.submit_and_watch(
+					"the settlement",
+					&signed(&provider.pair(), call, nonce, genesis),
+				);
+				node.rpc("settlement_order", json!([id]))
+			})
+			.collect()
+	}
+
+	/// Waits until every order is paid out (gone from settlement).
+	pub fn wait_for_payouts(node: &Node, orders: &[Order]) {
+		for order in orders {
+			let id = order["id"].as_u64().unwrap();
+			node.wait_for("the payout", Duration::from_secs(600), || {
+				node.rpc("settlement_order", json!([id])).is_null().then_some(())
+			});
+		}
+	}
+
+	/// How many times each of `orders` was paid out in the best chain, from its genesis.
+	pub fn payouts(node: &Node, orders: &[Order]) -> Vec<usize> {
+		let (_, paid) = super::ledger::opened_and_paid(node);
+		orders
+			.iter()
+			.map(|order| paid.iter().filter(|id| Some(**id) == order["id"].as_u64()).count())
+			.collect()
+	}
+}
+
+/// The settlement ledger of a node's best chain, from its events.
+pub mod ledger {
+	use super::*;
+
+	/// The orders opened and the orders paid out in `node`'s best chain, in block order.
+	pub fn opened_and_paid(node: &Node) -> (Vec<u64>, Vec<u64>) {
+		let (mut opened, mut paid) = (Vec::new(), Vec::new());
+		let key = frame_support::storage::storage_prefix(b"System", b"Events");
+		for number in 1..=node.best_number() {
+			let hash = node.rpc("chain_getBlockHash", json!([number]));
+			let Some(events) = node.storage(&key, hash.as_str()) else { continue };
+			let events = Vec::<EventRecord>::decode(&mut &events[..]).expect("events decode");
+			for record in events {
+				match record.event {
+					RuntimeEvent::Settlement(pallet_settlement::Event::OrderOpened {
+						order,
+						..
+					}) => opened.push(order),
+					RuntimeEvent::Settlement(pallet_settlement::Event::PaidOut {
+						order, ..
+					}) => paid.push(order),
+					_ => {}
+				}
+			}
+		}
+		(opened, paid)
+	}
+
+	/// Total issuance and the sum of every account's free and reserved balance at `node`'s
+	/// block `at`: equal when the balances add up.
+	pub fn issuance_and_balances(node: &Node, at: &str) -> (u128, u128) {
+		let issuance_key = frame_support::storage::storage_prefix(b"Balances", b"TotalIssuance");
+		let issuance = node.storage(&issuance_key, Some(at)).expect("an issuance");
+		let issuance = u128::decode(&mut &issuance[..]).expect("a balance");
+		let prefix = frame_support::storage::storage_prefix(b"System", b"Account");
+		let keys = node.rpc("state_getKeysPaged", json!([hex(&prefix), 1000, null, at]));
+		let mut sum = 0u128;
+		for key in keys.as_array().expect("keys") {
+			let value = node.rpc("state_getStorage", json!([key, at]));
+			let info =
+				frame_system::AccountInfo::<Nonce, pallet_balances::AccountData<u128>>::decode(
+					&mut &unhex(value.as_str().expect("an account"))[..],
+				)
+				.expect("account info");
+			sum += info.data.free + info.data.reserved;
+		}
+		(issuance, sum)
+	}
+}

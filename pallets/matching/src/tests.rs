@@ -346,6 +346,25 @@ mod worker {
 			self.offchain.write().persistent_storage.set(b"", OCW_CACHE, bytes);
 		}
 
+		/// Caches the greedy fallback's solution as this worker's first answer, sent at the
+		/// close (worse than the optimum on the tests' books); returns its score.
+		fn cache_the_greedy_as_first_answer(&mut self) -> Score {
+			let (solution, score) = self.execute_with(|| {
+				let greedy = Matching::greedy(&snapshot());
+				(greedy.clone(), score(&greedy))
+			});
+			let first = CachedSolution {
+				period: 0,
+				solution,
+				score,
+				submitted_at: Some(CLOSE as u32),
+				budget: QUICK_NODES,
+				stopped_at_deadline: false,
+			};
+			self.set_cache(&first.encode());
+			score
+		}
+
 		fn execute_with<R>(&mut self, f: impl FnOnce() -> R) -> R {
 			self.ext.execute_with(|| {
 				let result = f();
@@ -459,20 +478,7 @@ mod worker {
 			run_to(CLOSE);
 		});
 		// A first answer worse than the optimum (the greedy's, 11 000 Wh), sent at the close.
-		let (greedy, greedy_score) = worker.execute_with(|| {
-			let greedy = Matching::greedy(&snapshot());
-			let greedy_score = score(&greedy);
-			(greedy, greedy_score)
-		});
-		let first = CachedSolution {
-			period: 0,
-			solution: greedy,
-			score: greedy_score,
-			submitted_at: Some(CLOSE as u32),
-			budget: QUICK_NODES,
-			stopped_at_deadline: false,
-		};
-		worker.set_cache(&first.encode());
+		let greedy_score = worker.cache_the_greedy_as_first_answer();
 		// One block later, within `RESUBMIT_AFTER`: the full search's better answer goes out.
 		worker.execute_with(|| run_to(CLOSE + 1));
 		let calls = worker.run();
@@ -499,21 +505,11 @@ mod worker {
 			hard_book();
 			run_to(CLOSE);
 		});
-		let (greedy, greedy_score) = worker.execute_with(|| {
+		worker.execute_with(|| {
 			let root = Matching::search(&snapshot(), QUICK_NODES, None).expect("solved");
 			assert!(root.score < root.bound, "the root does not prove this book");
-			let greedy = Matching::greedy(&snapshot());
-			(greedy.clone(), score(&greedy))
 		});
-		let first = CachedSolution {
-			period: 0,
-			solution: greedy,
-			score: greedy_score,
-			submitted_at: Some(CLOSE as u32),
-			budget: QUICK_NODES,
-			stopped_at_deadline: false,
-		};
-		worker.set_cache(&first.encode());
+		let greedy_score = worker.cache_the_greedy_as_first_answer();
 		// A machine whose blocks leave no time: the deadline is now, and the search stops at
 		// its first look at the clock, with what it has.
 		BlockTime::set(0);
