@@ -372,3 +372,73 @@ fn a_reaped_accounts_dust_goes_to_the_reward_pot() {
 		check_invariants();
 	});
 }
+
+/// Issue 27, finding 8: a ruled dispute was payable after the confirmation depth (10 blocks)
+/// while the dispute window it opened lasted 20, so the payout ran ahead of a dispute still
+/// allowed. Every settlement (by the provider, the hook, a ruling or an expiry) now pays after
+/// both.
+#[test]
+fn a_ruled_dispute_pays_only_after_the_dispute_window_it_opens() {
+	use frame_support::{assert_ok, traits::Get};
+	use gridshard_primitives::traits::{Escrow, OrderBook, OrderTerms};
+	use pallet_settlement::{OrderStatus, Reading, Side};
+	use sp_core::Pair;
+
+	preset_ext(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		let miner = Sr25519Keyring::Alice.to_account_id();
+		run_block(1, &miner);
+		let user = Sr25519Keyring::AliceStash.to_account_id();
+		let provider = Sr25519Keyring::Eve.to_account_id();
+		Settlement::hold(&user, 10 * GRID).unwrap();
+		let order = Settlement::open_order(OrderTerms {
+			user: user.clone(),
+			provider: provider.clone(),
+			agreed: 10_000,
+			price: GRID,
+			grid_fee: GRID / 100,
+			period: 0,
+			window_start: 1,
+			window_end: 3,
+		})
+		.unwrap();
+		for side in [Side::Provider, Side::User] {
+			let reading = Reading { order, side, energy: 10_000, sequence: 1, is_final: true };
+			let signature = genesis_config_presets::development_meter(match side {
+				Side::Provider => Sr25519Keyring::Eve,
+				Side::User => Sr25519Keyring::AliceStash,
+			})
+			.sign(&pallet_settlement::reading_payload(&reading));
+			assert_ok!(Settlement::submit_reading(
+				frame_system::RawOrigin::Authorized.into(),
+				reading,
+				signature
+			));
+		}
+		for n in 2..=4 {
+			run_block(n, &miner);
+		}
+		assert_ok!(Settlement::apply_for_settlement(RuntimeOrigin::signed(provider), order));
+		assert_ok!(Settlement::dispute(RuntimeOrigin::signed(user.clone()), order));
+		let trading_centre = Sr25519Keyring::Dave.to_account_id();
+		assert_ok!(Settlement::resolve_dispute(
+			RuntimeOrigin::signed(trading_centre),
+			order,
+			10_000,
+			10_000
+		));
+		let ruled_at = System::block_number();
+		let window: u32 = <Runtime as pallet_settlement::Config>::DisputeWindow::get();
+		let status = pallet_settlement::Orders::<Runtime>::get(order).unwrap().status;
+		assert!(
+			matches!(status, OrderStatus::Settled { payable_at, .. } if payable_at == ruled_at + window),
+			"{status:?}"
+		);
+		// Past the confirmation depth, within the window: not paid, and still disputable.
+		for n in ruled_at + 1..ruled_at + window {
+			run_block(n, &miner);
+		}
+		assert!(pallet_settlement::Orders::<Runtime>::contains_key(order), "not paid yet");
+		assert_ok!(Settlement::dispute(RuntimeOrigin::signed(user), order));
+		check_invariants();
+	});
+}

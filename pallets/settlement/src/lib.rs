@@ -43,7 +43,8 @@
 //!    is paid, and the bond is returned, since nobody examined the claim (the user loses only
 //!    the time its bond was held; the provider waits at most the deadline).
 //!    Proof of work has no finality, so nothing is paid before [`Config::ConfirmationDepth`]
-//!    blocks (and the dispute window) have passed: the hook pays settled orders in order,
+//!    blocks and the dispute window have passed, counted from the settlement, a ruling or an
+//!    expiry alike: the hook pays settled orders in order,
 //!    [`Config::MaxPayoutsPerBlock`] per block, and anyone may trigger a due payout with
 //!    [`Pallet::claim_payout`].
 //!
@@ -630,7 +631,7 @@ pub mod pallet {
 				)?;
 			}
 			let now = frame_system::Pallet::<T>::block_number();
-			let payable_at = now.saturating_add(T::ConfirmationDepth::get());
+			let payable_at = Self::payable_from(now);
 			record.status = OrderStatus::Settled { outcome, settled_at: now, payable_at };
 			Orders::<T>::insert(order, record);
 			Self::enqueue_payout(order);
@@ -772,6 +773,13 @@ impl<T: Config> Pallet<T> {
 
 	/// Settles `order` on its readings (the latest of each meter, zero if none) and queues
 	/// its payout.
+	/// The first block of payout for an order settled at `now` (by its provider, the hook, a
+	/// ruling or an expired dispute): after the confirmation depth and after the dispute window
+	/// that opens at `now`, so that no payout runs ahead of a dispute still allowed.
+	fn payable_from(now: BlockNumberFor<T>) -> BlockNumberFor<T> {
+		now.saturating_add(T::ConfirmationDepth::get().max(T::DisputeWindow::get()))
+	}
+
 	fn settle(
 		id: OrderId,
 		mut order: OrderOf<T>,
@@ -780,8 +788,7 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		let outcome =
 			Self::outcome(&order, order.provider_reading.energy, order.user_reading.energy)?;
-		let delay = T::ConfirmationDepth::get().max(T::DisputeWindow::get());
-		let payable_at = now.saturating_add(delay);
+		let payable_at = Self::payable_from(now);
 		order.status = OrderStatus::Settled { outcome, settled_at: now, payable_at };
 		Orders::<T>::insert(id, order);
 		Self::enqueue_payout(id);
@@ -944,7 +951,7 @@ impl<T: Config> Pallet<T> {
 			{
 				log::error!(target: LOG_TARGET, "bond of dispute {id} not released: {error:?}");
 			}
-			let payable_at = now.saturating_add(T::ConfirmationDepth::get());
+			let payable_at = Self::payable_from(now);
 			order.status = OrderStatus::Settled { outcome, settled_at: now, payable_at };
 			Orders::<T>::insert(id, order);
 			Self::enqueue_payout(id);
