@@ -273,6 +273,24 @@ fn a_meter_reading_is_a_feeless_general_transaction_authorised_by_its_meter() {
 			parent
 		)
 		.is_ok());
+		// Readings go first and have room in a full block (issue 27, finding 9): above any
+		// transaction without a tip, and in the operational class.
+		let validity =
+			Executive::validate_transaction(TransactionSource::External, genuine.clone(), parent)
+				.expect("valid");
+		assert_eq!(validity.priority, pallet_settlement::READING_PRIORITY);
+		let transfer = RuntimeCall::Balances(crate::BalancesCall::transfer_keep_alive {
+			dest: provider.clone().into(),
+			value: GRID,
+		});
+		let info = frame_support::dispatch::GetDispatchInfo::get_dispatch_info(&transfer);
+		let untipped =
+			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::get_priority(
+				&info, 150, 0, GRID,
+			);
+		assert!(validity.priority > untipped, "{} > {untipped}", validity.priority);
+		let class = frame_support::dispatch::GetDispatchInfo::get_dispatch_info(&genuine).class;
+		assert_eq!(class, frame_support::dispatch::DispatchClass::Operational);
 		let eve_before = Balances::balance(&provider);
 		Executive::initialize_block(&testing::mined_header(
 			System::block_number() + 1,

@@ -108,6 +108,10 @@ use sp_runtime::{
 	FixedU128, TransactionOutcome,
 };
 
+/// The pool priority of a meter reading: a quarter of the range, above every transaction
+/// without a tip (their priority is 0) and below the matching solutions (half the range).
+pub const READING_PRIORITY: TransactionPriority = TransactionPriority::MAX / 4;
+
 /// The logging target of this pallet.
 pub const LOG_TARGET: &str = "runtime::settlement";
 
@@ -501,7 +505,9 @@ pub mod pallet {
 		///
 		/// Emits [`Event::ReadingAccepted`].
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::submit_reading())]
+		// Operational: the class's reserved room lets readings, which money waits on, into a
+		// block that ordinary transactions filled. They pay no fee either way.
+		#[pallet::weight((T::WeightInfo::submit_reading(), DispatchClass::Operational))]
 		#[pallet::authorize(|_source, reading, signature| {
 			Pallet::<T>::authorize_reading(reading, signature)
 		})]
@@ -734,7 +740,9 @@ impl<T: Config> Pallet<T> {
 
 	/// Lets a reading into the pool and a block when [`Pallet::check_reading`] accepts it. It
 	/// provides `(order, side, sequence)`, so a replay or a second reading with the same
-	/// sequence number cannot both enter, and lives until the order's settlement deadline.
+	/// sequence number cannot both enter, lives until the order's settlement deadline, and has
+	/// [`READING_PRIORITY`]: above every transaction without a tip, which is safe because an
+	/// order's meters can send at most `MaxInterimReadings + 1` readings each.
 	pub fn authorize_reading(
 		reading: &Reading,
 		signature: &MeterSignature,
@@ -753,6 +761,7 @@ impl<T: Config> Pallet<T> {
 		let deadline = order.terms.window_end.saturating_add(T::SettlementDeadline::get());
 		let longevity: u64 = deadline.saturating_sub(now).saturated_into::<u64>().max(1);
 		let validity = ValidTransaction::with_tag_prefix("GridShardReading")
+			.priority(READING_PRIORITY)
 			.and_provides((reading.order, reading.side, reading.sequence))
 			.longevity(longevity)
 			.build()?;
