@@ -58,6 +58,8 @@ fn a_whole_period_over_rpc_ends_with_orders_settled_and_reputations_updated() {
 	let gridshard_solver::Value::Market { energy, weight } = solved.value else { unreachable!() };
 	assert_eq!(preview["energy"], json!(energy.to_string()));
 	assert_eq!(preview["weight"], json!(weight.to_string()));
+	// The search's proven bound comes with it: this small market is proven.
+	assert_eq!((&preview["boundEnergy"], &preview["optimal"]), (&preview["energy"], &json!(true)));
 
 	// The close, the worker's solution, and the adoption at the next period.
 	let adopted = node.wait_for("the adoption", 5 * MINUTES, || {

@@ -88,6 +88,23 @@ pub struct SolutionView {
 	pub pairs: Vec<(String, String)>,
 }
 
+/// What the solver would do with the current book: its solution, and how far that is from
+/// proven (the objective stays the most energy, then the largest weight; where the search does
+/// not prove a market short of capacity, the answer stands with its gap).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PreviewView {
+	/// The solution.
+	#[serde(flatten)]
+	pub solution: SolutionView,
+	/// The proven upper bound on the energy any solution serves, Wh.
+	pub bound_energy: String,
+	/// With that energy, the proven upper bound on the total matching degree.
+	pub bound_weight: String,
+	/// Whether the solution is proven optimal (it meets the bound).
+	pub optimal: bool,
+}
+
 /// What the last adoption did.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -169,10 +186,10 @@ pub trait MatchingApi<BlockHash> {
 	#[method(name = "matching_lastAdopted")]
 	fn last_adopted(&self, at: Option<BlockHash>) -> RpcResult<Option<AdoptionView>>;
 
-	/// What the solver would do with the current book (or snapshot), or `null` on an empty
-	/// book.
+	/// What the solver would do with the current book (or snapshot), with the search's proven
+	/// bound, or `null` on an empty book.
 	#[method(name = "matching_preview", with_extensions)]
-	fn preview(&self, at: Option<BlockHash>) -> RpcResult<Option<SolutionView>>;
+	fn preview(&self, at: Option<BlockHash>) -> RpcResult<Option<PreviewView>>;
 
 	/// The current period's snapshot (while the period is open, the one its book would give
 	/// now) as the solver's input: save it and run `gridshard-solve --market FILE`.
@@ -298,11 +315,29 @@ where
 		&self,
 		ext: &Extensions,
 		at: Option<<Block as BlockT>::Hash>,
-	) -> RpcResult<Option<SolutionView>> {
+	) -> RpcResult<Option<PreviewView>> {
 		sc_rpc_api::check_if_safe(ext)?;
 		let at = super::at_or_best(&*self.client, at);
-		let preview = self.client.runtime_api().preview(at).map_err(runtime_error)?;
-		Ok(preview.map(|(score, pairs)| solution(None, score, pairs)))
+		let Some((score, pairs)) = self.client.runtime_api().preview(at).map_err(runtime_error)?
+		else {
+			return Ok(None);
+		};
+		// The same search natively (same input, same node budget: the same answer), for the
+		// bound the runtime's answer does not carry.
+		let (.., market) = self.client.runtime_api().solver_input(at).map_err(runtime_error)?;
+		let model = Model::market(&market).map_err(|e| runtime_error(format!("{e:?}")))?;
+		let max_nodes: u64 =
+			<<Runtime as pallet_matching::Config>::SolverMaxNodes as sp_core::Get<u64>>::get();
+		let solved = gridshard_solver::solve(&model, max_nodes);
+		let Value::Market { energy, weight } = model.value(solved.outcome.bound) else {
+			return Err(runtime_error("the market's bound is not a market value"));
+		};
+		Ok(Some(PreviewView {
+			solution: solution(None, score, pairs),
+			bound_energy: energy.to_string(),
+			bound_weight: weight.to_string(),
+			optimal: solved.outcome.optimal,
+		}))
 	}
 
 	fn snapshot(&self, at: Option<<Block as BlockT>::Hash>) -> RpcResult<SnapshotView> {
