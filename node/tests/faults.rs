@@ -31,6 +31,15 @@ use std::{
 	time::{Duration, Instant},
 };
 
+/// Sets its flag when dropped, on success or while a panic unwinds.
+struct StopOnDrop<'a>(&'a AtomicBool);
+
+impl Drop for StopOnDrop<'_> {
+	fn drop(&mut self) {
+		self.0.store(true, Ordering::Relaxed);
+	}
+}
+
 /// The first node's key, and the peer id it gives.
 const BOOT_KEY: &str = "0000000000000000000000000000000000000000000000000000000000000001";
 const BOOT_PEER: &str = "12D3KooWEyoppNCUx8Yx66oV9fJnriXwCcXwDDUA2kj6vnc6iDEp";
@@ -48,6 +57,15 @@ const PROVIDERS: [(Sr25519Keyring, u128); 2] =
 	[(Sr25519Keyring::Eve, 200), (Sr25519Keyring::Ferdie, 250)];
 const USERS: [(Sr25519Keyring, u64); 2] =
 	[(Sr25519Keyring::AliceStash, 6_000), (Sr25519Keyring::BobStash, 9_000)];
+
+/// The scenarios run one at a time (cargo runs a file's tests in parallel): each already
+/// shares two cores among three or four miners.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Holds [`ONE_AT_A_TIME`] for a scenario, even after another one failed.
+fn alone() -> std::sync::MutexGuard<'static, ()> {
+	ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
 
 fn log(line: &str) {
 	eprintln!("[faults] {line}");
@@ -107,6 +125,7 @@ fn finish_period(node: &Node, period: u32) -> usize {
 
 #[test]
 fn a_miner_killed_mid_period_restarts_on_its_database_and_mines_again() {
+	let _alone = alone();
 	let started = Instant::now();
 	let first = miner("kill-a", BOOT_KEY, Sr25519Keyring::Alice, None, None);
 	let second = miner("kill-b", KEYS[0], Sr25519Keyring::Bob, Some(first.p2p_port), None);
@@ -221,6 +240,7 @@ fn flood(node: &Node, stop: &AtomicBool, sent: &AtomicUsize, accepted: &AtomicUs
 
 #[test]
 fn a_flood_of_bad_transactions_leaves_the_node_up_and_the_period_whole() {
+	let _alone = alone();
 	let started = Instant::now();
 	let target = miner("flood-a", BOOT_KEY, Sr25519Keyring::Alice, None, None);
 	let _others = [
@@ -231,6 +251,9 @@ fn a_flood_of_bad_transactions_leaves_the_node_up_and_the_period_whole() {
 	let (sent, accepted) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
 	let orders = std::thread::scope(|scope| {
 		let flooder = scope.spawn(|| flood(&target, &stop, &sent, &accepted));
+		// Stops the flood however this thread ends: a scope waits for its threads, so a failed
+		// step would otherwise wait for ever instead of failing the test.
+		let _stop_on_exit = StopOnDrop(&stop);
 		// The honest participants trade through the flooded node.
 		let book = post_book(&target, &PROVIDERS, &USERS);
 		log(&format!(
@@ -280,6 +303,7 @@ fn link(a: &Node, b: &Node) {
 
 #[test]
 fn a_split_network_joins_again_on_one_history_and_pays_each_order_once() {
+	let _alone = alone();
 	let started = Instant::now();
 	// The light half trades; the heavy half hashes five times as much and wins.
 	let light = reserved_miner("split-a", BOOT_KEY, Sr25519Keyring::Alice, "10");
