@@ -4,11 +4,13 @@
 //! seals too); this module connects it to the node: the difficulty comes from the runtime's
 //! `DifficultyApi` at the parent block (cached, since import asks twice per block), a seal is
 //! valid when it meets that difficulty and the block names its miner, and ties between equal
-//! total difficulties are broken by a hash of the seal, the same way on every node.
+//! total difficulties are broken by a hash of the seal salted with a random value each node
+//! draws when it starts (`sc-consensus-pow` gives only the two seals): no nonce wins ties on
+//! every node, and the next block settles what nodes chose differently.
 
 use codec::DecodeAll;
 use gridshard_primitives::{
-	pow::{tie_break_key, verify_seal},
+	pow::{salted_tie_break_key, verify_seal},
 	AccountId, Hash,
 };
 use parking_lot::Mutex;
@@ -26,19 +28,33 @@ const DIFFICULTY_CACHE_SIZE: usize = 64;
 pub struct GridShardPow<C> {
 	client: Arc<C>,
 	cache: Arc<Mutex<VecDeque<(Hash, U256)>>>,
+	/// This node's salt of the tie-breaking key, drawn when it starts.
+	tie_salt: [u8; 32],
 }
 
 impl<C> GridShardPow<C> {
-	/// Creates the algorithm over a client.
+	/// Creates the algorithm over a client, with a fresh random tie-breaking salt.
 	pub fn new(client: Arc<C>) -> Self {
-		Self { client, cache: Default::default() }
+		Self { client, cache: Default::default(), tie_salt: random_salt() }
 	}
 }
 
 impl<C> Clone for GridShardPow<C> {
 	fn clone(&self) -> Self {
-		Self { client: self.client.clone(), cache: self.cache.clone() }
+		Self { client: self.client.clone(), cache: self.cache.clone(), tie_salt: self.tie_salt }
 	}
+}
+
+/// 32 random bytes from the operating system's randomness, through the standard library's
+/// randomly keyed hasher (four keys, each seeded afresh).
+fn random_salt() -> [u8; 32] {
+	use std::hash::BuildHasher;
+	let mut salt = [0u8; 32];
+	for chunk in salt.chunks_mut(8) {
+		let key = std::collections::hash_map::RandomState::new().hash_one(0u8);
+		chunk.copy_from_slice(&key.to_le_bytes());
+	}
+	salt
 }
 
 impl<B, C> PowAlgorithm<B> for GridShardPow<C>
@@ -66,7 +82,8 @@ where
 	}
 
 	fn break_tie(&self, own_seal: &RawSeal, new_seal: &RawSeal) -> bool {
-		tie_break_key(new_seal) < tie_break_key(own_seal)
+		salted_tie_break_key(&self.tie_salt, new_seal)
+			< salted_tie_break_key(&self.tie_salt, own_seal)
 	}
 
 	fn verify(
@@ -81,5 +98,17 @@ where
 		let names_miner =
 			pre_digest.is_some_and(|mut data| AccountId::decode_all(&mut data).is_ok());
 		Ok(names_miner && verify_seal(pre_hash, seal, difficulty))
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::random_salt;
+
+	#[test]
+	fn each_node_draws_its_own_salt() {
+		let (a, b) = (random_salt(), random_salt());
+		assert_ne!(a, b);
+		assert_ne!(a, [0; 32]);
 	}
 }

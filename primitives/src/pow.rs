@@ -68,11 +68,26 @@ pub fn verify_seal(pre_hash: &H256, encoded_seal: &[u8], difficulty: U256) -> bo
 	}
 }
 
-/// A uniform tie-breaking key for two seals of equal total difficulty: the Blake2b-256 hash of
-/// the encoded seal. Comparing these keys gives every node the same choice, whichever block it
-/// saw first, which takes away the advantage of withholding blocks (selfish mining).
-pub fn tie_break_key(encoded_seal: &[u8]) -> H256 {
-	H256(sp_crypto_hashing::blake2_256(encoded_seal))
+/// The tie-breaking key of a block where both its pre-hash and its seal are known (a light
+/// client of a region): the seal's work, `None` if the seal does not decode. Comparing these
+/// keys gives every observer the same choice between two blocks of equal total difficulty,
+/// whichever it saw first, which takes away the advantage of withholding blocks (selfish
+/// mining); and a miner cannot choose its key apart from the work: a key was once the hash of
+/// the seal alone, the version byte and the nonce, so that a miner could keep to nonces whose
+/// key was low and win every tie in advance.
+pub fn tie_break_key(pre_hash: &H256, encoded_seal: &[u8]) -> Option<H256> {
+	Seal::decode(&mut &encoded_seal[..]).ok().map(|seal| seal.work(pre_hash))
+}
+
+/// The tie-breaking key where only the seals are known (`sc-consensus-pow` asks the node to
+/// choose between two seals without their headers): the hash of a salt each node draws at
+/// random when it starts, and the seal. Each node ranks seals its own way, as Bitcoin Core's
+/// first-seen rule leaves ties to each node, so no nonce wins ties everywhere; the next block
+/// settles what nodes chose differently.
+pub fn salted_tie_break_key(salt: &[u8; 32], encoded_seal: &[u8]) -> H256 {
+	let mut input = salt.to_vec();
+	input.extend_from_slice(encoded_seal);
+	H256(sp_crypto_hashing::blake2_256(&input))
 }
 
 #[cfg(test)]
@@ -125,10 +140,36 @@ mod tests {
 	}
 
 	#[test]
-	fn tie_break_is_a_hash_of_the_seal() {
-		let a = Seal::V1 { nonce: 1 }.encode();
-		let b = Seal::V1 { nonce: 2 }.encode();
-		assert_ne!(tie_break_key(&a), tie_break_key(&b));
-		assert_eq!(tie_break_key(&a), tie_break_key(&a));
+	fn the_tie_break_key_is_the_work_and_refuses_an_unknown_seal() {
+		let pre_hash = H256::repeat_byte(9);
+		let seal = Seal::V1 { nonce: 5 };
+		assert_eq!(tie_break_key(&pre_hash, &seal.encode()), Some(seal.work(&pre_hash)));
+		assert_eq!(tie_break_key(&pre_hash, &[2, 0, 0, 0, 0, 0, 0, 0, 0]), None);
+		let salted = |salt: u8| salted_tie_break_key(&[salt; 32], &seal.encode());
+		assert_ne!(salted(1), salted(2), "each node ranks seals its own way");
+	}
+
+	/// Issue 27, finding 4: nonces a miner kept because the hash of their seal was low won
+	/// every tie under the former key, whatever the block. Under the work key, and under a
+	/// node's salted key, they win about half of their ties against other nonces, like any.
+	#[test]
+	fn a_precomputed_set_of_low_key_nonces_wins_no_more_ties_than_any() {
+		let encoded = |nonce: u64| Seal::V1 { nonce }.encode();
+		let former = |nonce: u64| H256(sp_crypto_hashing::blake2_256(&encoded(nonce)));
+		let mut nonces: Vec<u64> = (0..4_000).collect();
+		nonces.sort_by_key(|nonce| former(*nonce));
+		// The 200 lowest under the former key, against 200 of the upper half.
+		let (chosen, others) = (&nonces[..200], &nonces[2_000..2_200]);
+		let wins = |key: &dyn Fn(u64) -> H256| {
+			chosen.iter().zip(others).filter(|(c, o)| key(**c) < key(**o)).count()
+		};
+		assert_eq!(wins(&former), 200, "the former key: every tie won in advance");
+		for byte in [1u8, 2, 3, 4] {
+			let pre_hash = H256::repeat_byte(byte);
+			let work = wins(&|n| tie_break_key(&pre_hash, &encoded(n)).expect("a V1 seal"));
+			let salted = wins(&|n| salted_tie_break_key(&[byte; 32], &encoded(n)));
+			assert!((60..=140).contains(&work), "work key: {work} of 200 ties won");
+			assert!((60..=140).contains(&salted), "salted key: {salted} of 200 ties won");
+		}
 	}
 }

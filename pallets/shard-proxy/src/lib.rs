@@ -24,8 +24,9 @@
 //! - it names its miner, and its seal meets that difficulty ([`verify_seal`]).
 //!
 //! Forks are kept (at most [`Config::MaxForksPerHeight`] headers per height). The best chain is
-//! the one with the most total difficulty; ties go to the smaller [`tie_break_key`] of the seal,
-//! as on the region's own nodes. A header is **confirmed** once it is [`Config::Confirmations`]
+//! the one with the most total difficulty; ties go to the smaller [`tie_break_key`]: the seal's
+//! work, which a miner cannot choose apart from the work itself (the region's own nodes, which
+//! see only the two seals when they break a tie, rank them with a random salt of their own). A header is **confirmed** once it is [`Config::Confirmations`]
 //! deep under the best head; the confirmed header never moves back, and [`Canonical`] names the
 //! confirmed header of each kept height. Headers more than [`Config::HeadersToKeep`] below the
 //! confirmed one are pruned, so each region stores a bounded number of headers (checked in
@@ -1001,7 +1002,9 @@ impl<T: Config> Batch<T> {
 			difficulty: digest.difficulty,
 			total_difficulty: parent.total_difficulty.saturating_add(digest.difficulty),
 		};
-		Ok((hash, stored, tie_break_key(&seal)))
+		// `verify_seal` above decoded the seal.
+		let tie_key = tie_break_key(&pre_hash, &seal).ok_or(Error::<T>::BadSeal)?;
+		Ok((hash, stored, tie_key))
 	}
 
 	/// The difficulty of a child of `parent`: the adjustment over the digests of `parent` and

@@ -247,9 +247,9 @@ fn equal_work_is_decided_by_the_seals_tie_breaking_key() {
 		let main = chain.extend(&chain.genesis.clone(), 2);
 		assert_ok!(submit(&main));
 		let sibling = chain.child(&main[0], 7_000);
-		let key = |header: &Header| match header.digest().logs().last() {
-			Some(DigestItem::Seal(_, seal)) => gridshard_primitives::pow::tie_break_key(seal),
-			_ => unreachable!(),
+		let key = |header: &Header| {
+			let (pre_hash, seal) = crate::split_seal(header).expect("sealed");
+			gridshard_primitives::pow::tie_break_key(&pre_hash, &seal).expect("a known seal")
 		};
 		let sibling_wins = key(&sibling) < key(&main[1]);
 		assert_ok!(submit(std::slice::from_ref(&sibling)));
