@@ -250,12 +250,31 @@ impl Node {
 		what: &str,
 		extrinsic: &UncheckedExtrinsic,
 	) -> (String, Vec<RuntimeEvent>) {
+		let from = self.submit(extrinsic);
+		self.watch(what, extrinsic, from)
+	}
+
+	/// Submits `extrinsic`; returns the best block's number before it, from which
+	/// [`Node::watch`] looks for it.
+	pub fn submit(&self, extrinsic: &UncheckedExtrinsic) -> u64 {
+		let from = self.best_number();
+		self.rpc("author_submitExtrinsic", json!([hex(&extrinsic.encode())]));
+		from
+	}
+
+	/// Waits until a block above `from` includes `extrinsic`; returns that block's hash and the
+	/// events the extrinsic emitted, and panics with the node's log if it failed.
+	pub fn watch(
+		&self,
+		what: &str,
+		extrinsic: &UncheckedExtrinsic,
+		from: u64,
+	) -> (String, Vec<RuntimeEvent>) {
 		let encoded = hex(&extrinsic.encode());
-		self.rpc("author_submitExtrinsic", json!([encoded]));
 		let (block, index) =
 			self.wait_for(&format!("{what} in a block"), Duration::from_secs(120), || {
 				let best = self.best_number();
-				(best.saturating_sub(5)..=best).find_map(|n| {
+				(from.saturating_sub(1)..=best).find_map(|n| {
 					let hash = self.rpc("chain_getBlockHash", json!([n]));
 					let block = self.rpc("chain_getBlock", json!([hash]));
 					let extrinsics = block["block"]["extrinsics"].as_array()?;
@@ -328,9 +347,13 @@ pub fn post_book(
 		let nonce = node.next_nonce(&user.to_account_id());
 		pending.push((format!("{user:?}'s request"), signed(&user.pair(), call, nonce, genesis)));
 	}
+	// All at once, then each watched: one after the other, the last could miss the open phase
+	// of a young chain, whose first blocks come fast.
+	let from: Vec<u64> = pending.iter().map(|(_, xt)| node.submit(xt)).collect();
 	let included = pending
 		.iter()
-		.map(|(what, xt)| (what.clone(), node.submit_and_watch(what, xt).0))
+		.zip(from)
+		.map(|((what, xt), from)| (what.clone(), node.watch(what, xt, from).0))
 		.collect();
 	PostedBook { period, start, included }
 }
