@@ -32,6 +32,25 @@ pub(crate) fn general(call: RuntimeCall) -> UncheckedExtrinsic {
 	<Runtime as CreateAuthorizedTransaction<RuntimeCall>>::create_authorized_transaction(call)
 }
 
+/// An order of 10 kWh at 1 GRID per kWh from Eve to the Alice stash household, delivering from
+/// `window_start` to `window_end`, its escrow held.
+fn open_eves_order(window_start: u32, window_end: u32) -> gridshard_primitives::traits::OrderId {
+	use gridshard_primitives::traits::{Escrow, OrderBook, OrderTerms};
+	let user = Sr25519Keyring::AliceStash.to_account_id();
+	Settlement::hold(&user, 10 * GRID).unwrap();
+	Settlement::open_order(OrderTerms {
+		user,
+		provider: Sr25519Keyring::Eve.to_account_id(),
+		agreed: 10_000,
+		price: GRID,
+		grid_fee: GRID / 100,
+		period: 0,
+		window_start,
+		window_end,
+	})
+	.unwrap()
+}
+
 /// The genesis participants are approved, and the main service nodes form the council.
 fn check_market_genesis() {
 	let council: Vec<AccountId> =
@@ -212,7 +231,6 @@ fn three_of_the_four_main_service_nodes_approve_an_application() {
 
 #[test]
 fn a_meter_reading_is_a_feeless_general_transaction_authorised_by_its_meter() {
-	use gridshard_primitives::traits::{Escrow, OrderBook, OrderTerms};
 	use pallet_settlement::{reading_payload, Reading, Side};
 	use sp_core::Pair;
 	use sp_runtime::transaction_validity::{
@@ -222,20 +240,8 @@ fn a_meter_reading_is_a_feeless_general_transaction_authorised_by_its_meter() {
 	preset_ext(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
 		let miner = Sr25519Keyring::Alice.to_account_id();
 		run_block(1, &miner);
-		let user = Sr25519Keyring::AliceStash.to_account_id();
 		let provider = Sr25519Keyring::Eve.to_account_id();
-		Settlement::hold(&user, 10 * GRID).unwrap();
-		let order = Settlement::open_order(OrderTerms {
-			user,
-			provider: provider.clone(),
-			agreed: 10_000,
-			price: GRID,
-			grid_fee: GRID / 100,
-			period: 0,
-			window_start: 2,
-			window_end: 6,
-		})
-		.unwrap();
+		let order = open_eves_order(2, 6);
 
 		let reading =
 			Reading { order, side: Side::Provider, energy: 4_000, sequence: 1, is_final: false };
@@ -398,7 +404,6 @@ fn a_reaped_accounts_dust_goes_to_the_reward_pot() {
 #[test]
 fn a_ruled_dispute_pays_only_after_the_dispute_window_it_opens() {
 	use frame_support::{assert_ok, traits::Get};
-	use gridshard_primitives::traits::{Escrow, OrderBook, OrderTerms};
 	use pallet_settlement::{OrderStatus, Reading, Side};
 	use sp_core::Pair;
 
@@ -407,18 +412,7 @@ fn a_ruled_dispute_pays_only_after_the_dispute_window_it_opens() {
 		run_block(1, &miner);
 		let user = Sr25519Keyring::AliceStash.to_account_id();
 		let provider = Sr25519Keyring::Eve.to_account_id();
-		Settlement::hold(&user, 10 * GRID).unwrap();
-		let order = Settlement::open_order(OrderTerms {
-			user: user.clone(),
-			provider: provider.clone(),
-			agreed: 10_000,
-			price: GRID,
-			grid_fee: GRID / 100,
-			period: 0,
-			window_start: 1,
-			window_end: 3,
-		})
-		.unwrap();
+		let order = open_eves_order(1, 3);
 		for side in [Side::Provider, Side::User] {
 			let reading = Reading { order, side, energy: 10_000, sequence: 1, is_final: true };
 			let signature = genesis_config_presets::development_meter(match side {
