@@ -22,7 +22,7 @@ use gridshard_primitives::{
 	AccountId,
 };
 use pallet_registration::{Application, GridConnection, Role, VoltageLevel};
-use pallet_settlement::{reading_payload, Reading, Side};
+use pallet_settlement::{reading_payload, Delivery, Reading, Side};
 use sp_core::{
 	offchain::{
 		testing::{TestOffchainExt, TestTransactionPoolExt},
@@ -32,7 +32,7 @@ use sp_core::{
 };
 use sp_keyring::Sr25519Keyring;
 use sp_runtime::{
-	traits::{BlakeTwo256, Hash as _},
+	traits::{BlakeTwo256, Hash as _, Zero},
 	FixedU128,
 };
 
@@ -202,6 +202,10 @@ fn a_whole_period_runs_through_every_market_pallet() {
 			.map(|provider| (provider, Reputation::comprehensive_reputation(provider)))
 			.collect();
 		let (mut orders_root, mut paid, mut fees) = (H256::zero(), 0, 0);
+		// Each full delivery earns `Token` scaled by its size (8, 6 and 7 kWh of 200).
+		let rewards: u128 =
+			orders.iter().map(|(_, o)| Settlement::rules().full_reward(o.terms.agreed)).sum();
+		assert_eq!(rewards, 21 * GRID / 200);
 		for (id, order) in &orders {
 			let terms = &order.terms;
 			let outcome = Settlement::rules()
@@ -210,8 +214,7 @@ fn a_whole_period_runs_through_every_market_pallet() {
 					terms.price,
 					terms.grid_fee,
 					order.escrow,
-					terms.agreed,
-					terms.agreed,
+					Delivery { rho: terms.agreed, gamma: terms.agreed, user_final: true },
 				)
 				.expect("no overflow");
 			let closed = ClosedOrder {
@@ -239,7 +242,7 @@ fn a_whole_period_runs_through_every_market_pallet() {
 				energy_delivered: 21_000,
 				paid,
 				grid_fees: fees,
-				rewards: 3 * GRID,
+				rewards,
 				penalties: 0,
 				unmatched_demand: 0,
 				spare_capacity: 9_000,
@@ -258,13 +261,13 @@ fn a_whole_period_runs_through_every_market_pallet() {
 			assert!(!Reputation::history(&order.terms.provider).is_empty());
 		}
 
-		// The books balance: only block rewards were minted; the pot paid one Token per
-		// full delivery; users paid exactly the orders' cost; no escrow is left.
+		// The books balance: only block rewards were minted; the pot paid each full delivery's
+		// reward; users paid exactly the orders' cost; no escrow is left.
 		assert_eq!(
 			Balances::total_issuance(),
 			issuance + BLOCK_REWARD * u128::from(System::block_number())
 		);
-		assert_eq!(pot_before - Balances::balance(&pot), 3 * GRID);
+		assert_eq!(pot_before - Balances::balance(&pot), rewards);
 		let cost: u128 = orders.iter().map(|(_, o)| o.escrow).sum();
 		let users_after = users.map(|u| Balances::total_balance(&u.to_account_id()));
 		assert_eq!(users_before.iter().sum::<u128>() - users_after.iter().sum::<u128>(), cost);
@@ -336,4 +339,120 @@ fn a_forged_solution_is_refused_before_the_pool_and_in_a_block() {
 			"the miner's reward only: the solution paid no fee"
 		);
 	});
+}
+
+/// A meter reading of `order`'s `side`, signed by the development meter of `who`, applied as
+/// a general transaction through `Executive`.
+fn apply_reading(order: u64, side: Side, who: Sr25519Keyring, energy: u64) {
+	let reading = Reading { order, side, energy, sequence: 1, is_final: true };
+	let signature = development_meter(who).sign(&reading_payload(&reading));
+	let call = RuntimeCall::Settlement(SettlementCall::submit_reading { reading, signature });
+	Executive::apply_extrinsic(crate::tests::general(call)).unwrap().unwrap();
+}
+
+/// Issue 27's first three findings replayed through `Executive`, the orders opened as
+/// adoption opens them: dust orders no longer drain the reward pot, a provider's meter alone
+/// no longer decides a contested order, and dust over-delivered at the cap no longer hides
+/// large orders that delivered nothing.
+#[test]
+fn dust_orders_contested_meters_and_inflated_ratios_gain_a_cheater_nothing() {
+	use gridshard_primitives::traits::{Escrow, OrderBook, OrderTerms};
+	let mut ext =
+		sp_io::TestExternalities::new(genesis_config_presets::preset_storage("development"));
+	let (eve, household) = (Sr25519Keyring::Eve, Sr25519Keyring::AliceStash);
+	let (ferdie, other_household) = (Sr25519Keyring::Ferdie, Sr25519Keyring::BobStash);
+	let pot = RewardPot::get();
+	ext.execute_with(|| {
+		let pot_before = Balances::balance(&pot);
+		let before = [household, other_household, ferdie].map(total);
+		// Eve sells to her own household at the grid fee (10 milli-GRID per kWh): twelve
+		// orders of 2 Wh and four of 10 kWh; Ferdie four orders of 100 Wh.
+		let price = 10 * MILLI_GRID;
+		let mut eves = Vec::new();
+		let mut ferdies = Vec::new();
+		block(|| {
+			let open = |provider: Sr25519Keyring, user: Sr25519Keyring, agreed: u64| {
+				let terms = OrderTerms {
+					user: user.to_account_id(),
+					provider: provider.to_account_id(),
+					agreed,
+					price,
+					grid_fee: Settlement::rules().cost(agreed, price).unwrap(),
+					period: 0,
+					window_start: 2,
+					window_end: 10,
+				};
+				Settlement::hold(&terms.user, Settlement::rules().cost(agreed, price).unwrap())
+					.unwrap();
+				Settlement::open_order(terms).unwrap()
+			};
+			for agreed in [2; 12].into_iter().chain([10_000; 4]) {
+				eves.push((open(eve, household, agreed), agreed));
+			}
+			for _ in 0..4 {
+				ferdies.push(open(ferdie, other_household, 100));
+			}
+		});
+		run_to(9);
+		block(|| {
+			// Eve's dust is "delivered" at 1.5 by both meters, her large orders not at all.
+			for &(id, agreed) in &eves {
+				let energy = if agreed == 2 { 3 } else { 0 };
+				apply_reading(id, Side::Provider, eve, energy);
+				apply_reading(id, Side::User, household, energy);
+			}
+			// Ferdie's meter signs full delivery; the household's meter received nothing.
+			for &id in &ferdies {
+				apply_reading(id, Side::Provider, ferdie, 100);
+				apply_reading(id, Side::User, other_household, 0);
+			}
+		});
+		block(|| {
+			for (id, provider) in
+				eves.iter().map(|(id, _)| (*id, eve)).chain(ferdies.iter().map(|id| (*id, ferdie)))
+			{
+				let call = SettlementCall::apply_for_settlement { order: id };
+				dispatch(RuntimeCall::Settlement(call), signed(provider));
+			}
+		});
+		let settled_at = System::block_number();
+		let contested = System::events()
+			.iter()
+			.filter(|record| {
+				matches!(
+					record.event,
+					crate::RuntimeEvent::Settlement(pallet_settlement::Event::Contested { .. })
+				)
+			})
+			.count();
+		assert_eq!(contested, 4, "Ferdie's four orders wait for the trading centre");
+
+		// Eve's orders are paid after the dispute window: the pot paid her dust pro rata, 12 *
+		// 2 Wh of the 200 kWh that earn a Token, not 12 Tokens; her large orders earned nothing.
+		run_to(settled_at + 20);
+		assert_eq!(pallet_settlement::Orders::<Runtime>::iter().count(), 4, "Ferdie's wait");
+		let rewards = pot_before - Balances::balance(&pot);
+		assert_eq!(rewards, 12 * Settlement::rules().full_reward(2));
+		assert!(rewards <= Settlement::rules().full_reward(24), "splitting gains nothing");
+		assert!(rewards < GRID / 1_000);
+		// Her period mean weighs the dust by its energy: 36 / 40 024, not (12 * 1.5) / 16.
+		let standing = Reputation::standing(&eve.to_account_id()).unwrap();
+		let mean = standing.open.unwrap().current_reputation();
+		assert!(mean < FixedU128::from_rational(1, 1_000), "mean {mean:?}");
+
+		// Nobody rules on Ferdie's orders: they are paid on the household's meter at the
+		// dispute deadline (100 blocks), after the confirmation depth.
+		run_to(settled_at + 100 + 20);
+		assert_eq!(pallet_settlement::Orders::<Runtime>::iter().count(), 0, "all paid");
+		assert_eq!(total(other_household), before[1], "the household got its escrow back");
+		assert_eq!(total(ferdie), before[2], "Ferdie's meter alone earned him nothing");
+		assert_eq!(pot_before - Balances::balance(&pot), rewards, "and no reward");
+		let ferdies_mean = Reputation::standing(&ferdie.to_account_id()).unwrap();
+		assert!(ferdies_mean.open.is_none_or(|open| open.current_reputation().is_zero()));
+	});
+}
+
+/// Everything `who` holds, free and on hold.
+fn total(who: Sr25519Keyring) -> u128 {
+	Balances::total_balance(&who.to_account_id())
 }

@@ -37,9 +37,11 @@ pub struct RecordView {
 	pub price: String,
 	/// Orders settled.
 	pub trades: u32,
+	/// The energy they agreed, in Wh: the weights of the mean.
+	pub agreed: String,
 	/// Their delivery ratios (the first `MaxRatiosPerPeriod`).
 	pub ratios: Vec<String>,
-	/// The mean ratio, `C_j(T)`.
+	/// The mean ratio weighed by energy, `C_j(T)`.
 	pub current: String,
 }
 
@@ -49,6 +51,7 @@ impl<M: Get<u32>> From<&PeriodRecord<M>> for RecordView {
 			period: record.period,
 			price: record.price.to_string(),
 			trades: record.trades,
+			agreed: record.agreed.to_string(),
 			ratios: record.ratios.iter().copied().map(decimal).collect(),
 			current: decimal(record.current_reputation()),
 		}

@@ -11,7 +11,7 @@ fn seasoned<T: Config>(index: u32, period: PeriodIndex) -> T::AccountId {
 	let full = |period| {
 		let mut record = PeriodRecord::new(period);
 		for _ in 0..T::MaxRatiosPerPeriod::get() {
-			record.add(1_000, FixedU128::from_rational(9, 10));
+			record.add(1_000, 10_000, FixedU128::from_rational(9, 10));
 		}
 		record
 	};

@@ -9,8 +9,8 @@
 //! `v = delivered / agreed` and adds it to the provider's record of the current period,
 //! `Psi_jT = (price, trades, ratios)`. When a period ends:
 //!
-//! - the **current reputation** is the mean of the period's ratios,
-//!   `C_j(T) = (1/n) sum v` (eq. 1);
+//! - the **current reputation** is the mean of the period's ratios, each order weighted by the
+//!   energy it agreed, `C_j(T) = sum R v / sum R` (eq. 1, energy-weighted: see below);
 //! - the **comprehensive reputation** is `RC_j(T) = alpha C_j(T) + (1 - alpha) RC_j(T-1)`
 //!   (eq. 2), with `RC_j(0) = 0` and `alpha` = [`Config::Alpha`] (0.4 in GridShard).
 //!
@@ -22,10 +22,17 @@
 //! - **A period without trades leaves `RC_j` unchanged.** No delivery is no evidence: a solar
 //!   provider that does not sell at night, or is outbid, should not lose standing for it, and
 //!   should not gain any either.
+//! - **The period's mean weighs each order by its energy.** Eq. 1 averages over trades; counted
+//!   once each, a dozen dust orders over-delivered at the cap outweighed four large orders that
+//!   delivered nothing (a mean of 1.125, above a perfect provider's 1.0). Weighted by `R`, the
+//!   mean is the share of the period's agreed energy delivered, still the paper's "average
+//!   performance", and small orders weigh what they are worth.
 //! - **`v` above one counts, up to [`Config::MaxDeliveryRatio`]** (1.5 in GridShard). The
 //!   paper's honest provider delivers more than asked and rises above one; the cap keeps a
 //!   single inflated reading from buying a lasting reputation. Settlement passes the smaller of
-//!   the two meters' readings as `delivered`, so one side alone cannot inflate it.
+//!   the two meters' readings as `delivered`, so one side alone cannot inflate it, and with the
+//!   energy weighting over-delivering on small orders cannot hide failing on large ones: the
+//!   surplus counts at most half the energy of the orders it was delivered on.
 //! - **Re-registering does not help.** Standings are keyed by account and outlive
 //!   deregistration; a new identity starts at `RC = 0`, the lowest reputation there is (every
 //!   `RC` is a convex combination of non-negative ratios), so it can never start above a bad
@@ -54,6 +61,7 @@ extern crate alloc;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -98,7 +106,7 @@ pub mod pallet {
 	use super::*;
 
 	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -324,6 +332,7 @@ impl<T: Config> Pallet<T> {
 			ensure!(standing.comprehensive <= cap, "reputation above the cap");
 			if let Some(open) = standing.open {
 				ensure!(open.trades > 0, "an open record without trades");
+				ensure!(open.agreed > 0, "an open record without energy");
 				ensure!(open.ratios.len() as u32 <= open.trades, "more ratios than trades");
 				ensure!(open.period <= now, "a record from the future");
 				ensure!(!swept || open.period == now, "an ended period left unswept");
@@ -366,7 +375,7 @@ impl<T: Config> DeliveryRecorder<T::AccountId> for Pallet<T> {
 		if let Some(summary) = standing.close_before(now, Self::alpha()) {
 			Self::archive(provider, summary);
 		}
-		standing.open.get_or_insert_with(|| PeriodRecord::new(now)).add(price, ratio);
+		standing.open.get_or_insert_with(|| PeriodRecord::new(now)).add(price, agreed, ratio);
 		standing.lifetime_trades = standing.lifetime_trades.saturating_add(1);
 		Standings::<T>::insert(provider, standing);
 		Self::deposit_event(Event::DeliveryRecorded {

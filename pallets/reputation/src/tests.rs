@@ -78,6 +78,31 @@ fn ratios_above_one_count_up_to_the_cap() {
 }
 
 #[test]
+fn the_mean_weighs_each_order_by_its_energy() {
+	new_test_ext().execute_with(|| {
+		// Twelve dust orders of 2 Wh over-delivered at the cap, four of 10 kWh that delivered
+		// nothing: counted once each, their mean was (12 * 1.5) / 16 = 1.125, above a perfect
+		// provider's 1.0. Weighted by energy: 36 / 40 024.
+		for _ in 0..12 {
+			deliver(1, 2, 3);
+		}
+		for _ in 0..4 {
+			deliver(1, 10_000, 0);
+		}
+		deliver(2, 10_000, 10_000);
+		let open = Reputation::standing(&1).unwrap().open.unwrap();
+		assert_eq!((open.trades, open.agreed), (16, 40_024));
+		assert_eq!(open.weighted_ratios, FixedU128::saturating_from_integer(36));
+		let mean = open.current_reputation().into_inner();
+		assert!(mean.abs_diff(fixed(36, 40_024).into_inner()) <= 1, "36 / 40 024, rounded");
+		next_block_in(1);
+		assert_eq!(rc(1), fixed(4, 10) * open.current_reputation());
+		assert!(rc(1) < rc(2), "the cheater ranks below the perfect provider");
+		assert_eq!(rc(2), fixed(4, 10));
+	});
+}
+
+#[test]
 fn a_delivery_with_nothing_agreed_is_ignored() {
 	new_test_ext().execute_with(|| {
 		assert_eq!(Reputation::delivery_ratio(0, 5), None);
@@ -237,8 +262,8 @@ mod random_deliveries {
 	use gridshard_solver::generate::SplitMix as Choices;
 	use std::collections::BTreeMap;
 
-	/// A provider's `RC_j` so far, and its open period's `(period, sum of ratios, trades)`.
-	type Standing = (f64, Option<(PeriodIndex, f64, u32)>);
+	/// A provider's `RC_j` so far, and its open period's `(period, sum R v, sum R)`.
+	type Standing = (f64, Option<(PeriodIndex, f64, f64)>);
 
 	/// The reference: eq. 1 and 2 with the decisions of the module docs.
 	#[derive(Default)]
@@ -248,9 +273,9 @@ mod random_deliveries {
 
 	impl Reference {
 		fn fold(standing: &mut Standing, now: PeriodIndex) {
-			if let Some((period, sum, trades)) = standing.1 {
+			if let Some((period, weighted, agreed)) = standing.1 {
 				if period < now {
-					standing.0 = 0.4 * (sum / trades as f64) + 0.6 * standing.0;
+					standing.0 = 0.4 * (weighted / agreed) + 0.6 * standing.0;
 					standing.1 = None;
 				}
 			}
@@ -263,9 +288,9 @@ mod random_deliveries {
 			let ratio = (delivered as f64 / agreed as f64).min(1.5);
 			let standing = self.standings.entry(provider).or_default();
 			Self::fold(standing, now);
-			let open = standing.1.get_or_insert((now, 0.0, 0));
-			open.1 += ratio;
-			open.2 += 1;
+			let open = standing.1.get_or_insert((now, 0.0, 0.0));
+			open.1 += ratio * agreed as f64;
+			open.2 += agreed as f64;
 		}
 
 		fn rc(&self, provider: u64, now: PeriodIndex) -> f64 {
@@ -318,4 +343,48 @@ mod random_deliveries {
 		}
 		assert!(deliveries > 8_000 && periods > 2_000, "{deliveries} {periods}");
 	}
+}
+
+#[test]
+fn the_v2_migration_keeps_every_reputation() {
+	use crate::migrations::v2::{MigrateV1ToV2, OldPeriodRecord, OldPeriodSummary, OldStanding};
+	use frame_support::traits::{ConstU32, GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	new_test_ext().execute_with(|| {
+		next_block_in(1);
+		StorageVersion::new(1).put::<Reputation>();
+		let old_record = |period, ratios: &[FixedU128]| OldPeriodRecord::<ConstU32<MAX_RATIOS>> {
+			period,
+			price: 7,
+			trades: ratios.len() as u32,
+			ratio_sum: ratios.iter().fold(FixedU128::zero(), |sum, v| sum + *v),
+			ratios: BoundedVec::truncate_from(ratios.to_vec()),
+		};
+		let standing = OldStanding {
+			comprehensive: fixed(3, 10),
+			open: Some(old_record(1, &[fixed(1, 1), fixed(1, 2), fixed(1, 4)])),
+			lifetime_trades: 5,
+		};
+		let history = vec![OldPeriodSummary {
+			record: old_record(0, &[fixed(1, 1), fixed(1, 2)]),
+			current: fixed(3, 4),
+			comprehensive: fixed(3, 10),
+		}];
+		frame_support::storage::unhashed::put(&Standings::<Test>::hashed_key_for(1), &standing);
+		frame_support::storage::unhashed::put(&History::<Test>::hashed_key_for(1), &history);
+
+		MigrateV1ToV2::<Test>::on_runtime_upgrade();
+		assert_eq!(Reputation::on_chain_storage_version(), 2);
+		let migrated = Reputation::standing(&1).expect("decodes in version 2");
+		let open = migrated.open.unwrap();
+		assert_eq!((open.trades, open.agreed), (3, 3));
+		assert_eq!(open.current_reputation(), fixed(7, 12), "the mean it had");
+		assert_eq!(migrated.comprehensive, fixed(3, 10));
+		let history = Reputation::history(&1);
+		assert_eq!(history[0].record.current_reputation(), fixed(3, 4));
+		Reputation::do_try_state().unwrap();
+		// Run again, it changes nothing.
+		let before = Reputation::standing(&1);
+		MigrateV1ToV2::<Test>::on_runtime_upgrade();
+		assert_eq!(Reputation::standing(&1), before);
+	});
 }

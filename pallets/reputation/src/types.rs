@@ -5,7 +5,7 @@ use codec::{Decode, Encode, MaxEncodedLen};
 use frame_support::{
 	traits::Get, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
 };
-use gridshard_primitives::{PeriodIndex, Price};
+use gridshard_primitives::{Energy, PeriodIndex, Price};
 use scale_info::TypeInfo;
 use sp_runtime::{
 	traits::{One, Zero},
@@ -14,9 +14,9 @@ use sp_runtime::{
 
 /// The deliveries of one provider in one period: `Psi_jT = (price, trades, ratios)`.
 ///
-/// `ratio_sum` and `trades` count every delivery, so the mean (eq. 1) is exact; `ratios` keeps
-/// the first `MaxRatios` individual ratios for the record (a provider's trades per period are
-/// bounded by matching, so in practice it keeps them all).
+/// `agreed` and `weighted_ratios` count every delivery, so the energy-weighted mean (eq. 1) is
+/// exact; `ratios` keeps the first `MaxRatios` individual ratios for the record (a provider's
+/// trades per period are bounded by matching, so in practice it keeps them all).
 #[derive(
 	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, MaxEncodedLen, TypeInfo,
 )]
@@ -28,8 +28,10 @@ pub struct PeriodRecord<MaxRatios: Get<u32>> {
 	pub price: Price,
 	/// Orders settled in the period.
 	pub trades: u32,
-	/// The sum of their delivery ratios.
-	pub ratio_sum: FixedU128,
+	/// The energy they agreed, `sum R`, in Wh.
+	pub agreed: u128,
+	/// Their delivery ratios weighted by the energy agreed, `sum R v`, in Wh.
+	pub weighted_ratios: FixedU128,
 	/// The individual delivery ratios, in settlement order (the first `MaxRatios`).
 	pub ratios: BoundedVec<FixedU128, MaxRatios>,
 }
@@ -41,27 +43,30 @@ impl<MaxRatios: Get<u32>> PeriodRecord<MaxRatios> {
 			period,
 			price: Zero::zero(),
 			trades: 0,
-			ratio_sum: FixedU128::zero(),
+			agreed: 0,
+			weighted_ratios: FixedU128::zero(),
 			ratios: BoundedVec::new(),
 		}
 	}
 
-	/// Adds one delivery with ratio `ratio` at `price`.
-	pub fn add(&mut self, price: Price, ratio: FixedU128) {
+	/// Adds one delivery of an order of `agreed` Wh with ratio `ratio` at `price`.
+	pub fn add(&mut self, price: Price, agreed: Energy, ratio: FixedU128) {
 		self.price = price;
 		self.trades = self.trades.saturating_add(1);
-		self.ratio_sum = self.ratio_sum.saturating_add(ratio);
+		self.agreed = self.agreed.saturating_add(agreed.into());
+		let weighted = ratio.saturating_mul(FixedU128::saturating_from_integer(agreed));
+		self.weighted_ratios = self.weighted_ratios.saturating_add(weighted);
 		// Beyond the bound the ratio still counts in the sum and the mean.
 		let _ = self.ratios.try_push(ratio);
 	}
 
-	/// The current reputation `C_j(T)`: the mean of the period's ratios (eq. 1); zero for an
-	/// empty record.
+	/// The current reputation `C_j(T)`: the period's mean delivery ratio (eq. 1), each order
+	/// weighted by the energy it agreed, `sum R v / sum R`; zero for an empty record.
 	pub fn current_reputation(&self) -> FixedU128 {
-		if self.trades == 0 {
+		if self.agreed == 0 {
 			return FixedU128::zero();
 		}
-		self.ratio_sum / FixedU128::saturating_from_integer(self.trades)
+		self.weighted_ratios / FixedU128::saturating_from_integer(self.agreed)
 	}
 }
 

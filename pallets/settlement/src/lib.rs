@@ -24,12 +24,18 @@
 //!    - the provider earns `R r`, less the penalty `r (R - gamma)` when `rho < R` (eq. 7), and
 //!      pays the grid fee out of it: eq. 3 nets `eta` from the provider's revenue, so the
 //!      provider bears the fee, capped at what it earned;
+//!    - when the meters contradict each other (the provider's shows `rho >= R`, the user's
+//!      final reading `gamma < R - tau`), neither word alone decides: the penalty applies on
+//!      what the user received, and the order waits for the trading centre as a dispute
+//!      without bond ([`Event::Contested`]), paid as settled if nobody rules by its deadline;
 //!    - the grid operator ([`GridOperator`], named at genesis or by [`Pallet::set_roles`])
 //!      gets the fee;
 //!    - the user gets the rest of its escrow back (the penalty: energy paid for, not received);
 //!    - the provider earns the reward of eq. 6 from the reward pot ([`Config::RewardPot`]):
 //!      `Token` if `gamma >= R`, `Token/2` if `rho >= R` and `gamma >= R - tau`, else nothing
-//!      (unpaid, with an event, when the pot cannot afford it);
+//!      (unpaid, with an event, when the pot cannot afford it); `Token` is scaled by the
+//!      order's size up to [`Config::RewardEnergy`], and `tau` is a share of `R`
+//!      ([`Config::Tolerance`]), so that many small orders earn no more than one large one;
 //!    - reputation learns the delivery ratio with `delivered = min(rho, gamma)`
 //!      ([`DeliveryRecorder`]), so neither meter alone can inflate it.
 //! 5. **Disputes and confirmations.** The user may dispute a settlement within
@@ -52,8 +58,9 @@
 //!
 //! A meter without a final reading counts its latest interim reading, or zero if it sent none.
 //! A silent provider meter (`rho = 0 < R`) is paid only for what the user's meter received; a
-//! silent user meter (`gamma = 0`) is the user's own device failing: if the provider's meter
-//! shows full delivery the provider is paid in full, without reward.
+//! user meter without a final reading is the user's own device failing: it cannot contest the
+//! provider's, and if the provider's meter shows full delivery the provider is paid in full,
+//! without reward.
 //!
 //! ## Invariants ([`Pallet::do_try_state`])
 //!
@@ -105,7 +112,7 @@ use gridshard_primitives::{
 };
 use sp_runtime::{
 	traits::{SaturatedConversion, Saturating, Verify, Zero},
-	FixedU128, TransactionOutcome,
+	FixedU128, Permill, TransactionOutcome,
 };
 
 /// The pool priority of a meter reading: a quarter of the range, above every transaction
@@ -173,13 +180,18 @@ pub mod pallet {
 		#[pallet::constant]
 		type RewardPot: Get<Self::AccountId>;
 
-		/// `Token` of eq. 6.
+		/// `Token` of eq. 6: the reward of an order of at least [`Config::RewardEnergy`].
 		#[pallet::constant]
 		type RewardToken: Get<Balance>;
 
-		/// `tau` of eq. 6, in Wh.
+		/// The agreed energy, in Wh, that earns the whole [`Config::RewardToken`]; smaller
+		/// orders earn it pro rata.
 		#[pallet::constant]
-		type Tolerance: Get<gridshard_primitives::Energy>;
+		type RewardEnergy: Get<gridshard_primitives::Energy>;
+
+		/// `tau` of eq. 6: the line loss tolerated, as a share of the agreed energy.
+		#[pallet::constant]
+		type Tolerance: Get<Permill>;
 
 		/// `t`: the token price, one when prices are quoted in the native token.
 		#[pallet::constant]
@@ -364,6 +376,19 @@ pub mod pallet {
 			automatic: bool,
 			/// The first block of payout.
 			payable_at: BlockNumberFor<T>,
+		},
+		/// The meters of an order contradict each other (the provider's shows full delivery, the
+		/// user's final reading less than `R - tau`): it is settled on what the user received and
+		/// waits, as a dispute without bond, for the trading centre until `deadline`.
+		Contested {
+			/// The order.
+			order: OrderId,
+			/// The payments on the user's meter, paid if nobody rules before the deadline.
+			outcome: Outcome<Balance>,
+			/// Whether the hook settled it after the deadline (rather than the provider).
+			automatic: bool,
+			/// The block from which the hook pays it as settled.
+			deadline: BlockNumberFor<T>,
 		},
 		/// A user disputed a settlement and holds a bond for it.
 		Disputed {
@@ -588,10 +613,7 @@ pub mod pallet {
 			let deadline = now.saturating_add(T::DisputeDeadline::get());
 			record.status = OrderStatus::Disputed { outcome, bond, deadline };
 			Orders::<T>::insert(order, record);
-			DisputeBounds::<T>::mutate(|(_, next)| {
-				DisputeQueue::<T>::insert(*next, order);
-				*next = next.saturating_add(1);
-			});
+			Self::enqueue_dispute(order);
 			Self::deposit_event(Event::Disputed { order, bond, deadline });
 			Ok(())
 		}
@@ -620,10 +642,13 @@ pub mod pallet {
 			let OrderStatus::Disputed { outcome: settled, bond, .. } = record.status else {
 				return Err(Error::<T>::NotDisputed.into());
 			};
-			let outcome = Self::outcome(&record, rho, gamma)?;
+			// The centre's figures are the final word on both ends.
+			let outcome = Self::outcome(&record, Delivery { rho, gamma, user_final: true })?;
 			let bond_returned = outcome.refund > settled.refund;
 			let reason = HoldReason::DisputeBond.into();
-			if bond_returned {
+			if bond.is_zero() {
+				// A contested order: nobody holds a bond.
+			} else if bond_returned {
 				T::Currency::release(&reason, &record.terms.user, bond, Precision::Exact)?;
 			} else {
 				T::Currency::transfer_on_hold(
@@ -694,6 +719,7 @@ impl<T: Config> Pallet<T> {
 	pub fn rules() -> Rules {
 		Rules {
 			reward: T::RewardToken::get(),
+			reward_energy: T::RewardEnergy::get(),
 			tolerance: T::Tolerance::get(),
 			token_price: T::TokenPrice::get(),
 		}
@@ -768,20 +794,14 @@ impl<T: Config> Pallet<T> {
 		Ok((validity, Weight::zero()))
 	}
 
-	/// The payments of `order` with meter readings `rho` and `gamma`.
-	fn outcome(
-		order: &OrderOf<T>,
-		rho: gridshard_primitives::Energy,
-		gamma: gridshard_primitives::Energy,
-	) -> Result<Outcome<Balance>, Error<T>> {
+	/// The payments of `order` given what its meters measured.
+	fn outcome(order: &OrderOf<T>, delivery: Delivery) -> Result<Outcome<Balance>, Error<T>> {
 		let terms = &order.terms;
 		Self::rules()
-			.settle(terms.agreed, terms.price, terms.grid_fee, order.escrow, rho, gamma)
+			.settle(terms.agreed, terms.price, terms.grid_fee, order.escrow, delivery)
 			.ok_or(Error::<T>::Overflow)
 	}
 
-	/// Settles `order` on its readings (the latest of each meter, zero if none) and queues
-	/// its payout.
 	/// The first block of payout for an order settled at `now` (by its provider, the hook, a
 	/// ruling or an expired dispute): after the confirmation depth and after the dispute window
 	/// that opens at `now`, so that no payout runs ahead of a dispute still allowed.
@@ -789,20 +809,44 @@ impl<T: Config> Pallet<T> {
 		now.saturating_add(T::ConfirmationDepth::get().max(T::DisputeWindow::get()))
 	}
 
+	/// Settles `order` on its readings (the latest of each meter, zero if none) and queues
+	/// its payout; or, when the meters are contested ([`Rules::contested`]), settles it on
+	/// what the user received and queues it for the trading centre as a dispute without bond.
 	fn settle(
 		id: OrderId,
 		mut order: OrderOf<T>,
 		now: BlockNumberFor<T>,
 		automatic: bool,
 	) -> DispatchResult {
-		let outcome =
-			Self::outcome(&order, order.provider_reading.energy, order.user_reading.energy)?;
+		let delivery = Delivery {
+			rho: order.provider_reading.energy,
+			gamma: order.user_reading.energy,
+			user_final: order.user_reading.is_final,
+		};
+		let outcome = Self::outcome(&order, delivery)?;
+		let Delivery { rho, gamma, user_final } = delivery;
+		if Self::rules().contested(order.terms.agreed, rho, gamma, user_final) {
+			let deadline = now.saturating_add(T::DisputeDeadline::get());
+			order.status = OrderStatus::Disputed { outcome, bond: 0, deadline };
+			Orders::<T>::insert(id, order);
+			Self::enqueue_dispute(id);
+			Self::deposit_event(Event::Contested { order: id, outcome, automatic, deadline });
+			return Ok(());
+		}
 		let payable_at = Self::payable_from(now);
 		order.status = OrderStatus::Settled { outcome, settled_at: now, payable_at };
 		Orders::<T>::insert(id, order);
 		Self::enqueue_payout(id);
 		Self::deposit_event(Event::Settled { order: id, outcome, automatic, payable_at });
 		Ok(())
+	}
+
+	/// Adds `order` at the end of the dispute queue.
+	fn enqueue_dispute(order: OrderId) {
+		DisputeBounds::<T>::mutate(|(_, next)| {
+			DisputeQueue::<T>::insert(*next, order);
+			*next = next.saturating_add(1);
+		});
 	}
 
 	/// Adds `order` at the end of the payout queue.
@@ -955,9 +999,12 @@ impl<T: Config> Pallet<T> {
 			// Resolved in time (or paid): nothing to end.
 			let OrderStatus::Disputed { outcome, bond, .. } = order.status else { continue };
 			let reason = HoldReason::DisputeBond.into();
-			if let Err(error) =
+			let released = if bond.is_zero() {
+				Ok(bond)
+			} else {
 				T::Currency::release(&reason, &order.terms.user, bond, Precision::BestEffort)
-			{
+			};
+			if let Err(error) = released {
 				log::error!(target: LOG_TARGET, "bond of dispute {id} not released: {error:?}");
 			}
 			let payable_at = Self::payable_from(now);

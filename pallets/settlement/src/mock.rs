@@ -52,7 +52,11 @@ pub const POT: u64 = 91;
 pub const TRADING_CENTRE: u64 = 92;
 /// `Token`.
 pub const TOKEN: u128 = 100;
-/// `tau`, in Wh.
+/// The agreed energy that earns the whole `Token`: 10 kWh, the tests' `R`.
+pub const REWARD_ENERGY: Energy = 10_000;
+/// `tau` as a share of `R`.
+pub const TOLERANCE_PERCENT: u32 = 5;
+/// `tau` of an order of 10 kWh, in Wh.
 pub const TAU: Energy = 500;
 /// Blocks after the window before automatic settlement.
 pub const DEADLINE: u64 = 10;
@@ -68,6 +72,8 @@ pub const DISPUTE_DEADLINE: u64 = 8;
 parameter_types! {
 	pub const Pot: u64 = POT;
 	pub TokenPrice: FixedU128 = FixedU128::from_u32(1);
+	/// `tau`: 5 % of `R`.
+	pub Tolerance: sp_runtime::Permill = sp_runtime::Permill::from_percent(TOLERANCE_PERCENT);
 	/// Deliveries reported to reputation: `(provider, price, agreed, delivered)`.
 	pub static Deliveries: Vec<(u64, Price, Energy, Energy)> = Vec::new();
 	/// Accounts the registry does not approve.
@@ -140,7 +146,8 @@ impl pallet_settlement::Config for Test {
 	type AdminOrigin = frame_system::EnsureRoot<u64>;
 	type RewardPot = Pot;
 	type RewardToken = ConstU128<TOKEN>;
-	type Tolerance = ConstU64<TAU>;
+	type RewardEnergy = ConstU64<REWARD_ENERGY>;
+	type Tolerance = Tolerance;
 	type TokenPrice = TokenPrice;
 	type MaxInterimReadings = ConstU32<2>;
 	type SettlementDeadline = ConstU64<DEADLINE>;

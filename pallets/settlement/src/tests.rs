@@ -110,8 +110,15 @@ fn last_event() -> Event<Test> {
 mod rules {
 	use super::*;
 
+	/// Settles on both meters' final readings.
 	fn settle(rho: Energy, gamma: Energy) -> Outcome<u128> {
-		rules().settle(R, PRICE, FEE, ESCROW, rho, gamma).unwrap()
+		rules().settle(R, PRICE, FEE, ESCROW, Delivery { rho, gamma, user_final: true }).unwrap()
+	}
+
+	/// Settles with a user meter that never sent its final reading.
+	fn settle_unfinished(rho: Energy, gamma: Energy) -> Outcome<u128> {
+		let delivery = Delivery { rho, gamma, user_final: false };
+		rules().settle(R, PRICE, FEE, ESCROW, delivery).unwrap()
 	}
 
 	fn outcome(
@@ -140,9 +147,54 @@ mod rules {
 	}
 
 	#[test]
-	fn a_large_loss_on_the_line_earns_nothing_but_costs_nothing() {
-		// rho >= R, gamma = R - 1 000 < R - tau: no reward; eq. 7 does not apply (rho >= R).
-		assert_eq!(settle(R, R - 1_000), outcome(R, R - 1_000, 1_900, 0, 0));
+	fn contradicting_final_readings_settle_on_what_the_user_received() {
+		// rho >= R, gamma = R - 1 000 < R - tau in the user's final reading: the meters are
+		// contested, the penalty 200 * 1 000 / 1 000 = 200 applies although rho >= R.
+		assert!(rules().contested(R, R, R - 1_000, true));
+		assert_eq!(settle(R, R - 1_000), outcome(R, R - 1_000, 1_700, 200, 0));
+		// The provider's meter alone says R, the user's says nothing arrived: nothing is paid
+		// on the provider's word.
+		let nothing = settle(R, 0);
+		assert_eq!((nothing.provider, nothing.grid_fee, nothing.refund), (0, 0, ESCROW));
+		// Within the tolerated loss the provider's meter stands.
+		assert!(!rules().contested(R, R, R - TAU, true));
+		assert!(rules().contested(R, R, R - TAU - 1, true));
+		// A provider that admits a short delivery is settled by eq. 7 as before.
+		assert!(!rules().contested(R, R - 1, 0, true));
+	}
+
+	#[test]
+	fn a_user_meter_that_never_finished_cannot_contest_the_provider() {
+		// No final reading from the user's meter (its own device failing): the provider's full
+		// reading stands, without reward.
+		assert!(!rules().contested(R, R, R - 1_000, false));
+		assert_eq!(settle_unfinished(R, R - 1_000), outcome(R, R - 1_000, 1_900, 0, 0));
+		assert_eq!(settle_unfinished(R, 0), outcome(R, 0, 1_900, 0, 0));
+	}
+
+	#[test]
+	fn the_reward_grows_with_the_order_up_to_the_token() {
+		assert_eq!(rules().full_reward(R), TOKEN);
+		assert_eq!(rules().full_reward(3 * R), TOKEN, "Token is the most one order earns");
+		assert_eq!(rules().full_reward(R / 10), TOKEN / 10);
+		assert_eq!(rules().full_reward(2), 0, "dust earns nothing");
+		// Splitting a trade into small orders earns no more than the trade.
+		let split: u128 = (0..100).map(|_| rules().full_reward(R / 100)).sum();
+		assert!(split <= rules().full_reward(R));
+		// Full delivery of a tenth of `R` earns a tenth of the token; half of it within the
+		// (proportional) line loss.
+		let tenth = R / 10;
+		assert_eq!(rules().reward(tenth, tenth, tenth), TOKEN / 10);
+		assert_eq!(rules().reward(tenth, tenth, tenth - TAU / 10), TOKEN / 20);
+	}
+
+	#[test]
+	fn a_small_order_earns_nothing_on_the_providers_meter_alone() {
+		// The attack of an absolute `tau` (100 Wh): an order of 100 Wh with rho = R and
+		// gamma = 0 earned half the token. Proportional, tau of 100 Wh is 5 Wh.
+		assert_eq!(rules().line_loss(100), 5);
+		assert_eq!(rules().reward(100, 100, 0), 0);
+		assert_eq!(rules().reward(100, 100, 95), rules().full_reward(100) / 2);
 	}
 
 	#[test]
@@ -174,8 +226,10 @@ mod rules {
 	fn payments_always_add_up_to_the_escrow() {
 		for rho in (0..=12_000).step_by(250) {
 			for gamma in (0..=12_000).step_by(250) {
-				let o = settle(rho, gamma);
-				assert_eq!(o.provider + o.grid_fee + o.refund, ESCROW, "rho {rho} gamma {gamma}");
+				for o in [settle(rho, gamma), settle_unfinished(rho, gamma)] {
+					let total = o.provider + o.grid_fee + o.refund;
+					assert_eq!(total, ESCROW, "rho {rho} gamma {gamma}");
+				}
 			}
 		}
 	}
@@ -642,6 +696,84 @@ mod settlement_and_disputes {
 			run_to(deadline + DEPTH);
 			assert!(!Orders::<Test>::contains_key(id));
 			assert_eq!(Balances::balance(&PROVIDER), START + 1_900 + TOKEN);
+			assert_eq!(Balances::balance(&USER), START - ESCROW);
+			assert_eq!(totals().iter().sum::<u128>(), before.iter().sum::<u128>());
+		});
+	}
+
+	/// Opens an order whose final readings contradict each other (`rho = R`, `gamma = R / 2`)
+	/// and has its provider apply for settlement at block 10.
+	fn contested_order() -> OrderId {
+		let id = open(USER, PROVIDER);
+		final_readings(id, R, R / 2);
+		run_to(10);
+		assert_ok!(Settlement::apply_for_settlement(RuntimeOrigin::signed(PROVIDER), id));
+		id
+	}
+
+	/// The payments on the user's meter of [`contested_order`]: penalty 200 * 5 000 / 1 000.
+	const ON_THE_USERS_METER: u128 = 1_000;
+
+	#[test]
+	fn contradicting_meters_wait_for_the_trading_centre_without_a_bond() {
+		new_test_ext().execute_with(|| {
+			let id = contested_order();
+			let deadline = 10 + DISPUTE_DEADLINE;
+			assert!(matches!(
+				last_event(),
+				Event::Contested { order, outcome, automatic: false, deadline: d }
+					if order == id && d == deadline && outcome.penalty == ON_THE_USERS_METER
+			));
+			assert!(matches!(
+				Orders::<Test>::get(id).map(|o| o.status),
+				Some(OrderStatus::Disputed { bond: 0, .. })
+			));
+			// Neither side can move it along: it is not settled, nobody holds a bond.
+			assert_noop!(
+				Settlement::dispute(RuntimeOrigin::signed(USER), id),
+				Error::<Test>::NotSettled
+			);
+			assert_noop!(
+				Settlement::claim_payout(RuntimeOrigin::signed(PROVIDER), id),
+				Error::<Test>::NotSettled
+			);
+			assert_eq!(Balances::balance_on_hold(&bond_reason(), &USER), 0);
+		});
+	}
+
+	#[test]
+	fn a_contested_order_nobody_rules_on_is_paid_on_the_users_meter() {
+		new_test_ext().execute_with(|| {
+			let before = totals();
+			let id = contested_order();
+			let deadline = 10 + DISPUTE_DEADLINE;
+			run_to(deadline);
+			assert!(System::events().iter().any(|record| record.event
+				== RuntimeEvent::Settlement(Event::DisputeExpired { order: id })));
+			run_to(deadline + DEPTH.max(DISPUTE));
+			assert!(!Orders::<Test>::contains_key(id));
+			// Paid for the half the user received, less the fee; the other half refunded.
+			assert_eq!(Balances::balance(&PROVIDER), START + ESCROW - ON_THE_USERS_METER - FEE);
+			assert_eq!(Balances::balance(&USER), START - ESCROW + ON_THE_USERS_METER);
+			assert_eq!(Balances::balance(&POT), before[3], "no reward");
+			assert_eq!(totals().iter().sum::<u128>(), before.iter().sum::<u128>());
+		});
+	}
+
+	#[test]
+	fn the_trading_centre_may_find_a_contested_delivery_complete() {
+		new_test_ext().execute_with(|| {
+			let before = totals();
+			let id = contested_order();
+			assert_ok!(Settlement::resolve_dispute(
+				RuntimeOrigin::signed(TRADING_CENTRE),
+				id,
+				R,
+				R
+			));
+			run_to(System::block_number() + DEPTH.max(DISPUTE));
+			assert!(!Orders::<Test>::contains_key(id));
+			assert_eq!(Balances::balance(&PROVIDER), START + ESCROW - FEE + TOKEN);
 			assert_eq!(Balances::balance(&USER), START - ESCROW);
 			assert_eq!(totals().iter().sum::<u128>(), before.iter().sum::<u128>());
 		});

@@ -6,7 +6,7 @@ use gridshard_primitives::{
 	Energy, MeterKey, Price,
 };
 use scale_info::TypeInfo;
-use sp_runtime::{FixedPointNumber, FixedU128};
+use sp_runtime::{FixedPointNumber, FixedU128, Permill, Perquintill};
 
 /// Which end of the line a meter measures.
 #[derive(
@@ -94,7 +94,8 @@ pub struct Outcome<Balance> {
 	pub grid_fee: Balance,
 	/// Returned to the user: the penalty (eq. 7), which is the part of `R r` not delivered.
 	pub refund: Balance,
-	/// The penalty deducted from the provider's pay, `r (R - gamma)` when `rho < R` (eq. 7).
+	/// The penalty deducted from the provider's pay, `r (R - gamma)` when `rho < R` (eq. 7) or
+	/// the meters are contested ([`Rules::contested`]).
 	pub penalty: Balance,
 	/// The reward the provider earned (eq. 6), paid from the reward pot.
 	pub reward: Balance,
@@ -172,14 +173,28 @@ impl<AccountId, Balance, BlockNumber> Order<AccountId, Balance, BlockNumber> {
 	}
 }
 
+/// What the two meters of an order measured, as settlement uses it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Delivery {
+	/// `rho`: the energy the provider's meter fed in, in Wh.
+	pub rho: Energy,
+	/// `gamma`: the energy the user's meter received, in Wh.
+	pub gamma: Energy,
+	/// Whether `gamma` is the user's meter's final reading (a meter that never sent one cannot
+	/// contest the provider's).
+	pub user_final: bool,
+}
+
 /// The parameters of eq. 6 and of pricing.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct Rules {
-	/// `Token`: the full reward of eq. 6.
+	/// `Token`: the full reward of eq. 6, earned by an order of at least `reward_energy`.
 	pub reward: u128,
-	/// `tau`: the shortfall at the user's meter (Wh) that still earns half the reward when the
-	/// provider's meter shows full delivery.
-	pub tolerance: Energy,
+	/// The agreed energy (Wh) that earns the whole `Token`; a smaller order earns `Token` pro
+	/// rata, so that splitting a trade into many small orders earns no more than the trade.
+	pub reward_energy: Energy,
+	/// `tau`: the line loss tolerated, as a share of the agreed energy `R`.
+	pub tolerance: Permill,
 	/// `t`: the token price, one when prices are quoted in the native token.
 	pub token_price: FixedU128,
 }
@@ -192,26 +207,49 @@ impl Rules {
 		self.token_price.checked_mul_int(native)
 	}
 
-	/// The reward of eq. 6: `Token` if `gamma >= R`; `Token / 2` if `rho >= R` and
-	/// `gamma >= R - tau`; nothing otherwise.
+	/// `tau` for an order of `agreed` Wh: the tolerated line loss, in Wh, rounded down.
+	pub fn line_loss(&self, agreed: Energy) -> Energy {
+		self.tolerance.mul_floor(agreed)
+	}
+
+	/// The full reward of an order of `agreed` Wh: `Token * min(R, reward_energy) /
+	/// reward_energy`, rounded down.
+	pub fn full_reward(&self, agreed: Energy) -> u128 {
+		if agreed >= self.reward_energy {
+			return self.reward;
+		}
+		Perquintill::from_rational(agreed, self.reward_energy).mul_floor(self.reward)
+	}
+
+	/// The reward of eq. 6, scaled by the order's size ([`Rules::full_reward`]): all of it if
+	/// `gamma >= R`; half if `rho >= R` and `gamma >= R - tau`; nothing otherwise.
 	pub fn reward(&self, agreed: Energy, rho: Energy, gamma: Energy) -> u128 {
 		if gamma >= agreed {
-			self.reward
-		} else if rho >= agreed && gamma.saturating_add(self.tolerance) >= agreed {
-			self.reward / 2
+			self.full_reward(agreed)
+		} else if rho >= agreed && gamma.saturating_add(self.line_loss(agreed)) >= agreed {
+			self.full_reward(agreed) / 2
 		} else {
 			0
 		}
 	}
 
+	/// Whether the two meters contradict each other: the provider's meter shows full delivery,
+	/// while the user's meter, in its final reading, shows less than `R - tau`. Neither word
+	/// alone decides such an order: it settles on what the user received and goes to the
+	/// trading centre.
+	pub fn contested(&self, agreed: Energy, rho: Energy, gamma: Energy, user_final: bool) -> bool {
+		user_final && rho >= agreed && gamma.saturating_add(self.line_loss(agreed)) < agreed
+	}
+
 	/// The settlement of an order of `agreed` Wh at `price` with grid fee `grid_fee` and escrow
-	/// `escrow` (its cost), given the meters' `rho` and `gamma`:
+	/// `escrow` (its cost), given what the meters measured (`delivery`):
 	///
-	/// - penalty (eq. 7): `r (R - gamma)` when `rho < R` (`gamma` counted up to `R`), else 0;
+	/// - penalty (eq. 7): `r (R - gamma)` when `rho < R` (`gamma` counted up to `R`), and also
+	///   when the meters are [contested](Rules::contested), else 0;
 	/// - the provider earns `R r` less the penalty, and pays the grid fee out of it (eq. 3 nets
 	///   the fee from the provider's revenue), at most all it earned;
 	/// - the user gets the penalty back: it paid for energy it did not receive;
-	/// - the reward follows eq. 6.
+	/// - the reward follows eq. 6, scaled by the order's size ([`Rules::reward`]).
 	///
 	/// `None` on overflow (which the escrow's own computation rules out).
 	pub fn settle(
@@ -220,10 +258,11 @@ impl Rules {
 		price: Price,
 		grid_fee: u128,
 		escrow: u128,
-		rho: Energy,
-		gamma: Energy,
+		delivery: Delivery,
 	) -> Option<Outcome<u128>> {
-		let penalty = if rho < agreed { self.cost(agreed - gamma.min(agreed), price)? } else { 0 };
+		let Delivery { rho, gamma, user_final } = delivery;
+		let short = rho < agreed || self.contested(agreed, rho, gamma, user_final);
+		let penalty = if short { self.cost(agreed - gamma.min(agreed), price)? } else { 0 };
 		let earned = escrow.checked_sub(penalty)?;
 		let fee = grid_fee.min(earned);
 		Some(Outcome {

@@ -270,8 +270,13 @@ impl pallet_reputation::Config for Runtime {
 }
 
 parameter_types! {
-	/// `Token` of eq. 6: one GRID for a full delivery.
+	/// `Token` of eq. 6: one GRID for a full delivery of at least `RewardEnergy`.
 	pub const RewardToken: Balance = GRID;
+	/// 200 kWh earn the whole `Token`, smaller orders pro rata: 5 milli-GRID per kWh, half the
+	/// default grid fee, so a trade with oneself pays the grid twice what it draws from the pot.
+	pub const RewardEnergy: gridshard_primitives::Energy = 200_000;
+	/// `tau` of eq. 6: 5 % of the agreed energy lost on the line still earns half the reward.
+	pub Tolerance: sp_runtime::Permill = sp_runtime::Permill::from_percent(5);
 	/// Prices are quoted in GRID: `t = 1`.
 	pub TokenPrice: sp_runtime::FixedU128 = sp_runtime::FixedU128::from_u32(1);
 }
@@ -287,8 +292,8 @@ impl pallet_settlement::Config for Runtime {
 	type AdminOrigin = EnsureRoot<AccountId>;
 	type RewardPot = RewardPot;
 	type RewardToken = RewardToken;
-	/// `tau` of eq. 6: 100 Wh of line loss still earns half the reward.
-	type Tolerance = ConstU64<100>;
+	type RewardEnergy = RewardEnergy;
+	type Tolerance = Tolerance;
 	type TokenPrice = TokenPrice;
 	type MaxInterimReadings = ConstU32<8>;
 	/// Two periods after the delivery window, a silent provider is settled automatically.
