@@ -197,6 +197,7 @@ fn oversized_request(node: &Node, size: usize) -> bool {
 /// extrinsic, and requests past the RPC's size limit. Counts what the node accepted.
 fn flood(node: &Node, stop: &AtomicBool, sent: &AtomicUsize, accepted: &AtomicUsize) {
 	let mut round = 0u64;
+	let genesis = node.genesis();
 	while !stop.load(Ordering::Relaxed) {
 		round += 1;
 		for i in 0..20u64 {
@@ -209,7 +210,7 @@ fn flood(node: &Node, stop: &AtomicBool, sent: &AtomicUsize, accepted: &AtomicUs
 			};
 			// Signed by a key that is no meter's.
 			let signature = sp_core::sr25519::Pair::from_seed(&[7; 32])
-				.sign(&pallet_settlement::reading_payload(&reading));
+				.sign(&pallet_settlement::reading_payload(&genesis, &reading));
 			let forged_reading =
 				RuntimeCall::Settlement(SettlementCall::submit_reading { reading, signature });
 			let forged_solution = RuntimeCall::Matching(MatchingCall::submit_solution {

@@ -104,7 +104,8 @@ fn a_whole_period_over_rpc_ends_with_orders_settled_and_reputations_updated() {
 		let agreed = order["agreed"].as_u64().unwrap();
 		for (side, who) in [(Side::Provider, &order["provider"]), (Side::User, &order["user"])] {
 			let reading = Reading { order: id, side, energy: agreed, sequence: 1, is_final: true };
-			let signature = development_meter(keyring(who)).sign(&reading_payload(&reading));
+			let signature =
+				development_meter(keyring(who)).sign(&reading_payload(&node.genesis(), &reading));
 			let call =
 				RuntimeCall::Settlement(SettlementCall::submit_reading { reading, signature });
 			let (block, _) = node.submit_and_watch("a meter reading", &general(call));

@@ -36,7 +36,7 @@ fn an_application_is_approved_by_the_council_and_shows_over_rpc() {
 	let meter = development_meter(applicant);
 	let meter_id = b"MTR-HOUSE-0077".to_vec();
 	let proof = meter.sign(&pallet_registration::Pallet::<Runtime>::meter_key_proof_payload(
-		&account, &meter_id,
+		&genesis, &account, &meter_id,
 	));
 	let application = Application {
 		role: Role::User {

@@ -83,8 +83,11 @@ fn a_whole_period_runs_through_every_market_pallet() {
 		block(|| {
 			let account = newcomer.to_account_id();
 			let meter_id = b"MTR-NEW-0001".to_vec();
-			let proof = development_meter(newcomer)
-				.sign(&Registration::meter_key_proof_payload(&account, &meter_id));
+			let proof = development_meter(newcomer).sign(&Registration::meter_key_proof_payload(
+				&Registration::genesis_hash(),
+				&account,
+				&meter_id,
+			));
 			let application = Application {
 				role: Role::Provider {
 					kind: pallet_registration::GenerationKind::Storage,
@@ -167,7 +170,8 @@ fn a_whole_period_runs_through_every_market_pallet() {
 						sequence: 1,
 						is_final: true,
 					};
-					let signature = development_meter(keyring).sign(&reading_payload(&reading));
+					let signature = development_meter(keyring)
+						.sign(&reading_payload(&Settlement::genesis_hash(), &reading));
 					let call = RuntimeCall::Settlement(SettlementCall::submit_reading {
 						reading,
 						signature,
@@ -345,7 +349,8 @@ fn a_forged_solution_is_refused_before_the_pool_and_in_a_block() {
 /// a general transaction through `Executive`.
 fn apply_reading(order: u64, side: Side, who: Sr25519Keyring, energy: u64) {
 	let reading = Reading { order, side, energy, sequence: 1, is_final: true };
-	let signature = development_meter(who).sign(&reading_payload(&reading));
+	let signature =
+		development_meter(who).sign(&reading_payload(&Settlement::genesis_hash(), &reading));
 	let call = RuntimeCall::Settlement(SettlementCall::submit_reading { reading, signature });
 	Executive::apply_extrinsic(crate::tests::general(call)).unwrap().unwrap();
 }

@@ -77,6 +77,19 @@ fn pallets_pass_their_integrity_tests() {
 	});
 }
 
+/// A participant cannot leave ahead of a suspension being voted: its deposit stays held
+/// longer than the council's motion lives.
+#[test]
+fn unbonding_outlasts_a_council_motion() {
+	use frame_support::traits::Get;
+	let unbonding: crate::BlockNumber =
+		<Runtime as pallet_registration::Config>::UnbondingPeriod::get();
+	let motion: crate::BlockNumber = <Runtime as pallet_collective::Config<
+		crate::configs::QualificationCollective,
+	>>::MotionDuration::get();
+	assert!(unbonding > motion, "unbonding {unbonding} blocks, a motion {motion}");
+}
+
 #[test]
 fn both_presets_build_and_fund_their_accounts() {
 	preset_ext(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
@@ -177,7 +190,11 @@ fn three_of_the_four_main_service_nodes_approve_an_application() {
 		let applicant = Sr25519Keyring::CharlieStash.to_account_id();
 		let meter = genesis_config_presets::development_meter(Sr25519Keyring::CharlieStash);
 		let meter_id = b"MTR-HOUSE-0077".to_vec();
-		let payload = Registration::meter_key_proof_payload(&applicant, &meter_id);
+		let payload = Registration::meter_key_proof_payload(
+			&Registration::genesis_hash(),
+			&applicant,
+			&meter_id,
+		);
 		let application = Application {
 			role: Role::User {
 				connection: GridConnection {
@@ -246,8 +263,8 @@ fn a_meter_reading_is_a_feeless_general_transaction_authorised_by_its_meter() {
 		let reading =
 			Reading { order, side: Side::Provider, energy: 4_000, sequence: 1, is_final: false };
 		let reading_by = |meter: Sr25519Keyring| {
-			let signature =
-				genesis_config_presets::development_meter(meter).sign(&reading_payload(&reading));
+			let signature = genesis_config_presets::development_meter(meter)
+				.sign(&reading_payload(&Settlement::genesis_hash(), &reading));
 			general(RuntimeCall::Settlement(crate::SettlementCall::submit_reading {
 				reading,
 				signature,
@@ -419,7 +436,7 @@ fn a_ruled_dispute_pays_only_after_the_dispute_window_it_opens() {
 				Side::Provider => Sr25519Keyring::Eve,
 				Side::User => Sr25519Keyring::AliceStash,
 			})
-			.sign(&pallet_settlement::reading_payload(&reading));
+			.sign(&pallet_settlement::reading_payload(&Settlement::genesis_hash(), &reading));
 			assert_ok!(Settlement::submit_reading(
 				frame_system::RawOrigin::Authorized.into(),
 				reading,

@@ -161,7 +161,11 @@ fn register(keyring: Sr25519Keyring, index: usize) {
 	let account = keyring.to_account_id();
 	let meter = development_meter(keyring);
 	let meter_id = format!("MTR-EXP-{index}").into_bytes();
-	let proof = meter.sign(&Registration::meter_key_proof_payload(&account, &meter_id));
+	let proof = meter.sign(&Registration::meter_key_proof_payload(
+		&Registration::genesis_hash(),
+		&account,
+		&meter_id,
+	));
 	let application = Application {
 		role: Role::Provider {
 			kind: pallet_registration::GenerationKind::Photovoltaic,
@@ -215,7 +219,8 @@ fn deliver_and_settle(order: u64, provider: usize, user: Sr25519Keyring, ratio: 
 	let energy = AGREED * ratio / 1_000;
 	for (side, keyring) in [(Side::Provider, PROVIDERS[provider].keyring), (Side::User, user)] {
 		let reading = Reading { order, side, energy, sequence: 1, is_final: true };
-		let signature = development_meter(keyring).sign(&reading_payload(&reading));
+		let signature = development_meter(keyring)
+			.sign(&reading_payload(&Settlement::genesis_hash(), &reading));
 		let call = SettlementCall::submit_reading { reading, signature };
 		dispatch(RuntimeCall::Settlement(call), RawOrigin::Authorized.into());
 	}

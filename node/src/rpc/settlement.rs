@@ -161,7 +161,9 @@ pub trait SettlementApi<BlockHash> {
 	#[method(name = "settlement_order")]
 	fn order(&self, id: u64, at: Option<BlockHash>) -> RpcResult<Option<OrderView>>;
 
-	/// `account`'s open orders by id, from `start` (default 0), at most `limit` (default 100).
+	/// `account`'s open orders in id order, from `start` (default 0), at most `limit` (default
+	/// and most 100); the next page starts after the last id returned. Reads `account`'s own
+	/// index of orders, so a page costs its length whatever the chain's history.
 	#[method(name = "settlement_ordersOf")]
 	fn orders_of(
 		&self,

@@ -403,7 +403,8 @@ pub mod market {
 			{
 				let reading =
 					Reading { order: id, side, energy: agreed, sequence: 1, is_final: true };
-				let signature = development_meter(keyring(who)).sign(&reading_payload(&reading));
+				let signature = development_meter(keyring(who))
+					.sign(&reading_payload(&node.genesis(), &reading));
 				let call =
 					RuntimeCall::Settlement(SettlementCall::submit_reading { reading, signature });
 				blocks.push(node.submit_and_watch("a meter reading", &general(call)).0);

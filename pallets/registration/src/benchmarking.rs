@@ -16,7 +16,7 @@ const METER: KeyTypeId = KeyTypeId(*b"metr");
 fn longest_application<T: Config>(who: &T::AccountId) -> Application {
 	let longest = vec![b'x'; T::MaxFieldLength::get() as usize];
 	let meter_key = sp_io::crypto::sr25519_generate(METER, None);
-	let payload = Pallet::<T>::meter_key_proof_payload(who, &longest);
+	let payload = Pallet::<T>::meter_key_proof_payload(&Pallet::<T>::genesis_hash(), who, &longest);
 	let meter_key_proof =
 		sp_io::crypto::sr25519_sign(METER, &meter_key, &payload).expect("the key was generated");
 	Application {
@@ -150,6 +150,20 @@ mod benchmarks {
 	fn deregister() {
 		let who = funded::<T>("participant");
 		approved::<T>(&who);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()));
+
+		assert_eq!(Participants::<T>::get(&who).map(|p| p.status), Some(Status::Leaving));
+	}
+
+	#[benchmark]
+	fn complete_deregistration() {
+		let who = funded::<T>("participant");
+		approved::<T>(&who);
+		Pallet::<T>::deregister(RawOrigin::Signed(who.clone()).into()).expect("approved");
+		let until = Unbonding::<T>::get(&who).expect("leaving");
+		frame_system::Pallet::<T>::set_block_number(until);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()));

@@ -21,15 +21,22 @@
 //! ```text
 //!            apply              approve             suspend
 //!   (none) ---------> Pending ----------> Approved ---------> Suspended
-//!     ^                 |                   |  ^                 |
-//!     |   withdraw,     |     deregister    |  |    reinstate    |
-//!     +--- reject ------+-------------------+  +-----------------+
-//!     +--------------------- deregister ---------------------------+
+//!     ^                 |                  |   ^                 ^
+//!     |   withdraw,     |      deregister  |   |    reinstate    |  suspend
+//!     +--- reject ------+                  v   +-----------------+------------+
+//!     |                                 Leaving --------------------------------+
+//!     +---------- complete_deregistration ---+
 //! ```
 //!
-//! Leaving (withdrawal, rejection, deregistration) returns what is left of the deposit and frees
-//! the meter ID. Deregistration asks [`Config::Obligations`] first: a participant with open
-//! offers, requests, orders or disputes in another pallet must close them before it leaves.
+//! Withdrawal and rejection return the deposit and free the meter ID at once. Deregistration
+//! asks [`Config::Obligations`] first (a participant with open offers, requests, orders or
+//! disputes in another pallet must close them before it leaves), then starts the
+//! [`Config::UnbondingPeriod`]: the participant no longer trades, the council may still
+//! suspend it, and only after the period does [`Pallet::complete_deregistration`] return the
+//! deposit and free the meter ID. The period is longer than a council motion lives, so that a
+//! suspension moved before the participant asked to leave still reaches its deposit. A
+//! suspended participant cannot leave: its deposit waits for the council (reinstatement, then
+//! leaving as anyone does).
 //!
 //! ## For other pallets
 //!
@@ -168,6 +175,11 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxPageSize: Get<u32>;
 
+		/// Blocks between deregistration and the deposit's return: longer than a council
+		/// motion lives, so that no participant leaves ahead of a suspension being voted.
+		#[pallet::constant]
+		type UnbondingPeriod: Get<BlockNumberFor<Self>>;
+
 		/// Weights of the calls, from `benchmarking.rs`.
 		type WeightInfo: WeightInfo;
 	}
@@ -193,6 +205,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type PendingApplications<T: Config> =
 		CountedStorageMap<_, Blake2_128Concat, T::AccountId, ()>;
+
+	/// The block from which each leaving participant may complete its deregistration.
+	#[pallet::storage]
+	pub type Unbonding<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, BlockNumberFor<T>>;
 
 	/// Participants approved at genesis.
 	#[pallet::genesis_config]
@@ -271,12 +288,20 @@ pub mod pallet {
 			/// The deposit returned.
 			refunded: BalanceOf<T>,
 		},
+		/// A participant deregistered: it no longer trades, and its deposit comes back with
+		/// [`Pallet::complete_deregistration`] from block `unbonding_until`.
+		Leaving {
+			/// The participant.
+			who: T::AccountId,
+			/// The first block at which its deposit may be taken back.
+			unbonding_until: BlockNumberFor<T>,
+		},
 	}
 
 	/// Errors of this pallet.
 	#[pallet::error]
 	pub enum Error<T> {
-		/// The account already has a record (pending, approved or suspended). Withdraw or
+		/// The account already has a record (pending, approved, suspended or leaving). Withdraw or
 		/// deregister first.
 		AlreadyRegistered,
 		/// Another participant registered this meter ID. Each meter belongs to one participant.
@@ -315,6 +340,12 @@ pub mod pallet {
 		/// This chain does not serve the region applied for: each region runs its own chain
 		/// (apply on that region's chain), and the coordinating chain runs no market.
 		RegionNotServed,
+		/// A suspended participant cannot leave: its deposit waits for the council.
+		SuspendedAwaitsCouncil,
+		/// The participant is not leaving: deregister first.
+		NotLeaving,
+		/// The unbonding period has not ended yet.
+		StillUnbonding,
 	}
 
 	#[pallet::hooks]
@@ -437,8 +468,13 @@ pub mod pallet {
 			reason: SuspensionReason,
 		) -> DispatchResult {
 			T::QualificationOrigin::ensure_origin(origin)?;
-			let mut record =
-				Self::record_with_status(&who, Status::Approved, Error::<T>::NotApproved)?;
+			let mut record = Participants::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+			ensure!(
+				matches!(record.status, Status::Approved | Status::Leaving),
+				Error::<T>::NotApproved
+			);
+			// A participant on its way out stays for the council's decision.
+			Unbonding::<T>::remove(&who);
 			let forfeited = match reason {
 				SuspensionReason::Misconduct => Self::forfeit(&who, &mut record),
 				SuspensionReason::Inspection => Zero::zero(),
@@ -475,22 +511,56 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Leaves the market: removes the record, frees the meter ID and returns the deposit.
+		/// Starts leaving the market: the participant stops trading at once, and its deposit
+		/// comes back with [`Pallet::complete_deregistration`] after
+		/// [`Config::UnbondingPeriod`]; until then the council may still suspend it.
 		///
-		/// - Origin: signed by an approved or suspended participant.
+		/// - Origin: signed by an approved participant.
 		/// - Asks [`Config::Obligations`] first.
 		///
 		/// Errors: [`Error::NotRegistered`]; [`Error::NotApproved`] while pending (withdraw
-		/// instead); [`Error::OpenObligations`].
+		/// instead) or already leaving; [`Error::SuspendedAwaitsCouncil`];
+		/// [`Error::OpenObligations`].
 		///
-		/// Emits [`Event::Deregistered`].
+		/// Emits [`Event::Leaving`].
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::deregister())]
 		pub fn deregister(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let record = Participants::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
-			ensure!(record.status != Status::Pending, Error::<T>::NotApproved);
+			let mut record = Participants::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+			match record.status {
+				Status::Approved => {}
+				Status::Suspended(_) => return Err(Error::<T>::SuspendedAwaitsCouncil.into()),
+				Status::Pending | Status::Leaving => return Err(Error::<T>::NotApproved.into()),
+			}
 			ensure!(!T::Obligations::has_open_obligations(&who), Error::<T>::OpenObligations);
+			let now = frame_system::Pallet::<T>::block_number();
+			let unbonding_until = now.saturating_add(T::UnbondingPeriod::get());
+			record.status = Status::Leaving;
+			Participants::<T>::insert(&who, record);
+			Unbonding::<T>::insert(&who, unbonding_until);
+			Self::deposit_event(Event::Leaving { who, unbonding_until });
+			Ok(())
+		}
+
+		/// Completes a deregistration after its unbonding period: removes the record, frees
+		/// the meter ID and returns the deposit.
+		///
+		/// - Origin: signed by the leaving participant.
+		///
+		/// Errors: [`Error::NotRegistered`], [`Error::NotLeaving`] (not deregistered, or
+		/// suspended meanwhile), [`Error::StillUnbonding`].
+		///
+		/// Emits [`Event::Deregistered`].
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::complete_deregistration())]
+		pub fn complete_deregistration(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let record = Self::record_with_status(&who, Status::Leaving, Error::<T>::NotLeaving)?;
+			let unbonding_until = Unbonding::<T>::get(&who).ok_or(Error::<T>::NotLeaving)?;
+			let now = frame_system::Pallet::<T>::block_number();
+			ensure!(now >= unbonding_until, Error::<T>::StillUnbonding);
+			Unbonding::<T>::remove(&who);
 			let refunded = Self::remove(&who, record);
 			Self::deposit_event(Event::Deregistered { who, refunded });
 			Ok(())
@@ -499,11 +569,22 @@ pub mod pallet {
 }
 
 impl<T: Config> Pallet<T> {
-	/// The bytes a meter key signs to prove possession for `applicant`:
-	/// `(METER_KEY_PROOF_CONTEXT, applicant, meter_id)`, SCALE-encoded. Binding the applicant
-	/// and the meter ID keeps a proof from being replayed by someone else or for another meter.
-	pub fn meter_key_proof_payload(applicant: &T::AccountId, meter_id: &[u8]) -> Vec<u8> {
-		(METER_KEY_PROOF_CONTEXT, applicant, meter_id).encode()
+	/// The bytes a meter key signs to prove possession for `applicant` on the chain of
+	/// genesis hash `genesis_hash` (`chain_getBlockHash(0)`): `(METER_KEY_PROOF_CONTEXT,
+	/// genesis_hash, applicant, meter_id)`, SCALE-encoded. Binding the chain, the applicant and
+	/// the meter ID keeps a proof from being replayed on another region's chain, by someone
+	/// else, or for another meter.
+	pub fn meter_key_proof_payload(
+		genesis_hash: &T::Hash,
+		applicant: &T::AccountId,
+		meter_id: &[u8],
+	) -> Vec<u8> {
+		(METER_KEY_PROOF_CONTEXT, genesis_hash, applicant, meter_id).encode()
+	}
+
+	/// This chain's genesis hash, which meter keys sign in their proofs.
+	pub fn genesis_hash() -> T::Hash {
+		frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero())
 	}
 
 	/// The record of `who`, if it has one.
@@ -547,7 +628,7 @@ impl<T: Config> Pallet<T> {
 		} = application;
 		ensure!(T::ChainRole::chain_role().admits(region), Error::<T>::RegionNotServed);
 		let name = Self::text(name, Error::<T>::EmptyName, Error::<T>::NameTooLong)?;
-		let proof_payload = Self::meter_key_proof_payload(who, &meter_id);
+		let proof_payload = Self::meter_key_proof_payload(&Self::genesis_hash(), who, &meter_id);
 		let meter_id = Self::text(meter_id, Error::<T>::EmptyMeterId, Error::<T>::MeterIdTooLong)?;
 		if let Role::Provider { rated_power_w, .. } = &role {
 			ensure!(*rated_power_w > 0, Error::<T>::ZeroRatedPower);
@@ -717,11 +798,19 @@ impl<T: Config> Pallet<T> {
 			let is_pending = record.status == Status::Pending;
 			pending += u32::from(is_pending);
 			ensure!(
+				Unbonding::<T>::contains_key(&who) == (record.status == Status::Leaving),
+				"unbonding index disagrees with the record's status"
+			);
+			ensure!(
 				PendingApplications::<T>::contains_key(&who) == is_pending,
 				"pending index disagrees with the record's status"
 			);
 		}
 		ensure!(MeterOwners::<T>::iter().count() as u32 == records, "stray meter ID");
+		ensure!(
+			Unbonding::<T>::iter_keys().all(Participants::<T>::contains_key),
+			"unbonding entry without a record"
+		);
 		ensure!(PendingApplications::<T>::count() == pending, "stray pending entry");
 		ensure!(
 			PendingApplications::<T>::iter().count() as u32 == pending,

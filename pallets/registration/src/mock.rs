@@ -39,6 +39,8 @@ pub const COUNCIL: u64 = 100;
 pub const POT: u64 = 99;
 /// The deposit of the tests.
 pub const DEPOSIT: u64 = 100;
+/// Blocks between deregistration and the deposit's return.
+pub const UNBONDING: u64 = 10;
 /// The longest text field of the tests.
 pub const MAX_FIELD: u32 = 16;
 
@@ -72,6 +74,7 @@ impl pallet_registration::Config for Test {
 	type MisconductForfeit = MisconductForfeit;
 	type MaxFieldLength = ConstU32<MAX_FIELD>;
 	type MaxPageSize = ConstU32<3>;
+	type UnbondingPeriod = ConstU64<UNBONDING>;
 	type WeightInfo = ();
 }
 
@@ -136,7 +139,7 @@ pub fn signed_application(who: u64, n: u8, role: Role<Vec<u8>>) -> Application {
 
 /// `pair`'s proof of possession for `who` and `meter_id`.
 pub fn sign_proof(pair: &sr25519::Pair, who: u64, meter_id: &[u8]) -> MeterSignature {
-	pair.sign(&Registration::meter_key_proof_payload(&who, meter_id))
+	pair.sign(&Registration::meter_key_proof_payload(&Registration::genesis_hash(), &who, meter_id))
 }
 
 /// The balances of the tests: accounts 1 to 5 hold 1000, account 6 holds 50 (less than the

@@ -256,8 +256,12 @@ pub enum Status {
 	Pending,
 	/// Approved: may trade.
 	Approved,
-	/// Suspended by the council: may not trade until reinstated.
+	/// Suspended by the council: may not trade until reinstated, and may not leave: its
+	/// deposit waits for the council.
 	Suspended(SuspensionReason),
+	/// Deregistered, waiting out [`crate::Config::UnbondingPeriod`] before its deposit comes
+	/// back: may not trade, and the council may still suspend it.
+	Leaving,
 }
 
 /// What an applicant submits. Variable-length fields are raw bytes here, so that an oversized

@@ -47,6 +47,7 @@ pub trait WeightInfo {
 	fn suspend() -> Weight;
 	fn reinstate() -> Weight;
 	fn deregister() -> Weight;
+	fn complete_deregistration() -> Weight;
 }
 
 /// Weights for `pallet_registration` measured on this chain's runtime.
@@ -189,6 +190,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
+	fn complete_deregistration() -> Weight {
+		Weight::from_parts(65_578_000, 3810)
+			.saturating_add(T::DbWeight::get().reads(9_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
+	}
 }
 
 /// The same weights with RocksDB's database costs, for tests and mocks.
@@ -224,6 +230,11 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn deregister() -> Weight {
+		Weight::from_parts(65_578_000, 3810)
+			.saturating_add(RocksDbWeight::get().reads(9_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
+	}
+	fn complete_deregistration() -> Weight {
 		Weight::from_parts(65_578_000, 3810)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))

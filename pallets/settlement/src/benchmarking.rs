@@ -60,8 +60,13 @@ fn order<T: Config>(parties: &Parties<T>) -> OrderId {
 }
 
 /// A reading signed by `meter`.
-fn signed(reading: Reading, meter: &MeterKey) -> MeterSignature {
-	sp_io::crypto::sr25519_sign(METER, meter, &reading_payload(&reading)).expect("a keystore key")
+fn signed<T: Config>(reading: Reading, meter: &MeterKey) -> MeterSignature {
+	sp_io::crypto::sr25519_sign(
+		METER,
+		meter,
+		&reading_payload(&Pallet::<T>::genesis_hash(), &reading),
+	)
+	.expect("a keystore key")
 }
 
 /// Both meters' final readings of full delivery.
@@ -70,7 +75,7 @@ fn full_readings<T: Config>(id: OrderId, parties: &Parties<T>) {
 		[(Side::Provider, &parties.provider_meter), (Side::User, &parties.user_meter)]
 	{
 		let reading = Reading { order: id, side, energy: AGREED, sequence: 1, is_final: true };
-		let signature = signed(reading, meter);
+		let signature = signed::<T>(reading, meter);
 		Pallet::<T>::submit_reading(frame_system::RawOrigin::Authorized.into(), reading, signature)
 			.expect("a valid reading");
 	}
@@ -123,7 +128,7 @@ mod benchmarks {
 			sequence: 1,
 			is_final: false,
 		};
-		let signature = signed(reading, &parties.provider_meter);
+		let signature = signed::<T>(reading, &parties.provider_meter);
 
 		#[extrinsic_call]
 		_(frame_system::RawOrigin::Authorized, reading, signature);
@@ -138,7 +143,7 @@ mod benchmarks {
 		let id = order::<T>(&parties);
 		let reading =
 			Reading { order: id, side: Side::User, energy: 4_000, sequence: 1, is_final: true };
-		let signature = signed(reading, &parties.user_meter);
+		let signature = signed::<T>(reading, &parties.user_meter);
 		let call = Call::<T>::submit_reading { reading, signature };
 
 		#[block]

@@ -68,12 +68,14 @@
 //!   orders; every settled order's payments add up to its escrow.
 //! - The dispute bonds held from each user equal the bonds of its disputed orders, and every
 //!   disputed order waits in the dispute queue.
-//! - Each participant's count of open orders matches the orders.
+//! - Each participant's index of open orders ([`AccountOrders`]) holds exactly its orders.
 //!
 //! ## Hashers
 //!
-//! Order ids are sequential and chosen by the chain: `Twox64Concat`. Accounts are chosen by
-//! users: `Blake2_128Concat`.
+//! Order ids are sequential and chosen by the chain: `Twox64Concat`, and `Identity` over their
+//! big-endian bytes in [`AccountOrders`], so that a participant's orders iterate in id order
+//! and [`Pallet::orders_of`] pages through them from a cursor. Accounts are chosen by users:
+//! `Blake2_128Concat`.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![warn(missing_docs)]
@@ -82,6 +84,7 @@ extern crate alloc;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -145,7 +148,7 @@ pub mod pallet {
 	use super::*;
 
 	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -295,9 +298,11 @@ pub mod pallet {
 	pub type Uncommitted<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, Balance, ValueQuery>;
 
-	/// How many orders each participant (as user or provider) has until payout.
+	/// Each participant's orders (as user or provider) from opening to payout, keyed by the
+	/// order id's big-endian bytes so that they iterate in id order.
 	#[pallet::storage]
-	pub type OpenOrders<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+	pub type AccountOrders<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Identity, [u8; 8], ()>;
 
 	/// The end of the latest order's delivery window: windows never go back, so the hook can
 	/// walk orders in id order to find those past their deadline.
@@ -725,19 +730,33 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
+	/// This chain's genesis hash, which meters sign with their readings.
+	pub fn genesis_hash() -> T::Hash {
+		frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero())
+	}
+
 	/// The most orders one [`Pallet::orders_of`] page holds.
 	pub const MAX_PAGE: u32 = 100;
 
-	/// The open orders of `who` (as user or provider), by id from `start`, at most `limit`
-	/// (and [`Self::MAX_PAGE`]). Walks order ids: for the runtime API, never for a block.
+	/// The open orders of `who` (as user or provider) with ids from `start`, in id order, at
+	/// most `limit` (and [`Self::MAX_PAGE`]). Reads `who`'s index from `start` on, so a page
+	/// costs its own length whatever the chain's history: the next page starts after the last
+	/// id returned.
 	pub fn orders_of(
 		who: &T::AccountId,
 		start: OrderId,
 		limit: u32,
 	) -> alloc::vec::Vec<(OrderId, OrderOf<T>)> {
-		(start..NextOrderId::<T>::get())
+		// The iterator starts after the key it is given: the key of `start - 1`, present or not.
+		let ids = match start.checked_sub(1) {
+			Some(before) => AccountOrders::<T>::iter_key_prefix_from(
+				who,
+				AccountOrders::<T>::hashed_key_for(who, before.to_be_bytes()),
+			),
+			None => AccountOrders::<T>::iter_key_prefix(who),
+		};
+		ids.map(OrderId::from_be_bytes)
 			.filter_map(|id| Orders::<T>::get(id).map(|order| (id, order)))
-			.filter(|(_, order)| &order.terms.user == who || &order.terms.provider == who)
 			.take(limit.min(Self::MAX_PAGE) as usize)
 			.collect()
 	}
@@ -758,7 +777,10 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::TooManyInterimReadings
 		);
 		ensure!(
-			signature.verify(&reading_payload(reading)[..], order.meter_key(reading.side)),
+			signature.verify(
+				&reading_payload(&Self::genesis_hash(), reading)[..],
+				order.meter_key(reading.side)
+			),
 			Error::<T>::BadMeterSignature
 		);
 		Ok(order)
@@ -940,13 +962,11 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Removes a paid order and lowers its participants' open-order counts.
+	/// Removes a paid order and its participants' index entries.
 	fn close(id: OrderId, order: &OrderOf<T>) {
 		Orders::<T>::remove(id);
 		for who in [&order.terms.user, &order.terms.provider] {
-			OpenOrders::<T>::mutate_exists(who, |count| {
-				*count = count.map(|c| c.saturating_sub(1)).filter(|c| *c > 0);
-			});
+			AccountOrders::<T>::remove(who, id.to_be_bytes());
 		}
 	}
 
@@ -1056,15 +1076,15 @@ impl<T: Config> Pallet<T> {
 		use alloc::collections::btree_map::BTreeMap;
 		let reason = HoldReason::Escrow.into();
 		let mut owed: BTreeMap<T::AccountId, Balance> = BTreeMap::new();
-		let mut counts: BTreeMap<T::AccountId, u32> = BTreeMap::new();
+		let mut participations = alloc::collections::BTreeSet::new();
 		let mut bonds: BTreeMap<T::AccountId, Balance> = BTreeMap::new();
 		for (user, amount) in Uncommitted::<T>::iter() {
 			*owed.entry(user).or_default() += amount;
 		}
-		for (_, order) in Orders::<T>::iter() {
+		for (id, order) in Orders::<T>::iter() {
 			*owed.entry(order.terms.user.clone()).or_default() += order.escrow;
-			*counts.entry(order.terms.user.clone()).or_default() += 1;
-			*counts.entry(order.terms.provider.clone()).or_default() += 1;
+			participations.insert((order.terms.user.clone(), id));
+			participations.insert((order.terms.provider.clone(), id));
 			if let OrderStatus::Disputed { bond, .. } = order.status {
 				*bonds.entry(order.terms.user.clone()).or_default() += bond;
 			}
@@ -1099,14 +1119,11 @@ impl<T: Config> Pallet<T> {
 			}),
 			"a dispute missing from the dispute queue"
 		);
-		ensure!(
-			OpenOrders::<T>::iter().all(|(who, count)| counts.get(&who) == Some(&count)),
-			"open-order count without orders"
-		);
-		ensure!(
-			counts.iter().all(|(who, count)| OpenOrders::<T>::get(who) == *count),
-			"orders missing from the open-order count"
-		);
+		let indexed: alloc::collections::BTreeSet<(T::AccountId, OrderId)> =
+			AccountOrders::<T>::iter_keys()
+				.map(|(who, id)| (who, OrderId::from_be_bytes(id)))
+				.collect();
+		ensure!(indexed == participations, "the account index differs from the orders");
 		Ok(())
 	}
 }
@@ -1167,7 +1184,7 @@ impl<T: Config> OrderBook<T::AccountId, Balance, BlockNumberFor<T>> for Pallet<T
 			*held = Some(left).filter(|left| !left.is_zero());
 		});
 		for who in [&terms.user, &terms.provider] {
-			OpenOrders::<T>::mutate(who, |count| *count = count.saturating_add(1));
+			AccountOrders::<T>::insert(who, id.to_be_bytes(), ());
 		}
 		Self::deposit_event(Event::OrderOpened {
 			order: id,
@@ -1245,6 +1262,7 @@ fn named_origin<T: Config>(named: Option<T::AccountId>) -> Result<T::RuntimeOrig
 
 impl<T: Config> OpenObligations<T::AccountId> for Pallet<T> {
 	fn has_open_obligations(who: &T::AccountId) -> bool {
-		OpenOrders::<T>::contains_key(who) || Uncommitted::<T>::contains_key(who)
+		AccountOrders::<T>::iter_key_prefix(who).next().is_some()
+			|| Uncommitted::<T>::contains_key(who)
 	}
 }

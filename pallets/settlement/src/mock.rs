@@ -222,6 +222,18 @@ impl TestExternalities {
 			result
 		})
 	}
+
+	/// Runs `setup`, commits what it wrote, then runs `read` recording the storage it touches;
+	/// checks the invariants as [`Self::execute_with`] does. Returns what `read` returned and
+	/// the encoded size of its storage proof: what the read costs a node, in bytes of trie.
+	pub fn prove_read<R>(mut self, setup: impl FnOnce(), read: impl FnOnce() -> R) -> (R, usize) {
+		use codec::Encode;
+		self.0.execute_with(setup);
+		self.0.commit_all().expect("the setup commits");
+		let (result, proof) = self.0.execute_and_prove(read);
+		self.execute_with(|| ());
+		(result, proof.encoded_size())
+	}
 }
 
 /// Externalities with a keystore, for the benchmark test suite.

@@ -8,7 +8,7 @@ use frame_support::{
 	traits::{fungible::Inspect as _, Authorize, EnsureOrigin},
 };
 use gridshard_primitives::Energy;
-use sp_core::Pair;
+use sp_core::{Pair, H256};
 use sp_runtime::{transaction_validity::TransactionSource, DispatchError::BadOrigin};
 
 /// `R` of the tests: 10 kWh.
@@ -58,7 +58,8 @@ fn signed_reading(
 	signer: u64,
 ) -> (Reading, MeterSignature) {
 	let reading = Reading { order, side, energy, sequence, is_final };
-	let signature = meter_pair(signer).sign(&reading_payload(&reading));
+	let signature =
+		meter_pair(signer).sign(&reading_payload(&Settlement::genesis_hash(), &reading));
 	(reading, signature)
 }
 
@@ -488,6 +489,28 @@ mod readings {
 	}
 
 	#[test]
+	fn a_reading_signed_for_another_chain_is_refused() {
+		new_test_ext().execute_with(|| {
+			// Another region's chain has an order of the same number with the same meters.
+			let id = open(USER, PROVIDER);
+			let reading =
+				Reading { order: id, side: Side::Provider, energy: R, sequence: 1, is_final: true };
+			let other_chain = H256::repeat_byte(2);
+			assert_ne!(Settlement::genesis_hash(), other_chain);
+			let signature = meter_pair(PROVIDER).sign(&reading_payload(&other_chain, &reading));
+			assert_noop!(
+				Settlement::submit_reading(authorized(), reading, signature),
+				Error::<Test>::BadMeterSignature
+			);
+			let call = Call::<Test>::submit_reading { reading, signature };
+			assert_eq!(
+				call.authorize(TransactionSource::External),
+				Some(Err(InvalidTransaction::BadProof.into()))
+			);
+		});
+	}
+
+	#[test]
 	fn a_replayed_or_older_reading_is_refused() {
 		new_test_ext().execute_with(|| {
 			let id = open(USER, PROVIDER);
@@ -904,6 +927,111 @@ mod escrow_and_orders {
 				OrderTerms { window_start: 1, window_end: 5, ..new_order(USER, PROVIDER) };
 			assert_noop!(Settlement::open_order(earlier), Error::<Test>::BadDeliveryWindow);
 			assert_eq!(Settlement::uncommitted(&USER), ESCROW);
+		});
+	}
+}
+
+mod orders_of_a_participant {
+	use super::*;
+
+	/// Opens `count` orders of `USER_2` with `PROVIDER_2`, and every `every`-th one (from the
+	/// first) an order of `USER` with `PROVIDER`; returns `USER`'s order ids.
+	fn open_among_others(count: u32, every: u32) -> Vec<OrderId> {
+		(0..count)
+			.filter_map(|i| {
+				let mine = (i % every == 0).then(|| open(USER, PROVIDER));
+				open(USER_2, PROVIDER_2);
+				mine
+			})
+			.collect()
+	}
+
+	fn ids(page: Vec<(OrderId, OrderOf<Test>)>) -> Vec<OrderId> {
+		page.into_iter().map(|(id, _)| id).collect()
+	}
+
+	#[test]
+	fn pages_follow_the_order_ids_from_a_cursor() {
+		new_test_ext().execute_with(|| {
+			// 300 orders of others: ids past 255 check that the index sorts as numbers do.
+			let mine = open_among_others(300, 60);
+			assert_eq!(mine, vec![0, 61, 122, 183, 244]);
+			assert_eq!(ids(Settlement::orders_of(&USER, 0, 100)), mine);
+			assert_eq!(ids(Settlement::orders_of(&PROVIDER, 0, 100)), mine);
+			// Two at a time, each page starting after the last id returned.
+			assert_eq!(ids(Settlement::orders_of(&USER, 0, 2)), [0, 61]);
+			assert_eq!(ids(Settlement::orders_of(&USER, 62, 2)), [122, 183]);
+			assert_eq!(ids(Settlement::orders_of(&USER, 184, 2)), [244]);
+			assert_eq!(ids(Settlement::orders_of(&USER, 245, 2)), Vec::<OrderId>::new());
+			// A start on an order of its own includes it.
+			assert_eq!(ids(Settlement::orders_of(&USER, 122, 1)), [122]);
+			// The page is capped.
+			let theirs = ids(Settlement::orders_of(&USER_2, 0, u32::MAX));
+			assert_eq!(theirs.len(), Settlement::MAX_PAGE as usize);
+			assert!(theirs.windows(2).all(|pair| pair[0] < pair[1]));
+			assert_eq!(ids(Settlement::orders_of(&USER_2, theirs[99] + 1, 1)), [theirs[99] + 1]);
+			assert_eq!(ids(Settlement::orders_of(&GRID, 0, 100)), Vec::<OrderId>::new());
+		});
+	}
+
+	#[test]
+	fn a_paid_order_leaves_the_index() {
+		new_test_ext().execute_with(|| {
+			let id = open(USER, PROVIDER);
+			run_to(10);
+			final_readings(id, R, R);
+			assert_ok!(Settlement::apply_for_settlement(RuntimeOrigin::signed(PROVIDER), id));
+			run_to(10 + DEPTH.max(DISPUTE));
+			assert!(!Orders::<Test>::contains_key(id));
+			assert!(Settlement::orders_of(&USER, 0, 100).is_empty());
+			assert_eq!(AccountOrders::<Test>::iter().count(), 0);
+			assert!(!Settlement::has_open_obligations(&PROVIDER));
+		});
+	}
+
+	#[test]
+	fn a_page_costs_its_own_orders_not_the_chains() {
+		// The storage proof of `USER`'s page of five among 300 and among 3 000 orders of
+		// others: walking every order id, it grew with the others' orders.
+		let page_proof = |others: u32| {
+			let mut mine = Vec::new();
+			let (page, size) = new_test_ext().prove_read(
+				|| {
+					// Escrow for every order of the others (money made outside the test).
+					let escrow = u128::from(others) * ESCROW;
+					assert_ok!(<Balances as Mutate<_>>::mint_into(&USER_2, escrow));
+					mine = open_among_others(others, others / 5);
+				},
+				|| ids(Settlement::orders_of(&USER, 0, 100)),
+			);
+			assert_eq!(page, mine);
+			size
+		};
+		let (few, many) = (page_proof(300), page_proof(3_000));
+		println!("proof of a page of five: {few} bytes among 300 orders, {many} among 3 000");
+		assert!(many < 3 * few, "proof of the page: {few} bytes among 300, {many} among 3 000");
+	}
+
+	#[test]
+	fn the_v2_migration_indexes_every_open_order() {
+		use crate::migrations::v2::{MigrateV1ToV2, OpenOrders};
+		use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+		new_test_ext().execute_with(|| {
+			let mine = open_among_others(10, 3);
+			// Storage as version 1 left it: counts, no index.
+			let _ = AccountOrders::<Test>::clear(u32::MAX, None);
+			for (who, count) in [(USER, 4), (PROVIDER, 4), (USER_2, 10), (PROVIDER_2, 10)] {
+				OpenOrders::<Test>::insert(who, count);
+			}
+			StorageVersion::new(1).put::<Settlement>();
+			assert!(Settlement::do_try_state().is_err());
+
+			MigrateV1ToV2::<Test>::on_runtime_upgrade();
+			assert_eq!(Settlement::on_chain_storage_version(), 2);
+			assert_eq!(OpenOrders::<Test>::iter().count(), 0);
+			assert_eq!(ids(Settlement::orders_of(&PROVIDER, 0, 100)), mine);
+			assert_eq!(Settlement::orders_of(&USER_2, 0, 100).len(), 10);
+			assert_ok!(Settlement::do_try_state());
 		});
 	}
 }

@@ -277,7 +277,10 @@ impl Rules {
 	}
 }
 
-/// The bytes a meter signs for a reading: `(READING_CONTEXT, reading)`, SCALE-encoded.
-pub fn reading_payload(reading: &Reading) -> alloc::vec::Vec<u8> {
-	(crate::READING_CONTEXT, reading).encode()
+/// The bytes a meter signs for a reading on the chain of genesis hash `genesis_hash`
+/// (`chain_getBlockHash(0)`): `(READING_CONTEXT, genesis_hash, reading)`, SCALE-encoded. The
+/// genesis hash names the chain, so a reading signed for one region's order is refused by
+/// another region's order of the same number.
+pub fn reading_payload(genesis_hash: &impl Encode, reading: &Reading) -> alloc::vec::Vec<u8> {
+	(crate::READING_CONTEXT, genesis_hash, reading).encode()
 }

@@ -276,7 +276,8 @@ impl Run<'_> {
 			Some(keyring) if self.input.chance(90) => keyring,
 			_ => self.input.pick(&EVERYONE),
 		};
-		let signature = development_meter(signer).sign(&reading_payload(&reading));
+		let signature = development_meter(signer)
+			.sign(&reading_payload(&gridshard_runtime::Settlement::genesis_hash(), &reading));
 		let call = RuntimeCall::Settlement(SettlementCall::submit_reading { reading, signature });
 		self.apply(general(call));
 	}
@@ -301,17 +302,20 @@ impl Run<'_> {
 	}
 
 	/// An application (with the meter key's own proof, or one made for another), a withdrawal,
-	/// or a deregistration.
+	/// a deregistration, or its completion.
 	fn registration_call(&mut self) {
 		let who = self.someone(&[Keyring::CharlieStash, Keyring::DaveStash]);
-		let call = match self.input.below(3) {
+		let call = match self.input.below(4) {
 			0 => {
 				let account = who.to_account_id();
 				let meter = development_meter(who);
 				let meter_id = format!("MTR-FUZZ-{}", self.input.below(4)).into_bytes();
 				let prover = if self.input.chance(85) { who } else { self.input.pick(&EVERYONE) };
-				let proof = development_meter(prover)
-					.sign(&Registration::meter_key_proof_payload(&account, &meter_id));
+				let proof = development_meter(prover).sign(&Registration::meter_key_proof_payload(
+					&Registration::genesis_hash(),
+					&account,
+					&meter_id,
+				));
 				let connection =
 					GridConnection { point: b"feeder-9".to_vec(), voltage: VoltageLevel::Low };
 				let role = if self.input.chance(50) {
@@ -335,7 +339,8 @@ impl Run<'_> {
 				RegistrationCall::apply { application: Box::new(application) }
 			}
 			1 => RegistrationCall::withdraw {},
-			_ => RegistrationCall::deregister {},
+			2 => RegistrationCall::deregister {},
+			_ => RegistrationCall::complete_deregistration {},
 		};
 		self.dispatch(RuntimeCall::Registration(call), RuntimeOrigin::signed(who.to_account_id()));
 	}

@@ -227,6 +227,8 @@ impl pallet_registration::Config for Runtime {
 	type MisconductForfeit = MisconductForfeit;
 	type MaxFieldLength = ConstU32<64>;
 	type MaxPageSize = ConstU32<100>;
+	/// A day: longer than a council motion's six hours.
+	type UnbondingPeriod = ConstU32<{ 24 * HOURS }>;
 	type WeightInfo = pallet_registration::weights::SubstrateWeight<Runtime>;
 }
 
