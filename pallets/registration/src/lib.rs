@@ -21,11 +21,12 @@
 //! ```text
 //!            apply              approve             suspend
 //!   (none) ---------> Pending ----------> Approved ---------> Suspended
-//!     ^                 |                  |   ^                 ^
-//!     |   withdraw,     |      deregister  |   |    reinstate    |  suspend
-//!     +--- reject ------+                  v   +-----------------+------------+
-//!     |                                 Leaving --------------------------------+
-//!     +---------- complete_deregistration ---+
+//!     ^                 |                   |  ^                 |  ^
+//!     |   withdraw,     |       deregister  |  |    reinstate    |  |
+//!     +--- reject ------+                   v  +-----------------+  |
+//!     |                                  Leaving -------------------+
+//!     |                                     |          suspend
+//!     +------- complete_deregistration -----+
 //! ```
 //!
 //! Withdrawal and rejection return the deposit and free the meter ID at once. Deregistration
@@ -452,8 +453,9 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Suspends an approved participant: it may not trade until reinstated. Misconduct
-		/// forfeits [`Config::MisconductForfeit`] of the deposit to [`Config::Forfeit`].
+		/// Suspends an approved or leaving participant: it may not trade (nor leave) until
+		/// reinstated. Misconduct forfeits [`Config::MisconductForfeit`] of the deposit to
+		/// [`Config::Forfeit`].
 		///
 		/// - Origin: [`Config::QualificationOrigin`].
 		///

@@ -6,7 +6,7 @@
 //! THIS FILE WAS AUTO-GENERATED USING THE SUBSTRATE BENCHMARK CLI VERSION 64.0.0
 //! DATE: 2026-12-05, STEPS: `20`, REPEAT: `10`, LOW RANGE: `[]`, HIGH RANGE: `[]`
 //! WORST CASE MAP SIZE: `1000000`
-//! HOSTNAME: `vm`, CPU: `AMD EPYC`
+//! HOSTNAME: `vm`, CPU: `Intel(R) Xeon(R) Processor`
 //! WASM-EXECUTION: `Compiled`, CHAIN: `Some("dev")`, DB CACHE: 1024
 
 // Executed Command:
@@ -57,24 +57,28 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Settlement::Orders` (r:1 w:1)
 	/// Proof: `Settlement::Orders` (`max_values`: None, `max_size`: Some(363), added: 2838, mode: `MaxEncodedLen`)
+	/// Storage: `System::BlockHash` (r:1 w:0)
+	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	fn submit_reading() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `430`
+		//  Measured:  `484`
 		//  Estimated: `3828`
-		// Minimum execution time: 59_909_000 picoseconds.
-		Weight::from_parts(65_368_000, 3828)
-			.saturating_add(T::DbWeight::get().reads(1_u64))
+		// Minimum execution time: 57_669_000 picoseconds.
+		Weight::from_parts(67_764_000, 3828)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Settlement::Orders` (r:1 w:0)
 	/// Proof: `Settlement::Orders` (`max_values`: None, `max_size`: Some(363), added: 2838, mode: `MaxEncodedLen`)
+	/// Storage: `System::BlockHash` (r:1 w:0)
+	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	fn authorize_submit_reading() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `430`
+		//  Measured:  `484`
 		//  Estimated: `3828`
-		// Minimum execution time: 49_954_000 picoseconds.
-		Weight::from_parts(52_608_000, 3828)
-			.saturating_add(T::DbWeight::get().reads(1_u64))
+		// Minimum execution time: 47_819_000 picoseconds.
+		Weight::from_parts(55_897_000, 3828)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
 	}
 	/// Storage: `Settlement::Orders` (r:1 w:1)
 	/// Proof: `Settlement::Orders` (`max_values`: None, `max_size`: Some(363), added: 2838, mode: `MaxEncodedLen`)
@@ -86,8 +90,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `430`
 		//  Estimated: `3828`
-		// Minimum execution time: 21_953_000 picoseconds.
-		Weight::from_parts(24_276_000, 3828)
+		// Minimum execution time: 20_031_000 picoseconds.
+		Weight::from_parts(25_494_000, 3828)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -103,10 +107,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Settlement::DisputeQueue` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
 	fn dispute() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1026`
+		//  Measured:  `1081`
 		//  Estimated: `3828`
-		// Minimum execution time: 75_512_000 picoseconds.
-		Weight::from_parts(79_038_000, 3828)
+		// Minimum execution time: 63_738_000 picoseconds.
+		Weight::from_parts(76_854_000, 3828)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -122,10 +126,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Settlement::PayoutQueue` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
 	fn resolve_dispute() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1272`
+		//  Measured:  `1239`
 		//  Estimated: `6196`
-		// Minimum execution time: 75_352_000 picoseconds.
-		Weight::from_parts(78_357_000, 6196)
+		// Minimum execution time: 63_695_000 picoseconds.
+		Weight::from_parts(75_759_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -138,18 +142,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Settlement::GridOperator` (r:1 w:0)
 	/// Proof: `Settlement::GridOperator` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `Reputation::Standings` (r:1 w:1)
-	/// Proof: `Reputation::Standings` (`max_values`: None, `max_size`: Some(370), added: 2845, mode: `MaxEncodedLen`)
+	/// Proof: `Reputation::Standings` (`max_values`: None, `max_size`: Some(386), added: 2861, mode: `MaxEncodedLen`)
 	/// Storage: `PeriodRecords::Pending` (r:1 w:1)
 	/// Proof: `PeriodRecords::Pending` (`max_values`: None, `max_size`: Some(1788), added: 4263, mode: `MaxEncodedLen`)
-	/// Storage: `Settlement::OpenOrders` (r:2 w:2)
-	/// Proof: `Settlement::OpenOrders` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::AccountOrders` (r:0 w:2)
+	/// Proof: `Settlement::AccountOrders` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	fn claim_payout() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1523`
+		//  Measured:  `1421`
 		//  Estimated: `11402`
-		// Minimum execution time: 194_089_000 picoseconds.
-		Weight::from_parts(202_221_000, 11402)
-			.saturating_add(T::DbWeight::get().reads(11_u64))
+		// Minimum execution time: 155_370_000 picoseconds.
+		Weight::from_parts(180_515_000, 11402)
+			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
 	/// Storage: `Settlement::DeadlineCursor` (r:1 w:1)
@@ -167,10 +171,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `194 + n * (255 ±0)`
 		//  Estimated: `1501 + n * (2838 ±0)`
-		// Minimum execution time: 4_477_000 picoseconds.
-		Weight::from_parts(10_929_529, 1501)
-			// Standard Error: 80_489
-			.saturating_add(Weight::from_parts(10_828_309, 0).saturating_mul(n.into()))
+		// Minimum execution time: 5_031_000 picoseconds.
+		Weight::from_parts(22_117_700, 1501)
+			// Standard Error: 88_387
+			.saturating_add(Weight::from_parts(10_555_220, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -194,12 +198,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 50]`.
 	fn expire_disputes(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `361 + n * (632 ±0)`
+		//  Measured:  `365 + n * (632 ±0)`
 		//  Estimated: `1501 + n * (2838 ±0)`
-		// Minimum execution time: 2_424_000 picoseconds.
-		Weight::from_parts(2_464_000, 1501)
-			// Standard Error: 134_295
-			.saturating_add(Weight::from_parts(60_573_895, 0).saturating_mul(n.into()))
+		// Minimum execution time: 2_142_000 picoseconds.
+		Weight::from_parts(5_024_709, 1501)
+			// Standard Error: 412_043
+			.saturating_add(Weight::from_parts(53_862_030, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -219,22 +223,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Settlement::GridOperator` (r:1 w:0)
 	/// Proof: `Settlement::GridOperator` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `Reputation::Standings` (r:50 w:50)
-	/// Proof: `Reputation::Standings` (`max_values`: None, `max_size`: Some(370), added: 2845, mode: `MaxEncodedLen`)
+	/// Proof: `Reputation::Standings` (`max_values`: None, `max_size`: Some(386), added: 2861, mode: `MaxEncodedLen`)
 	/// Storage: `PeriodRecords::Pending` (r:1 w:1)
 	/// Proof: `PeriodRecords::Pending` (`max_values`: None, `max_size`: Some(1788), added: 4263, mode: `MaxEncodedLen`)
-	/// Storage: `Settlement::OpenOrders` (r:100 w:100)
-	/// Proof: `Settlement::OpenOrders` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::AccountOrders` (r:0 w:100)
+	/// Proof: `Settlement::AccountOrders` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 50]`.
 	fn pay_due(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `666 + n * (787 ±0)`
+		//  Measured:  `680 + n * (672 ±0)`
 		//  Estimated: `6196 + n * (5206 ±0)`
-		// Minimum execution time: 3_335_000 picoseconds.
-		Weight::from_parts(21_010_808, 6196)
-			// Standard Error: 256_501
-			.saturating_add(Weight::from_parts(172_834_098, 0).saturating_mul(n.into()))
+		// Minimum execution time: 3_040_000 picoseconds.
+		Weight::from_parts(97_370_825, 6196)
+			// Standard Error: 899_991
+			.saturating_add(Weight::from_parts(136_469_046, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().reads((8_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().reads((6_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(T::DbWeight::get().writes((8_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 5206).saturating_mul(n.into()))
@@ -247,8 +251,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 6_269_000 picoseconds.
-		Weight::from_parts(7_020_000, 0)
+		// Minimum execution time: 5_592_000 picoseconds.
+		Weight::from_parts(6_822_000, 0)
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 }
@@ -256,37 +260,37 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database costs, for tests and mocks.
 impl WeightInfo for () {
 	fn submit_reading() -> Weight {
-		Weight::from_parts(65_368_000, 3828)
-			.saturating_add(RocksDbWeight::get().reads(1_u64))
+		Weight::from_parts(67_764_000, 3828)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn authorize_submit_reading() -> Weight {
-		Weight::from_parts(52_608_000, 3828)
-			.saturating_add(RocksDbWeight::get().reads(1_u64))
+		Weight::from_parts(55_897_000, 3828)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
 	}
 	fn apply_for_settlement() -> Weight {
-		Weight::from_parts(24_276_000, 3828)
+		Weight::from_parts(25_494_000, 3828)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn dispute() -> Weight {
-		Weight::from_parts(79_038_000, 3828)
+		Weight::from_parts(76_854_000, 3828)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn resolve_dispute() -> Weight {
-		Weight::from_parts(78_357_000, 6196)
+		Weight::from_parts(75_759_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn claim_payout() -> Weight {
-		Weight::from_parts(202_221_000, 11402)
-			.saturating_add(RocksDbWeight::get().reads(11_u64))
+		Weight::from_parts(180_515_000, 11402)
+			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
 	}
 	fn settle_overdue(n: u32, ) -> Weight {
-		Weight::from_parts(10_929_529, 1501)
-			.saturating_add(Weight::from_parts(10_828_309, 0).saturating_mul(n.into()))
+		Weight::from_parts(22_117_700, 1501)
+			.saturating_add(Weight::from_parts(10_555_220, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
@@ -294,8 +298,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2838).saturating_mul(n.into()))
 	}
 	fn expire_disputes(n: u32, ) -> Weight {
-		Weight::from_parts(2_464_000, 1501)
-			.saturating_add(Weight::from_parts(60_573_895, 0).saturating_mul(n.into()))
+		Weight::from_parts(5_024_709, 1501)
+			.saturating_add(Weight::from_parts(53_862_030, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
@@ -303,16 +307,16 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2838).saturating_mul(n.into()))
 	}
 	fn pay_due(n: u32, ) -> Weight {
-		Weight::from_parts(21_010_808, 6196)
-			.saturating_add(Weight::from_parts(172_834_098, 0).saturating_mul(n.into()))
+		Weight::from_parts(97_370_825, 6196)
+			.saturating_add(Weight::from_parts(136_469_046, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().reads((8_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().reads((6_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 			.saturating_add(RocksDbWeight::get().writes((8_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 5206).saturating_mul(n.into()))
 	}
 	fn set_roles() -> Weight {
-		Weight::from_parts(7_020_000, 0)
+		Weight::from_parts(6_822_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 }
