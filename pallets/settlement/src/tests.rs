@@ -461,6 +461,20 @@ mod readings {
 		});
 	}
 
+	/// `signature` is refused for `reading` at dispatch (`BadMeterSignature`, nothing changed)
+	/// and before the pool (`BadProof`).
+	fn assert_refused_as_forged(reading: Reading, signature: MeterSignature) {
+		assert_noop!(
+			Settlement::submit_reading(authorized(), reading, signature),
+			Error::<Test>::BadMeterSignature
+		);
+		let call = Call::<Test>::submit_reading { reading, signature };
+		assert_eq!(
+			call.authorize(TransactionSource::External),
+			Some(Err(InvalidTransaction::BadProof.into()))
+		);
+	}
+
 	#[test]
 	fn a_forged_or_wrong_meter_signature_is_refused() {
 		new_test_ext().execute_with(|| {
@@ -468,15 +482,7 @@ mod readings {
 			for signer in [PROVIDER_2, USER] {
 				let (reading, signature) =
 					signed_reading(id, Side::Provider, 1_000, 1, true, signer);
-				assert_noop!(
-					Settlement::submit_reading(authorized(), reading, signature),
-					Error::<Test>::BadMeterSignature
-				);
-				let call = Call::<Test>::submit_reading { reading, signature };
-				assert_eq!(
-					call.authorize(TransactionSource::External),
-					Some(Err(InvalidTransaction::BadProof.into()))
-				);
+				assert_refused_as_forged(reading, signature);
 			}
 			// A valid signature over other figures.
 			let (_, signature) = signed_reading(id, Side::Provider, 1_000, 1, true, PROVIDER);
@@ -498,15 +504,7 @@ mod readings {
 			let other_chain = H256::repeat_byte(2);
 			assert_ne!(Settlement::genesis_hash(), other_chain);
 			let signature = meter_pair(PROVIDER).sign(&reading_payload(&other_chain, &reading));
-			assert_noop!(
-				Settlement::submit_reading(authorized(), reading, signature),
-				Error::<Test>::BadMeterSignature
-			);
-			let call = Call::<Test>::submit_reading { reading, signature };
-			assert_eq!(
-				call.authorize(TransactionSource::External),
-				Some(Err(InvalidTransaction::BadProof.into()))
-			);
+			assert_refused_as_forged(reading, signature);
 		});
 	}
 
