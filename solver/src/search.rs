@@ -29,8 +29,8 @@
 //!    optimum does too, and only the weight is left: each provider takes one of its exact
 //!    fillings. Where they are few enough to list ([`crate::exact_fill`]; on small markets),
 //!    choosing one per provider, no request twice, is searched instead of the steps below, and
-//!    proves the optimum where the linear and knapsack bounds are 22-35 % above the optimal
-//!    weight (the 50x5 tight benchmark markets).
+//!    proves the optimum where the linear and knapsack bounds stay well above the optimal
+//!    weight (the small markets short of capacity; figures in the README).
 //! 6. **Bounding at a node.** Prices adapt to the node: [`NODE_ITERATIONS`] half Polyak steps
 //!    from the parent's prices, aimed at the value the node must reach, and the lowest bound
 //!    seen is the node's (every price vector gives a valid bound). Two penalties sharpen it,
@@ -52,8 +52,7 @@
 //!    their best at the root's prices, re-solved on every agent at once (a relaxation-induced
 //!    neighbourhood); then it goes on with the better incumbent, which fixes more options. Where
 //!    profits follow loads (the chain's matching degree) the depth-first search alone stays in
-//!    one corner of the tree: on a 200x20 market weighted so and short of capacity this lifts
-//!    the weight by 8.5 %.
+//!    one corner of the tree; the README measures what this adds.
 //! 9. **Budget.** The search stops after `max_nodes` nodes (deterministic: every node computes
 //!    the same answer), or when `should_stop` says so (a time limit or a target, for tools). It
 //!    then returns the incumbent and the largest bound among the open nodes, so the gap is
@@ -71,7 +70,7 @@ use crate::{
 		Candidate, Evaluation, KnapsackBound, ITERATIONS,
 		NODE_ITERATIONS as KNAPSACK_NODE_ITERATIONS,
 	},
-	lagrangian::{self, best_reduced, capacity_value, reduced, step, Guide, SCALE},
+	lagrangian::{self, best_reduced, capacity_value, reduced, step, Guide, Relaxation, SCALE},
 	neighbourhood,
 	problem::{Assignment, Pair, Problem},
 	restarts,
@@ -184,6 +183,8 @@ pub fn solve(
 /// heuristics, the restarted fillings and the sequential knapsacks, which build assignments
 /// from nothing: the caller's assignment stands in for them (the neighbourhoods of
 /// [`crate::neighbourhood`], which solve hundreds of small problems from the incumbent's).
+///
+/// Each numbered step of the module's documentation is one function here.
 pub fn solve_from(
 	problem: &Problem,
 	guide: &Guide,
@@ -191,72 +192,170 @@ pub fn solve_from(
 	max_nodes: u64,
 	should_stop: &mut dyn FnMut(u128) -> bool,
 ) -> Outcome {
-	let n = problem.items();
-	let started = start.is_some();
+	let from_nothing = start.is_none();
+	let mut best = first_incumbent(problem, start);
+	let relaxation = root_relaxation(problem, guide, &mut best);
+	polish_incumbent(problem, guide, &relaxation.lambda, from_nothing, &mut best);
+	if relaxation.bound / SCALE <= best.profit as i128 {
+		return finished(best, 0);
+	}
+	let mut root = fix_variables(problem, relaxation, best.profit);
+	if knapsack_at_root(problem, &mut root, &mut best) {
+		return finished(best, 0);
+	}
+	if root.knapsack.is_none() && from_nothing {
+		// The packing takes several times the rest of the root: a tool may stop before it.
+		if should_stop(best.profit) {
+			return stopped(best, unscaled(root.bound), 0);
+		}
+		if sequential_packing(problem, &mut root, &mut best) {
+			return finished(best, 0);
+		}
+	}
+	if let Some(end) = exact_fillings(problem, guide, root.bound, &mut best, max_nodes, should_stop)
+	{
+		return end.with(best);
+	}
+	DepthFirst::new(problem, guide, root, best).run(max_nodes, should_stop)
+}
 
-	// 1. First incumbent.
-	let mut by_profit: Vec<usize> = (0..n).collect();
+/// How a step before the depth-first search ends the search.
+enum Ended {
+	/// The incumbent is proven optimal after this many nodes.
+	Proven {
+		/// Nodes visited.
+		nodes: u64,
+	},
+	/// The search stopped with this bound on what it left open.
+	Stopped {
+		/// The proven bound (internal profit).
+		bound: u128,
+		/// Nodes visited.
+		nodes: u64,
+	},
+}
+
+impl Ended {
+	/// The outcome with `best` as the answer.
+	fn with(self, best: Solution) -> Outcome {
+		match self {
+			Ended::Proven { nodes } => finished(best, nodes),
+			Ended::Stopped { bound, nodes } => stopped(best, bound, nodes),
+		}
+	}
+}
+
+/// Step 1, the first incumbent: the greedy assignment by profit, improved by local search, or
+/// `start` where it is worth more.
+fn first_incumbent(problem: &Problem, start: Option<Solution>) -> Solution {
+	let mut by_profit: Vec<usize> = (0..problem.items()).collect();
 	heuristic::sort_by_top_profit(problem, &mut by_profit);
 	let mut best = heuristic::greedy(problem, &by_profit, |_, p| p.profit as i128);
 	heuristic::improve(problem, &mut best);
-	if let Some(start) = start.filter(|s| s.profit > best.profit) {
-		best = start;
+	match start {
+		Some(start) if start.profit > best.profit => start,
+		_ => best,
 	}
+}
 
-	// 2. Root bound, with the Lagrangian heuristic.
+/// Step 2, the root bound: the subgradient optimisation of `L(λ)`, the Lagrangian heuristic
+/// repairing every tenth relaxed solution (filling agents to the Wh every fiftieth) and once
+/// more at the best prices into a better `best`.
+fn root_relaxation(problem: &Problem, guide: &Guide, best: &mut Solution) -> Relaxation {
 	let relaxation = lagrangian::optimise(problem, guide, best.profit, |lambda, iteration| {
 		if iteration % 10 != 0 {
 			return None;
 		}
 		let candidate = lagrangian_heuristic(problem, guide, lambda, iteration % 50 == 0);
 		(candidate.profit > best.profit).then(|| {
-			best = candidate;
+			*best = candidate;
 			best.profit
 		})
 	});
 	let at_best_prices = lagrangian_heuristic(problem, guide, &relaxation.lambda, true);
 	if at_best_prices.profit > best.profit {
-		best = at_best_prices;
+		*best = at_best_prices;
 	}
-	let key = |p: &Pair| reduced(p, &relaxation.lambda).unwrap_or(i128::MIN);
+	relaxation
+}
+
+/// Step 1, continued at the root's prices `lambda`: while a market is short of its energy
+/// bound, filling, forced insertions and (when the search starts from nothing) the restarted
+/// fillings; then the full local search and, on a market, same-load exchanges.
+fn polish_incumbent(
+	problem: &Problem,
+	guide: &Guide,
+	lambda: &[i128],
+	from_nothing: bool,
+	best: &mut Solution,
+) {
+	let key = |p: &Pair| reduced(p, lambda).unwrap_or(i128::MIN);
 	if guide.short_of_energy(best.profit) {
-		heuristic::fill(problem, &mut best, key);
+		heuristic::fill(problem, best, key);
 	}
 	if guide.short_of_energy(best.profit) {
-		heuristic::fill_forcing(problem, &mut best, key);
+		heuristic::fill_forcing(problem, best, key);
 	}
-	if guide.short_of_energy(best.profit) && !started {
+	if guide.short_of_energy(best.profit) && from_nothing {
 		let enough = |profit: u128| !guide.short_of_energy(profit);
 		if let Some(mut filled) = restarts::fullest_filling(problem, enough) {
 			heuristic::repack(problem, &mut filled, key);
 			if filled.profit > best.profit {
-				best = filled;
+				*best = filled;
 			}
 		}
 	}
-	heuristic::improve(problem, &mut best);
+	heuristic::improve(problem, best);
 	if matches!(guide, Guide::Market { .. }) {
 		let before = best.profit;
 		for _ in 0..EXCHANGE_PASSES {
-			if !heuristic::exchange(problem, &mut best, key) {
+			if !heuristic::exchange(problem, best, key) {
 				break;
 			}
 		}
 		if best.profit != before {
-			heuristic::improve(problem, &mut best);
+			heuristic::improve(problem, best);
 		}
 	}
-	let lambda = relaxation.lambda;
-	let root_bound = relaxation.bound;
-	if root_bound / SCALE <= best.profit as i128 {
-		return finished(best, 0);
-	}
+}
 
-	// 3. Variable fixing.
-	let best_red: Vec<i128> = (0..n).map(|i| best_reduced(problem.pairs_of(i), &lambda)).collect();
-	let choices: Vec<Vec<Choice>> = (0..n)
+/// What the root hands the search: its prices and bound, each item's best reduced profit, the
+/// options fixing left and the knapsack bound where it helps.
+struct Root {
+	/// The root's best prices (scaled).
+	lambda: Vec<i128>,
+	/// `L(λ)` at those prices (scaled).
+	bound: i128,
+	/// Each item's best reduced profit at those prices.
+	best_red: Vec<i128>,
+	/// The options left of every item.
+	options: Options,
+	/// The knapsack bound, where its knapsacks were within their budget.
+	knapsack: Option<KnapsackFixing>,
+}
+
+impl Root {
+	/// Removes for good the options that cannot be part of an assignment better than
+	/// `incumbent`, by the root's bound (step 3) and the knapsack bound (step 4).
+	fn fix_for(&mut self, incumbent: u128) {
+		let (bound, best_red) = (self.bound, &self.best_red);
+		self.options.retain(|i, c| bound - best_red[i] + c.reduced >= threshold(incumbent));
+		if let Some(knapsack) = &mut self.knapsack {
+			knapsack.fix(&mut self.options, threshold(incumbent));
+		}
+	}
+}
+
+/// Step 3, variable fixing: each item keeps the options (and "unassigned") whose forcing
+/// leaves the root bound able to beat an incumbent worth `incumbent`, best reduced profit
+/// first.
+fn fix_variables(problem: &Problem, relaxation: Relaxation, incumbent: u128) -> Root {
+	let Relaxation { lambda, bound } = relaxation;
+	let best_red: Vec<i128> =
+		(0..problem.items()).map(|i| best_reduced(problem.pairs_of(i), &lambda)).collect();
+	let choices: Vec<Vec<Choice>> = (0..problem.items())
 		.map(|i| {
-			let keep = |red: i128| root_bound - best_red[i] + red >= threshold(best.profit);
+			let keep = |red: i128| bound - best_red[i] + red >= threshold(incumbent);
 			let mut choices: Vec<Choice> = problem
 				.pairs_of(i)
 				.iter()
@@ -277,182 +376,255 @@ pub fn solve_from(
 			choices
 		})
 		.collect();
-	let mut options = Options::new(choices);
+	Root { lambda, bound, best_red, options: Options::new(choices), knapsack: None }
+}
 
-	// 4. The knapsack bound: proves the incumbent optimal, or fixes more options for good.
-	let mut knapsack = KnapsackFixing::at_root(problem, &options, &best_red, &mut best);
-	if knapsack.as_ref().is_some_and(|k| k.bound() < threshold(best.profit)) {
-		return finished(best, 0);
+/// Step 4, the knapsack bound: optimised at the root where its knapsacks are within their
+/// budget, improving `best` on the way; true where it proves `best` optimal, and otherwise it
+/// fixes more options for good.
+fn knapsack_at_root(problem: &Problem, root: &mut Root, best: &mut Solution) -> bool {
+	root.knapsack = KnapsackFixing::at_root(problem, &root.options, &root.best_red, best);
+	if root.knapsack.as_ref().is_some_and(|k| k.bound() < threshold(best.profit)) {
+		return true;
 	}
-	if let Some(knapsack) = &mut knapsack {
-		knapsack.fix(&mut options, threshold(best.profit));
+	if let Some(knapsack) = &mut root.knapsack {
+		knapsack.fix(&mut root.options, threshold(best.profit));
 	}
+	false
+}
 
-	// 4, continued. Where the knapsacks were too hard for that bound (a market short of
-	// capacity), the sequential knapsacks at the root's prices: an option is valued at its profit
-	// less part of the item's best reduced profit, and each agent's candidates are ranked by
-	// their reduced cost.
-	if knapsack.is_none() && !started {
-		// The packing takes several times the rest of the root: a tool may stop before it.
-		if should_stop(best.profit) {
-			return stopped(best, unscaled(root_bound), 0);
+/// Step 4, where the knapsacks were too hard for that bound (a market short of capacity): the
+/// sequential knapsacks at the root's prices, an option valued at its profit less part of the
+/// item's best reduced profit and each agent's candidates ranked by their reduced cost. True
+/// where the packing meets the root bound.
+fn sequential_packing(problem: &Problem, root: &mut Root, best: &mut Solution) -> bool {
+	let (lambda, best_red) = (&root.lambda, &root.best_red);
+	let value = |i: usize, p: &Pair| {
+		let price = best_red[i] / 8 * PACKING_PRICE_EIGHTHS;
+		(SCALE * p.profit as i128).saturating_sub(price)
+	};
+	let rank = |i: usize, p: &Pair| {
+		reduced(p, lambda).map_or(i128::MIN, |r| r.saturating_sub(best_red[i]))
+	};
+	let Some(mut packed) = heuristic::sequential_knapsacks(problem, value, rank) else {
+		return false;
+	};
+	heuristic::repack(problem, &mut packed, |p| reduced(p, lambda).unwrap_or(i128::MIN));
+	if packed.profit <= best.profit {
+		return false;
+	}
+	heuristic::improve(problem, &mut packed);
+	*best = packed;
+	if root.bound / SCALE <= best.profit as i128 {
+		return true;
+	}
+	root.fix_for(best.profit);
+	false
+}
+
+/// Step 5, exact fillings: where a market's incumbent fills every provider to the Wh, so does
+/// every optimum, and where the providers' exact fillings are few enough to list, choosing one
+/// per provider replaces the depth-first search. `None` where it does not apply.
+fn exact_fillings(
+	problem: &Problem,
+	guide: &Guide,
+	root_bound: i128,
+	best: &mut Solution,
+	max_nodes: u64,
+	should_stop: &mut dyn FnMut(u128) -> bool,
+) -> Option<Ended> {
+	if !matches!(guide, Guide::Market { .. }) || best.residual.iter().any(|r| *r != 0) {
+		return None;
+	}
+	let mut fillings = exact_fill::Fillings::list(problem, max_nodes)?;
+	fillings.price(best.profit, max_nodes);
+	let found = fillings.search(problem, best, max_nodes, should_stop);
+	if let Some(better) = found.better {
+		*best = better;
+	}
+	if found.proven {
+		return Some(Ended::Proven { nodes: found.nodes });
+	}
+	// Both bounds hold; the root's is usually far weaker.
+	let bound = found.bound.min(unscaled(root_bound));
+	Some(Ended::Stopped { bound, nodes: found.nodes })
+}
+
+/// Steps 6 to 9: the depth-first search from the root, bounding each node at its own prices,
+/// branching on the costliest decision, re-solving neighbourhoods once, until the tree is done,
+/// the node budget is spent or `should_stop` says so.
+struct DepthFirst<'a> {
+	problem: &'a Problem,
+	guide: &'a Guide,
+	root: Root,
+	/// The incumbent.
+	best: Solution,
+	/// The node's partial assignment (always feasible).
+	current: Solution,
+	/// Which items the stack has decided.
+	decided: Vec<bool>,
+	stack: Vec<Frame>,
+	scratch: Scratch,
+	/// Nodes entered.
+	nodes: u64,
+}
+
+impl<'a> DepthFirst<'a> {
+	/// A search at the root, with the root's incumbent.
+	fn new(problem: &'a Problem, guide: &'a Guide, root: Root, best: Solution) -> Self {
+		let n = problem.items();
+		Self {
+			problem,
+			guide,
+			root,
+			best,
+			current: Solution::empty(problem),
+			decided: vec![false; n],
+			stack: Vec::with_capacity(n + 1),
+			scratch: Scratch::new(problem.agents()),
+			nodes: 0,
 		}
-		let value = |i: usize, p: &Pair| {
-			let price = best_red[i] / 8 * PACKING_PRICE_EIGHTHS;
-			(SCALE * p.profit as i128).saturating_sub(price)
-		};
-		let rank = |i: usize, p: &Pair| {
-			reduced(p, &lambda).map_or(i128::MIN, |r| r.saturating_sub(best_red[i]))
-		};
-		if let Some(mut packed) = heuristic::sequential_knapsacks(problem, value, rank) {
-			heuristic::repack(problem, &mut packed, |p| reduced(p, &lambda).unwrap_or(i128::MIN));
-			if packed.profit > best.profit {
-				heuristic::improve(problem, &mut packed);
-				best = packed;
-				if root_bound / SCALE <= best.profit as i128 {
-					return finished(best, 0);
-				}
-				options
-					.retain(|i, c| root_bound - best_red[i] + c.reduced >= threshold(best.profit));
+	}
+
+	/// Searches until the tree is done (the incumbent is optimal) or the search stops (the
+	/// outcome's bound is the largest among the open nodes).
+	fn run(mut self, max_nodes: u64, should_stop: &mut dyn FnMut(u128) -> bool) -> Outcome {
+		loop {
+			if let Some(open) = self.enter(max_nodes, should_stop) {
+				return stopped(self.best, unscaled(open), self.nodes);
+			}
+			if !self.next_child() {
+				return finished(self.best, self.nodes);
 			}
 		}
 	}
 
-	// 5. A market whose incumbent fills every provider to the Wh: so does every optimum. Where
-	// the providers' exact fillings are few enough to list, choosing one per provider replaces
-	// the depth-first search.
-	if matches!(guide, Guide::Market { .. }) && best.residual.iter().all(|r| *r == 0) {
-		if let Some(mut fillings) = exact_fill::Fillings::list(problem, max_nodes) {
-			fillings.price(best.profit, max_nodes);
-			let found = fillings.search(problem, &best, max_nodes, should_stop);
-			if let Some(better) = found.better {
-				best = better;
-			}
-			if found.proven {
-				return finished(best, found.nodes);
-			}
-			// Both bounds hold; the root's is usually far weaker.
-			let bound = found.bound.min(unscaled(root_bound));
-			return stopped(best, bound, found.nodes);
+	/// Enters the node the stack and `current` describe: takes a better incumbent (the node's
+	/// assignment, the relaxation's completion, the neighbourhoods' once), fixes more options
+	/// when it finds one, then branches or goes back to the parent. Answers the bound on the
+	/// open nodes (scaled) when the search must stop here.
+	fn enter(&mut self, max_nodes: u64, should_stop: &mut dyn FnMut(u128) -> bool) -> Option<i128> {
+		self.nodes += 1;
+		let incumbent = self.best.profit;
+		if self.current.profit > self.best.profit {
+			self.best = self.current.clone();
 		}
-	}
-
-	// 6. to 8. Depth-first search, choosing the item to branch on and its prices at each node.
-	let mut current = Solution::empty(problem);
-	let mut decided = vec![false; n];
-	let mut stack: Vec<Frame> = Vec::with_capacity(n + 1);
-	let mut scratch = Scratch::new(problem.agents());
-	let mut nodes = 0u64;
-	let mut entering = true;
-	loop {
-		if core::mem::take(&mut entering) {
-			nodes += 1;
-			let incumbent = best.profit;
-			if current.profit > best.profit {
-				best = current.clone();
-			}
-			let prices = stack.last().map_or(&lambda, |frame| &frame.lambda);
-			let at = Node::examine(
-				&current,
-				&decided,
-				&options,
-				prices,
-				threshold(best.profit),
-				guide.short_of_energy(best.profit),
-				&mut scratch,
+		let prices = self.stack.last().map_or(&self.root.lambda, |frame| &frame.lambda);
+		let at = Node::examine(
+			&self.current,
+			&self.decided,
+			&self.root.options,
+			prices,
+			threshold(self.best.profit),
+			self.guide.short_of_energy(self.best.profit),
+			&mut self.scratch,
+		);
+		if let Some(completion) = &at.completion {
+			self.complete(completion);
+		}
+		if self.nodes == NEIGHBOURHOOD_AFTER {
+			let (problem, guide, lambda) = (self.problem, self.guide, &self.root.lambda);
+			neighbourhood::improve_with_relaxation(
+				problem,
+				guide,
+				&mut self.best,
+				lambda,
+				should_stop,
 			);
-			if let Some(completion) = &at.completion {
-				let mut candidate = current.clone();
-				for (item, pair) in completion {
-					candidate.put(*item, pair);
-				}
-				if candidate.profit > best.profit {
-					heuristic::improve(problem, &mut candidate);
-					best = candidate;
+		}
+		if self.best.profit > incumbent {
+			self.root.fix_for(self.best.profit);
+		}
+		let stop = self.nodes >= max_nodes
+			|| ((self.nodes == 1 || self.nodes.is_multiple_of(STOP_CHECK_INTERVAL))
+				&& should_stop(self.best.profit));
+		if stop {
+			return Some(open_bound(&self.stack).max(at.pruning_bound));
+		}
+		self.branch_or_return(at);
+		None
+	}
+
+	/// Takes the node's assignment completed by the relaxation's `completion` as the incumbent
+	/// where it is worth more, after local search.
+	fn complete(&mut self, completion: &[(usize, Pair)]) {
+		let mut candidate = self.current.clone();
+		for (item, pair) in completion {
+			candidate.put(*item, pair);
+		}
+		if candidate.profit > self.best.profit {
+			heuristic::improve(self.problem, &mut candidate);
+			self.best = candidate;
+		}
+	}
+
+	/// Pushes the node's branching decision where neither its bound nor (within its reach) the
+	/// knapsack bound prunes it; otherwise undoes the decision that led to it.
+	fn branch_or_return(&mut self, at: Node) {
+		let needed = threshold(self.best.profit);
+		let branch = at.branch.filter(|_| {
+			at.pruning_bound >= needed && !self.knapsack_prunes(at.pruning_bound, needed)
+		});
+		match branch {
+			Some(branch) => {
+				self.decided[branch.item] = true;
+				self.stack.push(Frame {
+					item: branch.item,
+					bound: at.bound,
+					item_best: branch.best,
+					choices: branch.choices,
+					next: 0,
+					lambda: at.lambda,
+				});
+			}
+			None => {
+				if let Some(frame) = self.stack.last() {
+					undo(self.problem, &mut self.current, frame.item);
 				}
 			}
-			if nodes == NEIGHBOURHOOD_AFTER {
-				neighbourhood::improve_with_relaxation(
-					problem,
-					guide,
-					&mut best,
-					&lambda,
-					should_stop,
-				);
-			}
-			if best.profit > incumbent {
-				// A better incumbent fixes more options for good (root prices, as in step 3).
-				options
-					.retain(|i, c| root_bound - best_red[i] + c.reduced >= threshold(best.profit));
-				if let Some(knapsack) = &mut knapsack {
-					knapsack.fix(&mut options, threshold(best.profit));
+		}
+	}
+
+	/// Whether the knapsack bound prunes the node, tried only where the node's own bound is
+	/// within [`KNAPSACK_REACH`] times the gap it closed at the root and its budget lasts.
+	fn knapsack_prunes(&mut self, pruning_bound: i128, needed: i128) -> bool {
+		let Root { bound, options, knapsack, .. } = &mut self.root;
+		knapsack.as_mut().is_some_and(|k| {
+			pruning_bound - needed <= KNAPSACK_REACH * (*bound - k.bound()).max(0)
+				&& !k.node.spent()
+				&& k.node_bound(&self.current, &self.decided, options, needed) < needed
+		})
+	}
+
+	/// Moves to the next child worth entering: the top frame's next option that can still beat
+	/// the incumbent, going back up from frames with none left. False when the tree is done.
+	fn next_child(&mut self) -> bool {
+		loop {
+			let needed = threshold(self.best.profit);
+			let Some(frame) = self.stack.last_mut() else { return false };
+			let parent_less_item = frame.bound - frame.item_best;
+			let next = frame.choices[frame.next..]
+				.iter()
+				.position(|c| parent_less_item + c.reduced >= needed);
+			match next {
+				Some(offset) => {
+					let choice = frame.choices[frame.next + offset];
+					frame.next += offset + 1;
+					if let Some(pair) = choice.pair {
+						self.current.put(frame.item, &pair);
+					}
+					return true;
 				}
-			}
-			let stop = nodes >= max_nodes
-				|| ((nodes == 1 || nodes.is_multiple_of(STOP_CHECK_INTERVAL))
-					&& should_stop(best.profit));
-			if stop {
-				let open = open_bound(&stack).max(at.pruning_bound);
-				return stopped(best, unscaled(open), nodes);
-			}
-			let mut knapsack_prunes = || {
-				knapsack.as_mut().is_some_and(|k| {
-					let excess = at.pruning_bound - threshold(best.profit);
-					excess <= KNAPSACK_REACH * (root_bound - k.bound()).max(0)
-						&& !k.node.spent() && k.node_bound(
-						&current,
-						&decided,
-						&options,
-						threshold(best.profit),
-					) < threshold(best.profit)
-				})
-			};
-			match at.branch {
-				Some(branch)
-					if at.pruning_bound >= threshold(best.profit) && !knapsack_prunes() =>
-				{
-					decided[branch.item] = true;
-					stack.push(Frame {
-						item: branch.item,
-						bound: at.bound,
-						item_best: branch.best,
-						choices: branch.choices,
-						next: 0,
-						lambda: at.lambda,
-					});
-				}
-				_ => {
-					if let Some(frame) = stack.last() {
-						undo(problem, &mut current, frame.item);
+				None => {
+					self.decided[frame.item] = false;
+					self.stack.pop();
+					if let Some(parent) = self.stack.last() {
+						undo(self.problem, &mut self.current, parent.item);
 					}
 				}
 			}
-			continue;
-		}
-		let needed = threshold(best.profit);
-		let Some(frame) = stack.last_mut() else { break };
-		let parent_less_item = frame.bound - frame.item_best;
-		let next =
-			frame.choices[frame.next..].iter().position(|c| parent_less_item + c.reduced >= needed);
-		match next {
-			Some(offset) => {
-				let choice = frame.choices[frame.next + offset];
-				frame.next += offset + 1;
-				if let Some(pair) = choice.pair {
-					current.put(frame.item, &pair);
-				}
-				entering = true;
-			}
-			None => {
-				decided[frame.item] = false;
-				stack.pop();
-				if let Some(parent) = stack.last() {
-					undo(problem, &mut current, parent.item);
-				}
-			}
 		}
 	}
-	finished(best, nodes)
 }
 
 /// A search that has not ended after this many nodes re-solves sets of agents and the items
@@ -461,10 +633,10 @@ pub fn solve_from(
 pub const NEIGHBOURHOOD_AFTER: u64 = 4_096;
 
 /// Knapsack search steps the root's knapsack bound may take (the nodes share
-/// [`crate::knapsack_bound::WORK`]): on the benchmark's markets with uniform weights it takes at
-/// most 0.92 million (1000x50 loose), on markets weighted as the chain weighs them (weight
-/// growing with energy: strongly correlated knapsacks) four to nine million on 200x20, some
-/// 250 ms, for a bound that proves nothing there; past this it stands at its best prices so far.
+/// [`crate::knapsack_bound::WORK`]): enough for markets with uniform weights, a cap for markets
+/// weighted as the chain weighs them (weight growing with energy: strongly correlated
+/// knapsacks), where the bound proves nothing for its time; past this it stands at its best
+/// prices so far. The README gives the measured step counts.
 pub const ROOT_KNAPSACK_WORK: u64 = 1 << 20;
 
 /// A node gets the knapsack bound only if its cheap bound exceeds what it must reach by at
@@ -476,8 +648,8 @@ pub const KNAPSACK_REACH: i128 = 2;
 pub const NODE_ITERATIONS: usize = 2;
 
 /// The nodes' steps are this many 64ths of the Polyak step: aimed at the value a node must
-/// reach, a full step overshoots wherever the node's bound stays above it (half steps proved
-/// 10 % faster over nine 200x20 markets than full ones, 2/3 or 1/4 no better).
+/// reach, a full step overshoots wherever the node's bound stays above it (half steps chosen
+/// against full, 2/3 and 1/4 ones on the benchmark: see the README).
 pub const NODE_STEP: i128 = 32;
 
 /// Scratch space of [`Node::examine`], kept between nodes so that nodes allocate little.
@@ -570,13 +742,42 @@ impl Node {
 		packing: bool,
 		scratch: &mut Scratch,
 	) -> Self {
+		let (bound, lambda) =
+			match Self::bound_at_prices(current, decided, options, start, threshold, scratch) {
+				Ok(at) => at,
+				Err((bound, lambda)) => return Self::pruned(bound, lambda),
+			};
+		let Some(penalty) = Self::penalty(current, decided, options, &lambda, scratch) else {
+			return Self::pruned(i128::MIN / 4, lambda);
+		};
+		let pruning_bound = bound.saturating_sub(penalty);
+		let completion = Self::completion(current, scratch);
+		if pruning_bound < threshold {
+			return Self { bound, pruning_bound, lambda, branch: None, completion };
+		}
+		let branch = Self::branch(current, options, &lambda, packing, scratch);
+		Self { bound, pruning_bound, lambda, branch, completion }
+	}
+
+	/// The node's bound: [`NODE_ITERATIONS`] subgradient steps from the parent's prices
+	/// `start` towards `threshold`, the lowest bound seen with its prices, the relaxed solution
+	/// at those prices recorded in `scratch`. Refused, with the bound and prices to prune the
+	/// node at, where an item cannot go anywhere or the bound falls below `threshold`.
+	fn bound_at_prices(
+		current: &Solution,
+		decided: &[bool],
+		options: &Options,
+		start: &[i128],
+		threshold: i128,
+		scratch: &mut Scratch,
+	) -> Result<(i128, Vec<i128>), (i128, Vec<i128>)> {
 		let mut lambda = start.to_vec();
 		let mut best: Option<(i128, Vec<i128>)> = None;
 		let mut recorded = false;
 		for iteration in 0..=NODE_ITERATIONS {
 			let record = iteration == NODE_ITERATIONS;
 			let Some(bound) = relax(current, decided, options, &lambda, scratch, record) else {
-				return Self::pruned(i128::MIN / 4, lambda);
+				return Err((i128::MIN / 4, lambda));
 			};
 			let last_is_best = best.as_ref().is_none_or(|(lowest, _)| bound < *lowest);
 			recorded = record && last_is_best;
@@ -592,14 +793,24 @@ impl Node {
 		}
 		let (bound, lambda) = best.expect("the loop runs at least once; qed");
 		if bound < threshold {
-			return Self::pruned(bound, lambda);
+			return Err((bound, lambda));
 		}
 		if !recorded {
 			relax(current, decided, options, &lambda, scratch, true)
 				.expect("the same node and prices relaxed before; qed");
 		}
+		Ok((bound, lambda))
+	}
 
-		// The crowding penalty, the branching item and a completion, at the node's prices.
+	/// The crowding and slack penalties of the relaxed solution recorded in `scratch`, at
+	/// prices `lambda`; `None` where a crowd's excess cannot be shed (the node is infeasible).
+	fn penalty(
+		current: &Solution,
+		decided: &[bool],
+		options: &Options,
+		lambda: &[i128],
+		scratch: &mut Scratch,
+	) -> Option<i128> {
 		scratch.crowds.iter_mut().for_each(Vec::clear);
 		for (_, first, regret) in &scratch.firsts {
 			if let Some(pair) = first.pair.filter(|p| p.load > 0) {
@@ -611,29 +822,35 @@ impl Node {
 		let mut penalty = 0i128;
 		let crowds = scratch.crowds.iter_mut().zip(&scratch.load).zip(&current.residual);
 		for ((crowd, load), residual) in crowds {
-			match shedding_cost(crowd, load.saturating_sub(*residual)) {
-				Some(cost) => penalty = penalty.saturating_add(cost.min(i128::MAX as u128) as i128),
-				None => return Self::pruned(i128::MIN / 4, lambda),
-			}
+			let cost = shedding_cost(crowd, load.saturating_sub(*residual))?;
+			penalty = penalty.saturating_add(cost.min(i128::MAX as u128) as i128);
 		}
-		penalty =
-			penalty.saturating_add(slack_penalty(current, decided, options, &lambda, scratch));
-		let pruning_bound = bound.saturating_sub(penalty);
+		Some(penalty.saturating_add(slack_penalty(current, decided, options, lambda, scratch)))
+	}
 
-		// With no agent crowded, the relaxed solution is feasible: a candidate incumbent.
+	/// With no agent crowded, the relaxed solution recorded in `scratch` is feasible: its
+	/// assignments of the undecided items complete the node into a candidate incumbent.
+	fn completion(current: &Solution, scratch: &Scratch) -> Option<Vec<(usize, Pair)>> {
 		let feasible = scratch.load.iter().zip(&current.residual).all(|(load, r)| load <= r);
-		let completion = feasible.then(|| {
+		feasible.then(|| {
 			scratch
 				.firsts
 				.iter()
 				.filter_map(|(item, first, _)| first.pair.map(|p| (*item, p)))
 				.collect()
-		});
-		if pruning_bound < threshold {
-			return Self { bound, pruning_bound, lambda, branch: None, completion };
-		}
-		// Branch on the item with the largest regret; while a market's energy can still grow,
-		// on the largest item (a packing decision) that can go somewhere.
+		})
+	}
+
+	/// The decision to branch on: the item with the largest regret; while a market's energy can
+	/// still grow (`packing`), the largest item (a packing decision) that can go somewhere. Its
+	/// fitting options at the node's prices `lambda`, best first.
+	fn branch(
+		current: &Solution,
+		options: &Options,
+		lambda: &[i128],
+		packing: bool,
+		scratch: &Scratch,
+	) -> Option<Branch> {
 		let load = |c: &Choice| c.pair.map_or(0, |p| p.load);
 		let widest = if packing {
 			scratch.firsts.iter().filter(|(_, f, _)| f.pair.is_some()).max_by(
@@ -654,13 +871,12 @@ impl Node {
 				.map(|reduced| Choice { reduced, ..*c }),
 			None => Some(*c),
 		};
-		let branch = widest.map(|(item, first, _)| {
+		widest.map(|(item, first, _)| {
 			let mut choices: Vec<Choice> =
 				options.choices[*item].iter().filter(fits).filter_map(at_prices).collect();
 			choices.sort_by(|a, b| b.reduced.cmp(&a.reduced).then(agent_key(a).cmp(&agent_key(b))));
 			Branch { item: *item, best: first.reduced, choices }
-		});
-		Self { bound, pruning_bound, lambda, branch, completion }
+		})
 	}
 }
 
@@ -1024,10 +1240,8 @@ fn knapsack_heuristic(problem: &Problem, packed: &[Vec<u32>]) -> Solution {
 }
 
 /// The sequential knapsacks value an option at its profit less this many eighths of the item's
-/// best reduced profit (its price for being assigned at all). Of 1/4, 1/2, 5/8, 3/4, 7/8 and
-/// the whole price, 7/8 gave the most total weight on the benchmark's five 200x20 markets short
-/// of capacity; on those and five others the packing adds 10-16 % weight to the best of the
-/// other heuristics, at the same (full) energy.
+/// best reduced profit (its price for being assigned at all), chosen among 1/4, 1/2, 5/8, 3/4,
+/// 7/8 and the whole price on the benchmark's markets short of capacity (see the README).
 pub const PACKING_PRICE_EIGHTHS: i128 = 7;
 
 /// Passes of [`heuristic::exchange`] at the root, at most.
@@ -1075,5 +1289,217 @@ fn stopped(best: Solution, bound: u128, nodes: u64) -> Outcome {
 		assignment: best.assignment,
 		optimal: bound == best.profit,
 		nodes,
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::{check, generate, objective::Market, Model};
+
+	/// Small markets, tight and loose, with uniform and with the chain's weights: small enough
+	/// to enumerate every assignment.
+	fn small_models() -> Vec<Model> {
+		let mut models = Vec::new();
+		for seed in 0..12u64 {
+			let (tightness, density) = [(60, 80), (100, 70), (140, 90)][seed as usize % 3];
+			let market = if seed % 2 == 0 {
+				generate::market(seed, 6, 3, tightness, density)
+			} else {
+				generate::degree_market(seed, 6, 3, tightness, density)
+			};
+			if let Ok(model) = Model::market(&market) {
+				models.push(model);
+			}
+		}
+		assert!(models.len() >= 10, "the markets have something to match");
+		models
+	}
+
+	/// Every feasible assignment of `problem` with its profit.
+	fn feasible(problem: &Problem) -> Vec<(Assignment, u128)> {
+		let (n, m) = (problem.items(), problem.agents() as u32);
+		let mut all = Vec::new();
+		let mut assignment: Assignment = vec![None; n];
+		loop {
+			if let Ok(profit) = check::score(problem, &assignment) {
+				all.push((assignment.clone(), profit));
+			}
+			// The next assignment in counting order, `None` as the lowest digit.
+			let mut i = 0;
+			loop {
+				if i == n {
+					return all;
+				}
+				assignment[i] = match assignment[i] {
+					None => Some(0),
+					Some(agent) if agent + 1 < m => Some(agent + 1),
+					Some(_) => None,
+				};
+				if assignment[i].is_some() {
+					break;
+				}
+				i += 1;
+			}
+		}
+	}
+
+	/// The optimum's profit.
+	fn optimum(problem: &Problem) -> u128 {
+		feasible(problem).iter().map(|(_, profit)| *profit).max().expect("the empty one")
+	}
+
+	/// Whether `solution` is a feasible assignment worth its recorded profit.
+	fn holds(problem: &Problem, solution: &Solution) -> bool {
+		check::score(problem, &solution.assignment) == Ok(solution.profit)
+	}
+
+	/// Whether every assignment worth more than `incumbent` keeps all its options in `root`.
+	fn keeps_every_better_assignment(problem: &Problem, root: &Root, incumbent: u128) -> bool {
+		feasible(problem).iter().filter(|(_, profit)| *profit > incumbent).all(|(a, _)| {
+			a.iter().enumerate().all(|(i, agent)| {
+				root.options.choices[i].iter().any(|c| c.pair.map(|p| p.agent) == *agent)
+			})
+		})
+	}
+
+	/// The root up to fixing, as [`solve_from`] runs it from nothing.
+	fn root_of(model: &Model) -> (Root, Solution) {
+		let (problem, guide) = (&model.problem, model.guide());
+		let mut best = first_incumbent(problem, None);
+		let relaxation = root_relaxation(problem, &guide, &mut best);
+		polish_incumbent(problem, &guide, &relaxation.lambda, true, &mut best);
+		(fix_variables(problem, relaxation, best.profit), best)
+	}
+
+	#[test]
+	fn the_first_incumbent_is_feasible_and_takes_a_better_start() {
+		for model in small_models() {
+			let problem = &model.problem;
+			let greedy = first_incumbent(problem, None);
+			assert!(holds(problem, &greedy));
+			let (best, _) = feasible(problem).into_iter().max_by_key(|(_, p)| *p).unwrap();
+			let start = Solution::of(problem, &best).unwrap();
+			let chosen = first_incumbent(problem, Some(start.clone()));
+			assert_eq!(chosen.profit, greedy.profit.max(start.profit));
+		}
+	}
+
+	#[test]
+	fn the_root_bound_holds_and_its_heuristic_only_improves() {
+		for model in small_models() {
+			let problem = &model.problem;
+			let before = first_incumbent(problem, None);
+			let mut best = before.clone();
+			let relaxation = root_relaxation(problem, &model.guide(), &mut best);
+			assert!(holds(problem, &best) && best.profit >= before.profit);
+			assert!(relaxation.bound >= SCALE * optimum(problem) as i128, "a valid bound");
+		}
+	}
+
+	#[test]
+	fn polishing_never_lowers_the_incumbent() {
+		for model in small_models() {
+			let problem = &model.problem;
+			let before = first_incumbent(problem, None);
+			let mut best = before.clone();
+			let lambda = model.guide().start(problem);
+			polish_incumbent(problem, &model.guide(), &lambda, true, &mut best);
+			assert!(holds(problem, &best) && best.profit >= before.profit);
+		}
+	}
+
+	#[test]
+	fn fixing_keeps_every_assignment_better_than_the_incumbent() {
+		for model in small_models() {
+			let (root, best) = root_of(&model);
+			assert!(keeps_every_better_assignment(&model.problem, &root, best.profit));
+			// Fixing for a worse incumbent would keep more, never less.
+			let (weaker, _) = {
+				let (problem, guide) = (&model.problem, model.guide());
+				let mut scratch = first_incumbent(problem, None);
+				let relaxation = root_relaxation(problem, &guide, &mut scratch);
+				(fix_variables(problem, relaxation, 0), scratch)
+			};
+			assert!(keeps_every_better_assignment(&model.problem, &weaker, 0));
+		}
+	}
+
+	#[test]
+	fn the_knapsack_bound_proves_only_optima_and_keeps_better_assignments() {
+		for model in small_models() {
+			let problem = &model.problem;
+			let (mut root, mut best) = root_of(&model);
+			let proven = knapsack_at_root(problem, &mut root, &mut best);
+			assert!(holds(problem, &best));
+			if proven {
+				assert_eq!(best.profit, optimum(problem));
+			} else {
+				assert!(keeps_every_better_assignment(problem, &root, best.profit));
+			}
+			if let Some(knapsack) = &root.knapsack {
+				assert!(knapsack.bound() >= SCALE * optimum(problem) as i128);
+			}
+		}
+	}
+
+	#[test]
+	fn sequential_packing_only_improves_and_proves_only_optima() {
+		for model in small_models() {
+			let problem = &model.problem;
+			let (mut root, mut best) = root_of(&model);
+			let before = best.profit;
+			let proven = sequential_packing(problem, &mut root, &mut best);
+			assert!(holds(problem, &best) && best.profit >= before);
+			if proven {
+				assert_eq!(best.profit, optimum(problem));
+			} else {
+				assert!(keeps_every_better_assignment(problem, &root, best.profit));
+			}
+		}
+	}
+
+	#[test]
+	fn exact_fillings_prove_a_market_filled_to_the_wh() {
+		// Two providers of 10 kWh, requests that can fill both exactly in several ways.
+		let market = Market {
+			requests: vec![4_000, 6_000, 5_000, 5_000, 3_000, 7_000],
+			capacities: vec![10_000, 10_000],
+			pairs: (0..6u32)
+				.flat_map(|i| (0..2u32).map(move |j| (i, j, 1 + (i * 7 + j * 3) % 11)))
+				.collect(),
+		};
+		let model = Model::market(&market).unwrap();
+		let (problem, guide) = (&model.problem, model.guide());
+		let (filled, _) = feasible(problem)
+			.into_iter()
+			.filter(|(a, _)| Solution::of(problem, a).unwrap().residual.iter().all(|r| *r == 0))
+			.min_by_key(|(_, profit)| *profit)
+			.expect("a filling to the Wh");
+		let mut best = Solution::of(problem, &filled).unwrap();
+		let end = exact_fillings(problem, &guide, i128::MAX, &mut best, u64::MAX, &mut |_| false);
+		assert!(matches!(end, Some(Ended::Proven { .. })));
+		assert_eq!(best.profit, optimum(problem));
+		// An incumbent with room left is not this step's.
+		let mut partial = Solution::empty(problem);
+		let end =
+			exact_fillings(problem, &guide, i128::MAX, &mut partial, u64::MAX, &mut |_| false);
+		assert!(end.is_none());
+	}
+
+	#[test]
+	fn the_depth_first_search_finds_the_optimum_and_bounds_what_it_leaves() {
+		for model in small_models() {
+			let (problem, guide) = (&model.problem, model.guide());
+			let (root, best) = root_of(&model);
+			let outcome =
+				DepthFirst::new(problem, &guide, root, best).run(u64::MAX, &mut |_| false);
+			assert!(outcome.optimal);
+			assert_eq!(outcome.profit, optimum(problem));
+			let (root, best) = root_of(&model);
+			let stopped = DepthFirst::new(problem, &guide, root, best).run(1, &mut |_| false);
+			assert_eq!(stopped.nodes, 1);
+			assert!(stopped.bound >= optimum(problem) && stopped.profit <= optimum(problem));
+		}
 	}
 }
