@@ -14,11 +14,9 @@ use sp_runtime::{
 };
 use sp_version::RuntimeVersion;
 
-/// The most records one `ShardProxyApi::records` call answers.
-const RECORDS_PAGE: u32 = 64;
-
 use gridshard_primitives::{
 	region::{ChainRole, RegionStatus, StoredHeader},
+	traits::OrderId,
 	RegionId,
 };
 
@@ -145,7 +143,7 @@ impl_runtime_apis! {
 			gridshard_primitives::PeriodIndex,
 			pallet_shard_proxy::RecordEntry<AccountId, BlockNumber>,
 		)> {
-			ShardProxy::records(region, from, limit.min(RECORDS_PAGE))
+			ShardProxy::records(region, from, limit)
 		}
 
 		fn proxy(region: RegionId) -> Option<pallet_shard_proxy::ActiveProxy<AccountId>> {
@@ -203,15 +201,15 @@ impl_runtime_apis! {
 		Balance,
 		pallet_settlement::OrderOf<Runtime>,
 	> for Runtime {
-		fn order(id: u64) -> Option<pallet_settlement::OrderOf<Runtime>> {
+		fn order(id: OrderId) -> Option<pallet_settlement::OrderOf<Runtime>> {
 			pallet_settlement::Orders::<Runtime>::get(id)
 		}
 
 		fn orders_of(
 			who: AccountId,
-			start: u64,
+			start: OrderId,
 			limit: u32,
-		) -> Vec<(u64, pallet_settlement::OrderOf<Runtime>)> {
+		) -> Vec<(OrderId, pallet_settlement::OrderOf<Runtime>)> {
 			Settlement::orders_of(&who, start, limit)
 		}
 
@@ -220,30 +218,17 @@ impl_runtime_apis! {
 		}
 	}
 
-	#[api_version(2)]
-	impl pallet_matching_runtime_api::MatchingApi<
-		Block,
-		AccountId,
-		pallet_matching::Phase,
-		pallet_matching::Offer,
-		pallet_matching::RequestOf<Runtime>,
-		pallet_matching::Score,
-		pallet_matching::Adoption,
-	> for Runtime {
-		fn phase() -> (u32, pallet_matching::Phase) {
-			(Matching::current_period(), Matching::phase())
+	#[api_version(3)]
+	impl pallet_matching_runtime_api::MatchingApi<Block, AccountId> for Runtime {
+		fn phase() -> pallet_matching::PeriodPhase {
+			Matching::period_phase()
 		}
 
-		fn book(
-			period: u32,
-		) -> (
-			Vec<(AccountId, pallet_matching::Offer)>,
-			Vec<(u32, pallet_matching::RequestOf<Runtime>)>,
-		) {
+		fn book(period: u32) -> pallet_matching::Book<AccountId> {
 			Matching::book(period)
 		}
 
-		fn best_solution() -> Option<(u32, pallet_matching::Score, Vec<(AccountId, AccountId)>)> {
+		fn best_solution() -> Option<pallet_matching::NamedSolution<AccountId>> {
 			Matching::best_solution()
 		}
 
@@ -251,13 +236,18 @@ impl_runtime_apis! {
 			pallet_matching::LastAdopted::<Runtime>::get()
 		}
 
-		fn preview() -> Option<(pallet_matching::Score, Vec<(AccountId, AccountId)>)> {
-			let (solution, score, snapshot) = Matching::preview()?;
-			Some((score, Matching::named_pairs(&snapshot, &solution)))
+		fn preview() -> Option<pallet_matching::Preview<AccountId>> {
+			Matching::preview()
 		}
 
 		fn solver_input() -> pallet_matching::SolverInput<AccountId> {
 			Matching::solver_input()
+		}
+
+		fn solution_transaction(
+			assignment: Vec<Option<u32>>,
+		) -> Result<pallet_matching::SolutionTransaction, pallet_matching::Infeasible> {
+			Matching::solution_transaction(&assignment)
 		}
 	}
 

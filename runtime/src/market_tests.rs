@@ -315,7 +315,7 @@ fn a_forged_solution_is_refused_before_the_pool_and_in_a_block() {
 			}))
 		};
 		let forged = submission(pallet_matching::Score { weight: honest.weight + 1, ..honest });
-		let wrong_score = pallet_matching::Error::<Runtime>::WrongScore.encode()[0];
+		let wrong_score = pallet_matching::Error::<Runtime>::SolutionWrongScore.encode()[0];
 		let refused =
 			Err(TransactionValidityError::Invalid(InvalidTransaction::Custom(wrong_score)));
 		let parent = System::parent_hash();
@@ -341,6 +341,60 @@ fn a_forged_solution_is_refused_before_the_pool_and_in_a_block() {
 			Balances::balance(&miner),
 			balance + BLOCK_REWARD,
 			"the miner's reward only: the solution paid no fee"
+		);
+	});
+}
+
+/// The runtime encodes a solution's transaction itself (`MatchingApi::solution_transaction`),
+/// so that a client never builds it from types an upgrade may have changed: its bytes decode as
+/// this runtime's extrinsic and apply through `Executive`, and an assignment that breaks the
+/// snapshot is refused with its reason, changing nothing.
+#[test]
+fn the_runtime_encodes_the_solution_transaction_it_applies() {
+	let mut ext =
+		sp_io::TestExternalities::new(genesis_config_presets::preset_storage("development"));
+	ext.execute_with(|| {
+		block(|| {
+			let offer = MatchingCall::post_offer { price: 200 * MILLI_GRID, capacity: 10_000 };
+			dispatch(RuntimeCall::Matching(offer), signed(Sr25519Keyring::Eve));
+			for energy in [6_000, 5_000] {
+				let request = MatchingCall::post_request { energy, limit: None };
+				dispatch(RuntimeCall::Matching(request), signed(Sr25519Keyring::AliceStash));
+			}
+		});
+		run_to(PERIOD_BLOCKS - SOLUTION_BLOCKS);
+		let input = Matching::solver_input();
+		let snapshot = pallet_matching::CurrentSnapshot::<Runtime>::get().expect("closed");
+		let (pairs, _) = Matching::solve(&snapshot).expect("solved");
+		let mut assignment = vec![None; input.request_ids.len()];
+		for (request, offer) in pairs {
+			assignment[request as usize] = Some(offer);
+		}
+
+		// Both requests on the one offer exceed its 10 kWh: refused, with the reason.
+		let before = sp_io::storage::root(sp_runtime::StateVersion::V1);
+		assert_eq!(
+			Matching::solution_transaction(&[Some(0), Some(0), Some(0)]),
+			Err(pallet_matching::Infeasible::UnknownRequest)
+		);
+		let crowded = Matching::solution_transaction(&[Some(0), Some(0)]);
+		assert_eq!(crowded, Err(pallet_matching::Infeasible::OverCapacity));
+		assert_eq!(sp_io::storage::root(sp_runtime::StateVersion::V1), before);
+
+		let built = Matching::solution_transaction(&assignment).expect("feasible");
+		assert_eq!(built.period, input.period);
+		let xt = UncheckedExtrinsic::decode(&mut &built.extrinsic[..]).expect("this runtime's");
+		assert!(matches!(
+			&xt.function,
+			RuntimeCall::Matching(MatchingCall::submit_solution { claimed, .. })
+				if *claimed == built.score
+		));
+		block(|| {
+			Executive::apply_extrinsic(xt).unwrap().unwrap();
+		});
+		assert_eq!(
+			pallet_matching::BestSolution::<Runtime>::get().map(|(score, _)| score),
+			Some(built.score)
 		);
 	});
 }

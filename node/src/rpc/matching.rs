@@ -11,16 +11,13 @@
 //! (`check_if_safe`), served on localhost and on public interfaces only with
 //! `--rpc-methods unsafe`, so that nobody can keep a public node busy with it.
 
-use codec::Encode;
-use frame_system::offchain::CreateAuthorizedTransaction;
 use gridshard_primitives::AccountId;
-use gridshard_runtime::{opaque::Block, MatchingCall, Runtime, RuntimeCall};
-use gridshard_solver::{check, Model, Value};
+use gridshard_runtime::opaque::Block;
 use jsonrpsee::{core::RpcResult, proc_macros::rpc, types::ErrorObjectOwned, Extensions};
-use pallet_matching::{Adoption, Offer, Phase, RequestOf, Score, SolutionOf, Source};
+use pallet_matching::{NamedSolution, Phase, Source};
 use pallet_matching_runtime_api::MatchingApi as MatchingRuntimeApi;
 use serde::{Deserialize, Serialize};
-use sp_api::ProvideRuntimeApi;
+use sp_api::{ApiExt, ProvideRuntimeApi};
 use sp_blockchain::HeaderBackend;
 use sp_core::crypto::Ss58Codec;
 use sp_runtime::traits::Block as BlockT;
@@ -158,12 +155,16 @@ pub struct SolutionTransactionView {
 	pub extrinsic: String,
 }
 
-fn solution(period: Option<u32>, score: Score, pairs: Vec<(AccountId, AccountId)>) -> SolutionView {
+fn solution(period: Option<u32>, solution: NamedSolution<AccountId>) -> SolutionView {
 	SolutionView {
 		period,
-		energy: score.energy.to_string(),
-		weight: score.weight.to_string(),
-		pairs: pairs.into_iter().map(|(u, p)| (u.to_ss58check(), p.to_ss58check())).collect(),
+		energy: solution.score.energy.to_string(),
+		weight: solution.score.weight.to_string(),
+		pairs: solution
+			.pairs
+			.into_iter()
+			.map(|pair| (pair.user.to_ss58check(), pair.provider.to_ss58check()))
+			.collect(),
 	}
 }
 
@@ -229,6 +230,30 @@ fn runtime_error(error: impl std::fmt::Display) -> ErrorObjectOwned {
 	super::runtime_error(RUNTIME_ERROR, error)
 }
 
+/// The version of `MatchingApi` whose answers this RPC reads.
+const API_VERSION: u32 = 3;
+
+/// The runtime API at `at`, refused with a clear error where the runtime there is older than
+/// the answers this RPC reads.
+fn api_at<C>(client: &C, at: <Block as BlockT>::Hash) -> RpcResult<sp_api::ApiRef<'_, C::Api>>
+where
+	C: ProvideRuntimeApi<Block>,
+	C::Api: MatchingRuntimeApi<Block, AccountId>,
+{
+	let api = client.runtime_api();
+	let version = api
+		.api_version::<dyn MatchingRuntimeApi<Block, AccountId>>(at)
+		.map_err(runtime_error)?
+		.unwrap_or(0);
+	if version < API_VERSION {
+		return Err(runtime_error(format!(
+			"the runtime at this block has MatchingApi version {version}; this node reads \
+			version {API_VERSION}: upgrade the runtime or query a later block"
+		)));
+	}
+	Ok(api)
+}
+
 /// The error code of an assignment that is not one of the snapshot.
 const BAD_ASSIGNMENT: i32 = 9401;
 
@@ -240,16 +265,16 @@ fn bad_assignment(reason: String) -> ErrorObjectOwned {
 impl<C> MatchingApiServer<<Block as BlockT>::Hash> for Matching<C>
 where
 	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
-	C::Api: MatchingRuntimeApi<Block, AccountId, Phase, Offer, RequestOf<Runtime>, Score, Adoption>,
+	C::Api: MatchingRuntimeApi<Block, AccountId>,
 {
 	fn phase(&self, at: Option<<Block as BlockT>::Hash>) -> RpcResult<PhaseView> {
 		let at = super::at_or_best(&*self.client, at);
-		let (period, phase) = self.client.runtime_api().phase(at).map_err(runtime_error)?;
-		let phase = match phase {
+		let now = api_at(&*self.client, at)?.phase(at).map_err(runtime_error)?;
+		let phase = match now.phase {
 			Phase::Open => "open",
 			Phase::Solution => "solution",
 		};
-		Ok(PhaseView { period, phase: phase.into() })
+		Ok(PhaseView { period: now.period, phase: phase.into() })
 	}
 
 	fn book(
@@ -258,29 +283,31 @@ where
 		at: Option<<Block as BlockT>::Hash>,
 	) -> RpcResult<BookView> {
 		let at = super::at_or_best(&*self.client, at);
-		let api = self.client.runtime_api();
+		let api = api_at(&*self.client, at)?;
 		let period = match period {
 			Some(period) => period,
-			None => api.phase(at).map_err(runtime_error)?.0,
+			None => api.phase(at).map_err(runtime_error)?.period,
 		};
-		let (offers, requests) = api.book(at, period).map_err(runtime_error)?;
+		let book = api.book(at, period).map_err(runtime_error)?;
 		Ok(BookView {
-			offers: offers
+			offers: book
+				.offers
 				.into_iter()
-				.map(|(provider, offer)| OfferView {
-					provider: provider.to_ss58check(),
-					price: offer.price.to_string(),
-					capacity: offer.capacity,
+				.map(|entry| OfferView {
+					provider: entry.provider.to_ss58check(),
+					price: entry.offer.price.to_string(),
+					capacity: entry.offer.capacity,
 				})
 				.collect(),
-			requests: requests
+			requests: book
+				.requests
 				.into_iter()
-				.map(|(id, request)| RequestView {
-					id,
-					user: request.user.to_ss58check(),
-					energy: request.energy,
-					limit: request.limit.map(|l| l.to_string()),
-					escrow: request.escrow.to_string(),
+				.map(|entry| RequestView {
+					id: entry.id,
+					user: entry.request.user.to_ss58check(),
+					energy: entry.request.energy,
+					limit: entry.request.limit.map(|l| l.to_string()),
+					escrow: entry.request.escrow.to_string(),
 				})
 				.collect(),
 		})
@@ -291,13 +318,13 @@ where
 		at: Option<<Block as BlockT>::Hash>,
 	) -> RpcResult<Option<SolutionView>> {
 		let at = super::at_or_best(&*self.client, at);
-		let best = self.client.runtime_api().best_solution(at).map_err(runtime_error)?;
-		Ok(best.map(|(period, score, pairs)| solution(Some(period), score, pairs)))
+		let best = api_at(&*self.client, at)?.best_solution(at).map_err(runtime_error)?;
+		Ok(best.map(|best| solution(Some(best.period), best)))
 	}
 
 	fn last_adopted(&self, at: Option<<Block as BlockT>::Hash>) -> RpcResult<Option<AdoptionView>> {
 		let at = super::at_or_best(&*self.client, at);
-		let adopted = self.client.runtime_api().last_adopted(at).map_err(runtime_error)?;
+		let adopted = api_at(&*self.client, at)?.last_adopted(at).map_err(runtime_error)?;
 		Ok(adopted.map(|a| AdoptionView {
 			period: a.period,
 			energy: a.score.energy.to_string(),
@@ -318,39 +345,28 @@ where
 	) -> RpcResult<Option<PreviewView>> {
 		sc_rpc_api::check_if_safe(ext)?;
 		let at = super::at_or_best(&*self.client, at);
-		let Some((score, pairs)) = self.client.runtime_api().preview(at).map_err(runtime_error)?
-		else {
+		let Some(preview) = api_at(&*self.client, at)?.preview(at).map_err(runtime_error)? else {
 			return Ok(None);
 		};
-		// The same search natively (same input, same node budget: the same answer), for the
-		// bound the runtime's answer does not carry.
-		let (.., market) = self.client.runtime_api().solver_input(at).map_err(runtime_error)?;
-		let model = Model::market(&market).map_err(|e| runtime_error(format!("{e:?}")))?;
-		let max_nodes: u64 =
-			<<Runtime as pallet_matching::Config>::SolverMaxNodes as sp_core::Get<u64>>::get();
-		let solved = gridshard_solver::solve(&model, max_nodes);
-		let Value::Market { energy, weight } = model.value(solved.outcome.bound) else {
-			return Err(runtime_error("the market's bound is not a market value"));
-		};
+		let optimal = preview.solution.score == preview.bound;
 		Ok(Some(PreviewView {
-			solution: solution(None, score, pairs),
-			bound_energy: energy.to_string(),
-			bound_weight: weight.to_string(),
-			optimal: solved.outcome.optimal,
+			bound_energy: preview.bound.energy.to_string(),
+			bound_weight: preview.bound.weight.to_string(),
+			optimal,
+			solution: solution(None, preview.solution),
 		}))
 	}
 
 	fn snapshot(&self, at: Option<<Block as BlockT>::Hash>) -> RpcResult<SnapshotView> {
 		let at = super::at_or_best(&*self.client, at);
-		let (period, request_ids, providers, market) =
-			self.client.runtime_api().solver_input(at).map_err(runtime_error)?;
+		let input = api_at(&*self.client, at)?.solver_input(at).map_err(runtime_error)?;
 		Ok(SnapshotView {
-			period,
-			request_ids,
-			providers: providers.iter().map(|p| p.to_ss58check()).collect(),
-			requests: market.requests,
-			capacities: market.capacities,
-			pairs: market.pairs,
+			period: input.period,
+			request_ids: input.request_ids,
+			providers: input.providers.iter().map(|p| p.to_ss58check()).collect(),
+			requests: input.market.requests,
+			capacities: input.market.capacities,
+			pairs: input.market.pairs,
 		})
 	}
 
@@ -360,31 +376,17 @@ where
 		at: Option<<Block as BlockT>::Hash>,
 	) -> RpcResult<SolutionTransactionView> {
 		let at = super::at_or_best(&*self.client, at);
-		let (period, _, _, market) =
-			self.client.runtime_api().solver_input(at).map_err(runtime_error)?;
-		let model = Model::market(&market)
-			.map_err(|e| bad_assignment(format!("the snapshot has nothing to match: {e:?}")))?;
-		let profit = check::score(&model.problem, &assignment).map_err(|reason| {
-			bad_assignment(format!("not a feasible assignment of the snapshot: {reason:?}"))
-		})?;
-		let Value::Market { energy, weight } = model.value(profit) else {
-			return Err(bad_assignment("the snapshot is not read as a market".into()));
-		};
-		let pairs = pallet_matching::Pallet::<Runtime>::pairs(&assignment);
-		let solution = SolutionOf::<Runtime>::try_from(pairs)
-			.map_err(|_| bad_assignment("more pairs than a solution may have".into()))?;
-		let claimed = Score { energy, weight };
-		let call =
-			RuntimeCall::Matching(MatchingCall::submit_solution { period, solution, claimed });
-		let extrinsic =
-			<Runtime as CreateAuthorizedTransaction<RuntimeCall>>::create_authorized_transaction(
-				call,
-			);
+		let built = api_at(&*self.client, at)?
+			.solution_transaction(at, assignment)
+			.map_err(runtime_error)?
+			.map_err(|infeasible| {
+				bad_assignment(format!("not a feasible assignment of the snapshot: {infeasible:?}"))
+			})?;
 		Ok(SolutionTransactionView {
-			period,
-			energy: energy.to_string(),
-			weight: weight.to_string(),
-			extrinsic: sp_core::bytes::to_hex(&extrinsic.encode(), false),
+			period: built.period,
+			energy: built.score.energy.to_string(),
+			weight: built.score.weight.to_string(),
+			extrinsic: sp_core::bytes::to_hex(&built.extrinsic, false),
 		})
 	}
 }

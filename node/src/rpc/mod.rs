@@ -81,15 +81,8 @@ where
 			AccountId,
 			Balance,
 			pallet_settlement::OrderOf<gridshard_runtime::Runtime>,
-		> + pallet_matching_runtime_api::MatchingApi<
-			Block,
-			AccountId,
-			pallet_matching::Phase,
-			pallet_matching::Offer,
-			pallet_matching::RequestOf<gridshard_runtime::Runtime>,
-			pallet_matching::Score,
-			pallet_matching::Adoption,
-		> + pallet_shard_proxy_runtime_api::ShardProxyApi<Block>
+		> + pallet_matching_runtime_api::MatchingApi<Block, AccountId>
+		+ pallet_shard_proxy_runtime_api::ShardProxyApi<Block>
 		+ BlockBuilder<Block>,
 	P: TransactionPool + 'static,
 {

@@ -17,7 +17,7 @@ use sp_core::{crypto::Ss58Codec, Get};
 use sp_runtime::{traits::Block as BlockT, FixedPointNumber, FixedU128};
 use std::sync::Arc;
 
-/// The page size when the caller gives none (the runtime caps it at `MaxRankingPage`).
+/// The page size when the caller gives none (the runtime caps it at `MaxPageSize`).
 pub const DEFAULT_PAGE: u32 = 100;
 
 /// A fixed-point number as a decimal string with all 18 decimals.

@@ -263,7 +263,7 @@ impl From<SlashEntry<AccountId, BlockNumber>> for SlashView {
 	}
 }
 
-/// The most records one `shardProxy_records` call answers (the runtime caps it too).
+/// The page size when the caller gives none (the runtime caps a page at its `MaxPageSize`).
 const RECORDS_PAGE: u32 = 64;
 
 /// The shard proxy RPC.
@@ -372,7 +372,7 @@ where
 		at: Option<<Block as BlockT>::Hash>,
 	) -> RpcResult<Vec<RecordView>> {
 		let at = super::at_or_best(&*self.client, at);
-		let limit = limit.unwrap_or(RECORDS_PAGE).min(RECORDS_PAGE);
+		let limit = limit.unwrap_or(RECORDS_PAGE);
 		let entries = self
 			.client
 			.runtime_api()

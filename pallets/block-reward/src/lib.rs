@@ -39,15 +39,10 @@ use frame_support::{
 		FindAuthor,
 	},
 };
-use gridshard_primitives::pow::POW_ENGINE_ID;
-use sp_runtime::Saturating;
+use gridshard_primitives::{pow::POW_ENGINE_ID, Balance};
 
 /// The logging target of this pallet.
 pub const LOG_TARGET: &str = "runtime::block-reward";
-
-/// Balance type of the pallet's currency.
-pub type BalanceOf<T> =
-	<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
 
 /// Finds a block's miner in its proof-of-work pre-runtime digest.
 pub struct PowAuthor<AccountId>(core::marker::PhantomData<AccountId>);
@@ -80,7 +75,7 @@ pub mod pallet {
 	#[pallet::config]
 	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
 		/// The currency the reward is minted in.
-		type Currency: Mutate<Self::AccountId>;
+		type Currency: Mutate<Self::AccountId, Balance = Balance>;
 
 		/// Finds the block's miner in the pre-runtime digests ([`PowAuthor`] in GridShard).
 		type FindAuthor: FindAuthor<Self::AccountId>;
@@ -88,7 +83,7 @@ pub mod pallet {
 		/// The reward of one block; at least the existential deposit, so that it can always
 		/// create the miner's account.
 		#[pallet::constant]
-		type Reward: Get<BalanceOf<Self>>;
+		type Reward: Get<Balance>;
 
 		/// Weight of the reward hook, from `benchmarking.rs`.
 		type WeightInfo: WeightInfo;
@@ -96,7 +91,7 @@ pub mod pallet {
 
 	/// Total amount minted as block rewards since genesis.
 	#[pallet::storage]
-	pub type TotalRewarded<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
+	pub type TotalRewarded<T: Config> = StorageValue<_, Balance, ValueQuery>;
 
 	/// Events of this pallet.
 	#[pallet::event]
@@ -107,7 +102,7 @@ pub mod pallet {
 			/// The miner named in the block's pre-runtime digest.
 			miner: T::AccountId,
 			/// The amount minted.
-			amount: BalanceOf<T>,
+			amount: Balance,
 		},
 	}
 

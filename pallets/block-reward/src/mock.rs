@@ -1,7 +1,7 @@
 //! A test runtime with balances and the block reward pallet.
 
 use crate as pallet_block_reward;
-use frame_support::{derive_impl, traits::ConstU64};
+use frame_support::{derive_impl, traits::ConstU128};
 use sp_runtime::BuildStorage;
 
 type Block = frame_system::mocking::MockBlock<Test>;
@@ -17,22 +17,23 @@ frame_support::construct_runtime!(
 #[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
 impl frame_system::Config for Test {
 	type Block = Block;
-	type AccountData = pallet_balances::AccountData<u64>;
+	type AccountData = pallet_balances::AccountData<u128>;
 }
 
 #[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
 impl pallet_balances::Config for Test {
 	type AccountStore = System;
-	type ExistentialDeposit = ConstU64<10>;
+	type Balance = u128;
+	type ExistentialDeposit = ConstU128<10>;
 }
 
 /// The block reward of the tests.
-pub const REWARD: u64 = 500;
+pub const REWARD: u128 = 500;
 
 impl pallet_block_reward::Config for Test {
 	type Currency = Balances;
 	type FindAuthor = crate::PowAuthor<u64>;
-	type Reward = ConstU64<REWARD>;
+	type Reward = ConstU128<REWARD>;
 	type WeightInfo = ();
 }
 

@@ -74,7 +74,7 @@ fn integrity_test_passes() {
 #[test]
 fn try_state_catches_rewards_beyond_issuance() {
 	new_test_ext().execute_with(|| {
-		TotalRewarded::<Test>::put(u64::MAX);
+		TotalRewarded::<Test>::put(u128::MAX);
 		assert!(BlockReward::do_try_state().is_err());
 		TotalRewarded::<Test>::put(0);
 	});

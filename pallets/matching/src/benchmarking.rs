@@ -26,7 +26,9 @@ fn price<T: Config>() -> Price {
 /// Moves the chain to `offset` blocks into the current period.
 fn to_offset<T: Config>(offset: u32) {
 	let period = Pallet::<T>::current_period();
-	frame_system::Pallet::<T>::set_block_number((period * T::PeriodLength::get() + offset).into());
+	frame_system::Pallet::<T>::set_block_number(
+		(period * Pallet::<T>::period_length() + offset).into(),
+	);
 }
 
 /// `m` offers with room for all `n` requests, and `n` requests by up to 50 users, in the open
@@ -142,7 +144,7 @@ mod benchmarks {
 	#[benchmark]
 	fn submit_solution(n: Linear<1, { T::MaxRequests::get() }>) {
 		let period = snapshotted::<T>(n, 1);
-		to_offset::<T>(T::PeriodLength::get() - 1);
+		to_offset::<T>(Pallet::<T>::period_length() - 1);
 		let solution = full_solution::<T>(n);
 		let claimed = Pallet::<T>::score(&CurrentSnapshot::<T>::get().expect("taken"), &solution)
 			.expect("valid");
@@ -161,7 +163,7 @@ mod benchmarks {
 		m: Linear<1, { T::MaxOffers::get() }>,
 	) -> Result<(), BenchmarkError> {
 		let period = snapshotted::<T>(n, m);
-		to_offset::<T>(T::PeriodLength::get() - 1);
+		to_offset::<T>(Pallet::<T>::period_length() - 1);
 		let solution = full_solution::<T>(n);
 		let claimed = Pallet::<T>::score(&CurrentSnapshot::<T>::get().expect("taken"), &solution)
 			.expect("valid");
@@ -203,7 +205,7 @@ mod benchmarks {
 		let solution = full_solution::<T>(n);
 		let score = Pallet::<T>::score(&snapshot, &solution).expect("valid");
 		BestSolution::<T>::put((score, solution));
-		let now = (Pallet::<T>::current_period() + 1) * T::PeriodLength::get();
+		let now = (Pallet::<T>::current_period() + 1) * Pallet::<T>::period_length();
 
 		#[block]
 		{
@@ -221,7 +223,7 @@ mod benchmarks {
 	) {
 		snapshotted::<T>(n, m);
 		let snapshot = CurrentSnapshot::<T>::take().expect("taken");
-		let now = (Pallet::<T>::current_period() + 1) * T::PeriodLength::get();
+		let now = (Pallet::<T>::current_period() + 1) * Pallet::<T>::period_length();
 
 		#[block]
 		{

@@ -51,15 +51,12 @@
 //! its reputation. A floor for newcomers would let a bad provider escape its record by
 //! re-registering, which reputation forbids.
 //!
-//! ## Off-chain results are hostile input
+//! ## Modules
 //!
-//! Every PoW miner authors blocks, so a submission is trusted for nothing. It is free, so it
-//! must hold before it costs anyone a block's room: before the pool, and again when a block
-//! applies it, its period and claim are checked against the best so far, every pair is checked
-//! (known request and provider, each request once, allowed pair, capacity) and the score
-//! recomputed; any mismatch is a named error ([`Pallet::check_solution`]) and changes nothing.
-//! A block accepts one solution at most, so the free room a window's solutions take is bounded
-//! by its blocks, and each accepted one beats the last.
+//! This file holds the pallet: configuration, storage, events, errors, hooks and calls. The
+//! period's turns (the snapshot and the adoption) are in `period`, a solution's check and the
+//! fallback in [`solution`] (submissions are hostile input: see there), the off-chain worker
+//! in [`offchain`], and the runtime API's answers in [`views`].
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![warn(missing_docs)]
@@ -68,48 +65,39 @@ extern crate alloc;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod invariants;
 #[cfg(test)]
 mod mock;
+pub mod offchain;
+mod period;
+pub mod solution;
 #[cfg(test)]
 mod tests;
 pub mod types;
+pub mod views;
 pub mod weights;
 
+pub use offchain::{
+	CachedSolution, SearchAnswer, WorkerError, OCW_CACHE, OCW_LOCK, QUICK_NODES, RESUBMIT_AFTER,
+};
 pub use pallet::*;
 pub use types::*;
+pub use views::*;
 pub use weights::WeightInfo;
 
-use alloc::{vec, vec::Vec};
 use frame_support::pallet_prelude::*;
-use frame_system::{
-	offchain::{CreateAuthorizedTransaction, SubmitTransaction},
-	pallet_prelude::*,
-};
+use frame_system::{offchain::CreateAuthorizedTransaction, pallet_prelude::*};
 use gridshard_primitives::{
 	record::PeriodLedger,
 	traits::{
-		Escrow, OpenObligations, OrderBook, OrderTerms, ParticipantRegistry, PeriodClock,
-		ReputationProvider,
+		Escrow, OpenObligations, OrderBook, ParticipantRegistry, PeriodClock, ReputationProvider,
 	},
 	Balance, Energy, PeriodIndex, Price, RegionId,
 };
-use sp_runtime::{
-	offchain::{
-		storage::StorageValueRef,
-		storage_lock::{BlockAndTime, StorageLock},
-		Duration, Timestamp,
-	},
-	traits::{SaturatedConversion, Zero},
-};
+use sp_runtime::traits::SaturatedConversion;
 
 /// The logging target of this pallet.
 pub const LOG_TARGET: &str = "runtime::matching";
-
-/// The off-chain storage key of the worker's cached solution.
-pub const OCW_CACHE: &[u8] = b"gridshard/matching/solution";
-
-/// The off-chain storage key of the worker's lock.
-pub const OCW_LOCK: &[u8] = b"gridshard/matching/lock";
 
 /// Setting up participants in benchmarks, where the runtime's registry decides who is approved.
 #[cfg(feature = "runtime-benchmarks")]
@@ -128,93 +116,11 @@ pub type SnapshotOf<T> = Snapshot<
 	<T as Config>::MaxFeeEntries,
 >;
 
-/// A solution: `(request index in the snapshot, offer index in the snapshot)` pairs.
+/// A solution: `(request row, offer row)` pairs of the snapshot.
 pub type SolutionOf<T> = BoundedVec<(u32, u32), <T as Config>::MaxRequests>;
 
 /// A request in this runtime.
 pub type RequestOf<T> = Request<<T as frame_system::Config>::AccountId, Balance>;
-
-/// A period's book: offers by provider, requests by id.
-pub type BookOf<T> =
-	(Vec<(<T as frame_system::Config>::AccountId, Offer)>, Vec<(RequestId, RequestOf<T>)>);
-
-/// A solution's pairs as `(user, provider)` accounts.
-pub type NamedPairs<AccountId> = Vec<(AccountId, AccountId)>;
-
-/// What the off-chain worker keeps in local storage about the snapshot it solved.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, Debug)]
-pub struct CachedSolution {
-	/// The snapshot's period.
-	pub period: PeriodIndex,
-	/// The solution.
-	pub solution: Vec<(u32, u32)>,
-	/// Its score.
-	pub score: Score,
-	/// The block at which this node last submitted it, if it did.
-	pub submitted_at: Option<u32>,
-	/// The node budget of the search that found it: [`QUICK_NODES`] for the worker's first
-	/// answer, [`Config::SolverMaxNodes`] once the full search has run.
-	pub budget: u64,
-	/// Whether the full search reached its deadline before its node budget, so that this is
-	/// the best answer it found in time.
-	pub stopped_at_deadline: bool,
-}
-
-/// A search of a snapshot: the answer, and how far it is from proven.
-#[derive(Clone, PartialEq, Eq, Debug)]
-pub struct SearchAnswer {
-	/// The best solution found.
-	pub solution: Vec<(u32, u32)>,
-	/// Its score, as the chain computes it.
-	pub score: Score,
-	/// A proven upper bound on every solution's score: the answer's gap is the distance to it
-	/// (equal when the answer is optimal).
-	pub bound: Score,
-	/// Branch-and-bound nodes visited.
-	pub nodes: u64,
-	/// Whether the deadline stopped the search before its node budget.
-	pub stopped_at_deadline: bool,
-}
-
-/// Blocks the worker waits for its submission to be included before sending it again.
-pub const RESUBMIT_AFTER: u32 = 2;
-
-/// The node budget of the worker's first answer to a snapshot: the solver's root alone (its
-/// heuristics, bound and fixing; at most 0.36 s in wasm on the solver's benchmark markets up to
-/// 1000x50, against up to 17 s for the full search), submitted at once so that a slow node still
-/// offers something better than the fallback before its full search
-/// ([`Config::SolverMaxNodes`] or [`Pallet::search_deadline`], at the worker's next run) ends.
-/// The first answer is the same on every node; the second depends on the time a node had.
-pub const QUICK_NODES: u64 = 1;
-
-/// The snapshot as the solver's input, with what its rows are: the period, the request id of
-/// each request row and the provider of each offer row, and the market (request energies, offer
-/// capacities, allowed pairs with their weights) exactly as the off-chain worker solves it.
-pub type SolverInput<AccountId> =
-	(PeriodIndex, Vec<RequestId>, Vec<AccountId>, gridshard_solver::Market);
-
-/// A preview: the solver's pairs, their score and the snapshot they index.
-pub type PreviewOf<T> = (Vec<(u32, u32)>, Score, SnapshotOf<T>);
-
-/// Where a period is.
-#[derive(
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	Debug,
-)]
-pub enum Phase {
-	/// Offers and requests are accepted.
-	Open,
-	/// The snapshot is taken; solutions are accepted.
-	Solution,
-}
 
 #[frame_support::pallet]
 pub mod pallet {
@@ -253,15 +159,15 @@ pub mod pallet {
 
 		/// Blocks per period.
 		#[pallet::constant]
-		type PeriodLength: Get<u32>;
+		type PeriodLength: Get<BlockNumberFor<Self>>;
 
 		/// Blocks of the solution window, at the end of each period.
 		#[pallet::constant]
-		type SolutionBlocks: Get<u32>;
+		type SolutionBlocks: Get<BlockNumberFor<Self>>;
 
 		/// Blocks of an order's delivery window, from adoption.
 		#[pallet::constant]
-		type DeliveryBlocks: Get<u32>;
+		type DeliveryBlocks: Get<BlockNumberFor<Self>>;
 
 		/// The highest price per kWh an offer may ask; escrow of requests without a limit.
 		#[pallet::constant]
@@ -364,21 +270,6 @@ pub mod pallet {
 	/// The last adopted solution: its period, score, origin and the orders it opened.
 	#[pallet::storage]
 	pub type LastAdopted<T: Config> = StorageValue<_, Adoption>;
-
-	/// What an adoption did.
-	#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
-	pub struct Adoption {
-		/// The period.
-		pub period: PeriodIndex,
-		/// The solution's score.
-		pub score: Score,
-		/// Submitted or fallback.
-		pub source: Source,
-		/// Orders opened.
-		pub matched: u32,
-		/// Requests released.
-		pub unmatched: u32,
-	}
 
 	/// Events of this pallet.
 	#[pallet::event]
@@ -510,22 +401,22 @@ pub mod pallet {
 		/// The escrow's amount overflows.
 		Overflow,
 		/// The solution is for another period than the one in its solution window.
-		PreDispatchWrongPeriod,
+		SolutionWrongPeriod,
 		/// The claimed score does not beat the best solution already accepted.
-		PreDispatchNotBetter,
+		SolutionNotBetter,
 		/// A pair names a request the snapshot does not have.
-		UnknownSnapshotRequest,
+		SolutionUnknownRequest,
 		/// A pair names an offer the snapshot does not have.
-		UnknownSnapshotOffer,
+		SolutionUnknownOffer,
 		/// A request appears twice in the solution.
-		RequestTwice,
+		SolutionRequestTwice,
 		/// A pair is not allowed: the price is above the request's limit, or the revenue does
 		/// not cover the grid fee.
-		DisallowedPair,
+		SolutionDisallowedPair,
 		/// A provider would deliver more than its capacity.
-		OverCapacity,
+		SolutionOverCapacity,
 		/// The claimed score is not the solution's score.
-		WrongScore,
+		SolutionWrongScore,
 		/// The user has [`Config::MaxRequestsPerUser`] open requests already: no user may fill
 		/// the book alone.
 		TooManyRequestsOfUser,
@@ -538,7 +429,7 @@ pub mod pallet {
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(n: BlockNumberFor<T>) -> Weight {
 			let n: u32 = n.saturated_into();
-			let length = T::PeriodLength::get();
+			let length = Self::period_length();
 			let (period, offset) = (n / length, n % length);
 			let mut weight = T::DbWeight::get().reads(1);
 			if offset == 0 {
@@ -547,21 +438,21 @@ pub mod pallet {
 				}
 				Self::deposit_event(Event::PeriodOpened { period });
 			}
-			if offset == length - T::SolutionBlocks::get() {
+			if offset == length - Self::solution_blocks() {
 				weight.saturating_accrue(Self::take_snapshot(period));
 			}
 			weight
 		}
 
 		fn offchain_worker(n: BlockNumberFor<T>) {
-			if let Err(reason) = Self::run_worker(n) {
-				log::debug!(target: LOG_TARGET, "off-chain worker at {n:?}: {reason}");
+			if let Err(error) = Self::run_worker(n) {
+				log::debug!(target: LOG_TARGET, "off-chain worker at {n:?}: {error:?}");
 			}
 		}
 
 		fn integrity_test() {
-			assert!(T::SolutionBlocks::get() > 0, "a solution window is needed");
-			assert!(T::SolutionBlocks::get() < T::PeriodLength::get(), "an open phase is needed");
+			assert!(Self::solution_blocks() > 0, "a solution window is needed");
+			assert!(Self::solution_blocks() < Self::period_length(), "an open phase is needed");
 			assert!(T::MaxOffers::get() > 0 && T::MaxRequests::get() > 0);
 			assert!(
 				T::MaxRequestsPerUser::get() > 0
@@ -740,7 +631,7 @@ pub mod pallet {
 		///   origin certifies: a submission that does not hold never reaches a block.
 		/// - `solution`: `(request index, offer index)` pairs into the snapshot.
 		///
-		/// Errors: [`Error::PreDispatchWrongPeriod`], [`Error::PreDispatchNotBetter`],
+		/// Errors: [`Error::SolutionWrongPeriod`], [`Error::SolutionNotBetter`],
 		/// [`Error::SolutionThisBlock`] (the check's cheap part, repeated); the pool answers the
 		/// others as `InvalidTransaction::Custom` with the error's index
 		/// ([`Pallet::invalidity`]).
@@ -770,639 +661,6 @@ pub mod pallet {
 			Self::deposit_event(Event::SolutionAccepted { period, score: claimed });
 			Ok(())
 		}
-	}
-}
-
-impl<T: Config> Pallet<T> {
-	/// The period the chain is in.
-	pub fn current_period() -> PeriodIndex {
-		let n: u32 = frame_system::Pallet::<T>::block_number().saturated_into();
-		n / T::PeriodLength::get()
-	}
-
-	/// The current period's phase.
-	pub fn phase() -> Phase {
-		let n: u32 = frame_system::Pallet::<T>::block_number().saturated_into();
-		let length = T::PeriodLength::get();
-		if n % length >= length - T::SolutionBlocks::get() {
-			Phase::Solution
-		} else {
-			Phase::Open
-		}
-	}
-
-	/// The current period if its book is open.
-	fn open_period() -> Result<PeriodIndex, Error<T>> {
-		ensure!(Self::phase() == Phase::Open, Error::<T>::BookClosed);
-		Ok(Self::current_period())
-	}
-
-	/// Checks a submission's period and claimed score against the current snapshot and the
-	/// best solution, and that this block has accepted none yet (cheap: no snapshot read).
-	fn check_claim(period: PeriodIndex, claimed: &Score) -> Result<(), Error<T>> {
-		ensure!(SnapshotPeriod::<T>::get() == Some(period), Error::<T>::PreDispatchWrongPeriod);
-		if let Some((best, _)) = BestSolution::<T>::get() {
-			ensure!(*claimed > best, Error::<T>::PreDispatchNotBetter);
-		}
-		let now = frame_system::Pallet::<T>::block_number();
-		ensure!(BestSolutionAt::<T>::get() != Some(now), Error::<T>::SolutionThisBlock);
-		Ok(())
-	}
-
-	/// The whole check of a submission, without changing anything: [`Pallet::check_claim`],
-	/// then every pair against the snapshot and the claim against the solution's score (time
-	/// linear in the solution). Returns the snapshot's number of offers.
-	pub fn check_solution(
-		period: PeriodIndex,
-		solution: &[(u32, u32)],
-		claimed: &Score,
-	) -> Result<u32, Error<T>> {
-		Self::check_claim(period, claimed)?;
-		let snapshot = CurrentSnapshot::<T>::get().ok_or(Error::<T>::PreDispatchWrongPeriod)?;
-		let score = Self::score(&snapshot, solution)?;
-		ensure!(score == *claimed, Error::<T>::WrongScore);
-		Ok(snapshot.offers.len() as u32)
-	}
-
-	/// How the pool answers a submission [`Pallet::check_solution`] refuses: `Stale` for
-	/// another period or a claim that is not better, `ExhaustsResources` when this block has
-	/// its solution (the block's author keeps it for the next block), and otherwise
-	/// `Custom` with the error's index in [`Error`], so that a client can name it.
-	pub fn invalidity(error: Error<T>) -> TransactionValidityError {
-		let invalid = match error {
-			Error::<T>::PreDispatchWrongPeriod | Error::<T>::PreDispatchNotBetter => {
-				InvalidTransaction::Stale
-			}
-			Error::<T>::SolutionThisBlock => InvalidTransaction::ExhaustsResources,
-			other => InvalidTransaction::Custom(other.encode().first().copied().unwrap_or(u8::MAX)),
-		};
-		TransactionValidityError::Invalid(invalid)
-	}
-
-	/// Admits a solution into the pool (and into a block) only when
-	/// [`Pallet::check_solution`] holds, so that a forged claim costs its sender the pool's
-	/// check and never a block's room. It provides `(period, score)`, so equal claims do not
-	/// both enter, and lives until the window ends; the part of the worst-case check weight a
-	/// smaller snapshot or solution did not use is refunded.
-	pub fn authorize_solution(
-		period: PeriodIndex,
-		solution: &[(u32, u32)],
-		claimed: &Score,
-	) -> TransactionValidityWithRefund {
-		let offers = Self::check_solution(period, solution, claimed).map_err(|error| {
-			log::debug!(target: LOG_TARGET, "solution refused before the pool: {error:?}");
-			Self::invalidity(error)
-		})?;
-		let validity = ValidTransaction::with_tag_prefix("GridShardSolution")
-			.priority(TransactionPriority::MAX / 2)
-			.and_provides((period, claimed.energy, claimed.weight))
-			.longevity(T::SolutionBlocks::get().into())
-			.propagate(true)
-			.build()?;
-		let worst =
-			T::WeightInfo::authorize_submit_solution(T::MaxRequests::get(), T::MaxOffers::get());
-		let used = T::WeightInfo::authorize_submit_solution(solution.len() as u32, offers);
-		Ok((validity, worst.saturating_sub(used)))
-	}
-
-	/// The revenue `zeta_ij` (eq. 3) of request `i` with offer `j`, if the pair is allowed.
-	fn revenue(snapshot: &SnapshotOf<T>, i: usize, j: usize) -> Option<Balance> {
-		let (request, offer) = (snapshot.requests.get(i)?, snapshot.offers.get(j)?);
-		if request.limit.is_some_and(|limit| offer.price > limit) {
-			return None;
-		}
-		let income = T::Orders::cost(request.energy, offer.price)?;
-		income.checked_sub(Self::grid_fee(snapshot, request, offer)?)
-	}
-
-	/// `eta_ij`: the table's fee per kWh for the pair's regions, times `R_i`.
-	fn grid_fee(
-		snapshot: &SnapshotOf<T>,
-		request: &SnapshotRequest<T::AccountId>,
-		offer: &SnapshotOffer<T::AccountId>,
-	) -> Option<Balance> {
-		let per_kwh =
-			fee_per_kwh(&snapshot.fees, snapshot.default_fee, offer.region, request.region);
-		per_kwh.checked_mul(u128::from(request.energy)).map(|fee| fee / 1_000)
-	}
-
-	/// The solver's integer weight of pair `(i, j)`, if allowed: `M_ij` (eq. 4) scaled.
-	pub fn pair_weight(snapshot: &SnapshotOf<T>, i: usize, j: usize) -> Option<u32> {
-		let zeta = Self::revenue(snapshot, i, j)?;
-		let reputation = snapshot.offers[j].reputation;
-		Some(weight_of(matching_degree(zeta, T::ZetaUnit::get(), reputation)))
-	}
-
-	/// The score of `solution` on `snapshot` after checking it, in time linear in its length:
-	/// each pair's request and offer exist, no request twice, the pair is allowed, and no
-	/// provider exceeds its capacity.
-	pub fn score(snapshot: &SnapshotOf<T>, solution: &[(u32, u32)]) -> Result<Score, Error<T>> {
-		let mut served = vec![false; snapshot.requests.len()];
-		let mut load = vec![0u64; snapshot.offers.len()];
-		let mut score = Score::default();
-		for (request, offer) in solution {
-			let (i, j) = (*request as usize, *offer as usize);
-			let energy = snapshot.requests.get(i).ok_or(Error::<T>::UnknownSnapshotRequest)?.energy;
-			let capacity = snapshot.offers.get(j).ok_or(Error::<T>::UnknownSnapshotOffer)?.capacity;
-			ensure!(!core::mem::replace(&mut served[i], true), Error::<T>::RequestTwice);
-			let weight = Self::pair_weight(snapshot, i, j).ok_or(Error::<T>::DisallowedPair)?;
-			load[j] = load[j].saturating_add(energy);
-			ensure!(load[j] <= capacity, Error::<T>::OverCapacity);
-			score.energy += u128::from(energy);
-			score.weight += u128::from(weight);
-		}
-		Ok(score)
-	}
-
-	/// The snapshot as the solver's market: request energies, capacities and allowed pairs.
-	pub fn market(snapshot: &SnapshotOf<T>) -> gridshard_solver::Market {
-		let mut pairs = Vec::new();
-		for i in 0..snapshot.requests.len() {
-			for j in 0..snapshot.offers.len() {
-				if let Some(weight) = Self::pair_weight(snapshot, i, j) {
-					pairs.push((i as u32, j as u32, weight));
-				}
-			}
-		}
-		gridshard_solver::Market {
-			requests: snapshot.requests.iter().map(|r| r.energy).collect(),
-			capacities: snapshot.offers.iter().map(|o| o.capacity).collect(),
-			pairs,
-		}
-	}
-
-	/// Solves `snapshot` with the solver within [`Config::SolverMaxNodes`] nodes; returns the
-	/// solution and its score as the chain computes it.
-	pub fn solve(snapshot: &SnapshotOf<T>) -> Option<(Vec<(u32, u32)>, Score)> {
-		Self::solve_within(snapshot, T::SolverMaxNodes::get())
-	}
-
-	/// [`Self::solve`] within `max_nodes` nodes.
-	pub fn solve_within(
-		snapshot: &SnapshotOf<T>,
-		max_nodes: u64,
-	) -> Option<(Vec<(u32, u32)>, Score)> {
-		Self::search(snapshot, max_nodes, None).map(|answer| (answer.solution, answer.score))
-	}
-
-	/// Searches `snapshot` within `max_nodes` nodes and, off chain, until `deadline` (the
-	/// solver asks the clock after its root and every few hundred nodes); answers the best
-	/// solution found with its proven bound.
-	pub fn search(
-		snapshot: &SnapshotOf<T>,
-		max_nodes: u64,
-		deadline: Option<Timestamp>,
-	) -> Option<SearchAnswer> {
-		let model = gridshard_solver::Model::market(&Self::market(snapshot)).ok()?;
-		let mut stopped_at_deadline = false;
-		let solved = gridshard_solver::solve_until(&model, max_nodes, &mut |_| {
-			stopped_at_deadline =
-				deadline.is_some_and(|deadline| sp_io::offchain::timestamp() >= deadline);
-			stopped_at_deadline
-		});
-		let solution = Self::pairs(&solved.outcome.assignment);
-		let score = Self::score(snapshot, &solution).ok()?;
-		let bound = match model.value(solved.outcome.bound) {
-			gridshard_solver::Value::Market { energy, weight } => Score { energy, weight },
-			_ => return None,
-		};
-		let nodes = solved.outcome.nodes;
-		Some(SearchAnswer { solution, score, bound, nodes, stopped_at_deadline })
-	}
-
-	/// When the worker's search at block `now` must end: one block before the window's last
-	/// block is expected at [`Config::TargetBlockTime`], so that the answer is in the pool when
-	/// that block is mined. At the window's last block or past it, now.
-	pub fn search_deadline(now: u32) -> Timestamp {
-		let length = T::PeriodLength::get();
-		let last = (now / length + 1) * length - 1;
-		let blocks = last.saturating_sub(now).saturating_sub(1);
-		let time = u64::from(blocks).saturating_mul(T::TargetBlockTime::get());
-		sp_io::offchain::timestamp().add(Duration::from_millis(time))
-	}
-
-	/// A solver's `assignment` of the snapshot's market (each request row's offer row, or
-	/// none) as a solution's `(request row, offer row)` pairs.
-	pub fn pairs(assignment: &[Option<u32>]) -> Vec<(u32, u32)> {
-		(0u32..)
-			.zip(assignment)
-			.filter_map(|(request, offer)| offer.map(|offer| (request, offer)))
-			.collect()
-	}
-
-	/// The chain's fallback: requests by decreasing energy (then id), each to the allowed
-	/// offer with room and the largest weight (then the lowest index). `O(n m)`.
-	pub fn greedy(snapshot: &SnapshotOf<T>) -> Vec<(u32, u32)> {
-		let mut order: Vec<usize> = (0..snapshot.requests.len()).collect();
-		order.sort_by_key(|i| (core::cmp::Reverse(snapshot.requests[*i].energy), *i));
-		let mut room: Vec<Energy> = snapshot.offers.iter().map(|o| o.capacity).collect();
-		let mut solution = Vec::new();
-		for i in order {
-			let energy = snapshot.requests[i].energy;
-			let best = (0..room.len())
-				.filter(|j| room[*j] >= energy)
-				.filter_map(|j| {
-					Self::pair_weight(snapshot, i, j).map(|w| (w, core::cmp::Reverse(j)))
-				})
-				.max();
-			if let Some((_, core::cmp::Reverse(j))) = best {
-				room[j] -= energy;
-				solution.push((i as u32, j as u32));
-			}
-		}
-		solution.sort();
-		solution
-	}
-
-	/// Lowers `user`'s count of open requests.
-	fn close_request(user: &T::AccountId) {
-		OpenRequests::<T>::mutate_exists(user, |count| {
-			*count = count.map(|c| c.saturating_sub(1)).filter(|c| *c > 0);
-		});
-	}
-
-	/// Releases the rest of a closed request's escrow (what no order committed) and closes it;
-	/// reports it unmatched if nothing was committed.
-	fn release_request(
-		period: PeriodIndex,
-		id: RequestId,
-		request: RequestOf<T>,
-		committed: Balance,
-		reason: UnmatchedReason,
-	) {
-		let rest = request.escrow.saturating_sub(committed);
-		if !rest.is_zero() {
-			if let Err(error) = T::Escrow::release(&request.user, rest) {
-				log::error!(target: LOG_TARGET, "escrow of request {id} not released: {error:?}");
-			}
-		}
-		Self::close_request(&request.user);
-		if committed.is_zero() {
-			Self::deposit_event(Event::RequestUnmatched { user: request.user, period, id, reason });
-		}
-	}
-
-	/// Freezes period `period`'s book into the snapshot and opens the solution window: offers
-	/// by provider account, requests by id. Offers and requests of participants no longer
-	/// approved stay out (adoption releases such requests).
-	fn take_snapshot(period: PeriodIndex) -> Weight {
-		let mut offers: Vec<_> = Offers::<T>::iter_prefix(period)
-			.take(T::MaxOffers::get() as usize)
-			.filter_map(|(provider, offer)| {
-				let region = T::Registry::approved_provider(&provider)?;
-				let reputation = T::Reputation::comprehensive_reputation(&provider);
-				Some(SnapshotOffer {
-					provider,
-					region,
-					price: offer.price,
-					capacity: offer.capacity,
-					reputation,
-				})
-			})
-			.collect();
-		let mut requests: Vec<_> = Requests::<T>::iter_prefix(period)
-			.take(T::MaxRequests::get() as usize)
-			.filter_map(|(id, request)| {
-				Some(SnapshotRequest {
-					id,
-					region: T::Registry::approved_user(&request.user)?,
-					user: request.user,
-					energy: request.energy,
-					limit: request.limit,
-				})
-			})
-			.collect();
-		requests.sort_by_key(|r| r.id);
-		offers.sort_by(|a, b| a.provider.cmp(&b.provider));
-		let (offer_count, request_count) = (offers.len() as u32, requests.len() as u32);
-		let snapshot = Snapshot {
-			period,
-			offers: BoundedVec::truncate_from(offers),
-			requests: BoundedVec::truncate_from(requests),
-			fees: BoundedVec::truncate_from(GridFees::<T>::get().into_inner()),
-			default_fee: T::DefaultGridFee::get(),
-		};
-		CurrentSnapshot::<T>::put(snapshot);
-		SnapshotPeriod::<T>::put(period);
-		BestSolution::<T>::kill();
-		BestSolutionAt::<T>::kill();
-		Self::deposit_event(Event::SnapshotTaken {
-			period,
-			offers: offer_count,
-			requests: request_count,
-		});
-		T::WeightInfo::take_snapshot(request_count, offer_count)
-	}
-
-	/// Turns the best solution (or the fallback's) into orders, releases all other escrow of
-	/// the period's requests, and clears the period's book.
-	fn adopt(snapshot: SnapshotOf<T>, now: u32) -> Weight {
-		let period = snapshot.period;
-		BestSolutionAt::<T>::kill();
-		let (score, solution, source) = match BestSolution::<T>::take() {
-			Some((score, solution)) => (score, solution.into_inner(), Source::Submitted),
-			None => {
-				let solution = Self::greedy(&snapshot);
-				let score = Self::score(&snapshot, &solution).unwrap_or_default();
-				(score, solution, Source::Fallback)
-			}
-		};
-		let mut assigned: Vec<Option<usize>> = vec![None; snapshot.requests.len()];
-		for (i, j) in &solution {
-			assigned[*i as usize] = Some(*j as usize);
-		}
-		let window_start: BlockNumberFor<T> = now.into();
-		let window_end: BlockNumberFor<T> = now.saturating_add(T::DeliveryBlocks::get()).into();
-		let (mut matched, mut unmatched) = (0u32, 0u32);
-		let (mut energy_matched, mut unmatched_demand): (Energy, Energy) = (0, 0);
-		let mut providers: Vec<T::AccountId> = Vec::new();
-		for (i, snap) in snapshot.requests.iter().enumerate() {
-			let Some(request) = Requests::<T>::take(period, snap.id) else { continue };
-			let mut reason = UnmatchedReason::NotAssigned;
-			let mut committed = 0;
-			if let Some(j) = assigned[i] {
-				let offer = &snapshot.offers[j];
-				let terms = OrderTerms {
-					user: request.user.clone(),
-					provider: offer.provider.clone(),
-					agreed: request.energy,
-					price: offer.price,
-					grid_fee: Self::grid_fee(&snapshot, snap, offer).unwrap_or_default(),
-					period,
-					window_start,
-					window_end,
-				};
-				match T::Orders::open_order(terms) {
-					Ok(_) => {
-						matched += 1;
-						energy_matched = energy_matched.saturating_add(request.energy);
-						if !providers.contains(&offer.provider) {
-							providers.push(offer.provider.clone());
-						}
-						committed =
-							T::Orders::cost(request.energy, offer.price).unwrap_or_default();
-					}
-					Err(error) => {
-						log::warn!(target: LOG_TARGET, "order for request {} refused: {error:?}", snap.id);
-						reason = UnmatchedReason::OrderRefused;
-					}
-				}
-			}
-			if committed.is_zero() {
-				unmatched += 1;
-				unmatched_demand = unmatched_demand.saturating_add(request.energy);
-			}
-			Self::release_request(period, snap.id, request, committed, reason);
-		}
-		// Requests left out of the snapshot (their users are no longer approved).
-		for (id, request) in
-			Requests::<T>::drain_prefix(period).take(T::MaxRequests::get() as usize)
-		{
-			unmatched += 1;
-			unmatched_demand = unmatched_demand.saturating_add(request.energy);
-			Self::release_request(period, id, request, 0, UnmatchedReason::OrderRefused);
-		}
-		let _ = Offers::<T>::clear_prefix(period, T::MaxOffers::get(), None);
-		OfferCount::<T>::remove(period);
-		NextRequestId::<T>::remove(period);
-		SnapshotPeriod::<T>::kill();
-		let capacity =
-			snapshot.offers.iter().fold(0 as Energy, |sum, o| sum.saturating_add(o.capacity));
-		T::Ledger::period_matched(
-			period,
-			matched,
-			energy_matched,
-			unmatched_demand,
-			capacity.saturating_sub(energy_matched),
-			providers,
-		);
-		LastAdopted::<T>::put(Adoption { period, score, source, matched, unmatched });
-		Self::deposit_event(Event::SolutionAdopted { period, score, source, matched, unmatched });
-		let (n, m) = (snapshot.requests.len() as u32, snapshot.offers.len() as u32);
-		match source {
-			Source::Submitted => T::WeightInfo::adopt(n, m),
-			Source::Fallback => T::WeightInfo::adopt_fallback(n, m),
-		}
-	}
-
-	/// The off-chain worker: in a solution window, unless this node already submitted a
-	/// solution at least as good as the chain's best, solve and submit. Each snapshot is solved
-	/// twice at most, the answers cached in local storage: first within [`QUICK_NODES`] (the
-	/// solver's root, fast even on the largest snapshot), then, at the next run, within
-	/// [`Config::SolverMaxNodes`] or until [`Pallet::search_deadline`], whichever comes first,
-	/// submitted if better. A lock keeps overlapping workers from
-	/// solving at the same time; a cache this runtime cannot read is solved anew.
-	fn run_worker(n: BlockNumberFor<T>) -> Result<(), &'static str> {
-		let period = SnapshotPeriod::<T>::get().ok_or("no snapshot")?;
-		let best = BestSolution::<T>::get().map(|(score, _)| score);
-		let now: u32 = n.saturated_into();
-		let mut lock =
-			StorageLock::<BlockAndTime<frame_system::Pallet<T>>>::with_block_and_time_deadline(
-				OCW_LOCK,
-				T::SolutionBlocks::get(),
-				Duration::from_millis(60_000),
-			);
-		let _guard = lock.try_lock().map_err(|_| "another worker is solving")?;
-		let cache = StorageValueRef::persistent(OCW_CACHE);
-		// A cache written by an earlier runtime may not decode: then it is solved anew.
-		let cached: Option<CachedSolution> = cache.get().ok().flatten();
-		let full = T::SolverMaxNodes::get();
-		let solve = |budget: u64, deadline: Option<Timestamp>| {
-			let snapshot = CurrentSnapshot::<T>::get()?;
-			let answer = Self::search(&snapshot, budget, deadline)?;
-			let (score, bound) = (answer.score, answer.bound);
-			log::info!(
-				target: LOG_TARGET,
-				"block {n:?}: solved period {period} in {} of {budget} nodes{}: {} pairs, {} Wh, \
-				weight {}; proven bound {} Wh, weight {}{}",
-				answer.nodes,
-				if answer.stopped_at_deadline { ", stopped at its deadline" } else { "" },
-				answer.solution.len(), score.energy, score.weight, bound.energy, bound.weight,
-				if score == bound { " (optimal)" } else { "" },
-			);
-			Some(answer)
-		};
-		const UNSOLVED: &str = "no snapshot, or the solver failed";
-		let (solution, score, submitted_at, budget, stopped_at_deadline) = match cached {
-			Some(cached) if cached.period == period && cached.budget >= full => (
-				cached.solution,
-				cached.score,
-				cached.submitted_at,
-				cached.budget,
-				cached.stopped_at_deadline,
-			),
-			Some(cached) if cached.period == period => {
-				// The first answer is out: now the full search, until its deadline, taken
-				// where it scores more.
-				let answer = solve(full, Some(Self::search_deadline(now))).ok_or(UNSOLVED)?;
-				let stopped = answer.stopped_at_deadline;
-				if answer.score > cached.score {
-					(answer.solution, answer.score, None, full, stopped)
-				} else {
-					(cached.solution, cached.score, cached.submitted_at, full, stopped)
-				}
-			}
-			_ => {
-				let budget = QUICK_NODES.min(full);
-				let answer = solve(budget, None).ok_or(UNSOLVED)?;
-				(answer.solution, answer.score, None, budget, false)
-			}
-		};
-		let remember = |submitted_at, budget| {
-			let solution = solution.clone();
-			let entry = CachedSolution {
-				period,
-				solution,
-				score,
-				submitted_at,
-				budget,
-				stopped_at_deadline,
-			};
-			cache.set(&entry);
-		};
-		if score == Score::default() {
-			// Nothing can be matched at all (the root serves whatever can be): no second search.
-			remember(None, full);
-			return Err("nothing to match: the fallback adopts the empty solution");
-		}
-		if best.is_some_and(|best| best >= score) {
-			remember(submitted_at, budget);
-			return Err("the chain's best is at least as good");
-		}
-		// A submission waits in the pool for a block or two; send it again only if it did not
-		// make it by then.
-		if submitted_at.is_some_and(|at| now < at.saturating_add(RESUBMIT_AFTER)) {
-			remember(submitted_at, budget);
-			return Err("submitted recently");
-		}
-		remember(Some(now), budget);
-		let bounded =
-			SolutionOf::<T>::try_from(solution.clone()).map_err(|_| "solution too long")?;
-		let call = Call::submit_solution { period, solution: bounded, claimed: score };
-		let xt = T::create_authorized_transaction(call.into());
-		SubmitTransaction::<T, Call<T>>::submit_transaction(xt).map_err(|_| "the pool refused")
-	}
-
-	/// The book of `period` while it is open or solving: its offers and requests.
-	pub fn book(period: PeriodIndex) -> BookOf<T> {
-		let mut requests: Vec<_> = Requests::<T>::iter_prefix(period).collect();
-		requests.sort_by_key(|(id, _)| *id);
-		(Offers::<T>::iter_prefix(period).collect(), requests)
-	}
-
-	/// `solution`'s pairs as `(user, provider)` accounts of `snapshot`.
-	pub fn named_pairs(
-		snapshot: &SnapshotOf<T>,
-		solution: &[(u32, u32)],
-	) -> Vec<(T::AccountId, T::AccountId)> {
-		solution
-			.iter()
-			.filter_map(|(i, j)| {
-				let user = snapshot.requests.get(*i as usize)?.user.clone();
-				Some((user, snapshot.offers.get(*j as usize)?.provider.clone()))
-			})
-			.collect()
-	}
-
-	/// The best verified solution so far, with its period and named pairs: for the runtime API.
-	pub fn best_solution() -> Option<(PeriodIndex, Score, NamedPairs<T::AccountId>)> {
-		let snapshot = CurrentSnapshot::<T>::get()?;
-		let (score, solution) = BestSolution::<T>::get()?;
-		Some((snapshot.period, score, Self::named_pairs(&snapshot, &solution)))
-	}
-
-	/// What the solver would do with the current book if it closed now: for the runtime API.
-	pub fn preview() -> Option<PreviewOf<T>> {
-		let snapshot = Self::snapshot_now();
-		let (solution, score) = Self::solve(&snapshot)?;
-		Some((solution, score, snapshot))
-	}
-
-	/// The current period's snapshot once closed, or the one its book would give now.
-	fn snapshot_now() -> SnapshotOf<T> {
-		let period = Self::current_period();
-		match CurrentSnapshot::<T>::get() {
-			Some(snapshot) if snapshot.period == period => snapshot,
-			_ => Self::snapshot_of(period),
-		}
-	}
-
-	/// The current period's snapshot (the book's, without storing it, while the period is
-	/// open) as the solver's input: for the runtime API, so that tools solve what the
-	/// off-chain workers solve.
-	pub fn solver_input() -> SolverInput<T::AccountId> {
-		let snapshot = Self::snapshot_now();
-		(
-			snapshot.period,
-			snapshot.requests.iter().map(|r| r.id).collect(),
-			snapshot.offers.iter().map(|o| o.provider.clone()).collect(),
-			Self::market(&snapshot),
-		)
-	}
-
-	/// The snapshot `period`'s book would give now, without storing it.
-	fn snapshot_of(period: PeriodIndex) -> SnapshotOf<T> {
-		frame_support::storage::with_transaction(|| {
-			Self::take_snapshot(period);
-			let snapshot = CurrentSnapshot::<T>::get();
-			sp_runtime::TransactionOutcome::Rollback(Ok::<_, DispatchError>(snapshot))
-		})
-		.ok()
-		.flatten()
-		.expect("take_snapshot stores a snapshot; qed")
-	}
-
-	/// The pallet's invariants:
-	///
-	/// - each period's offer count matches its offers, within `MaxOffers`;
-	/// - every request's escrow is held: per user, the open requests' escrow is at most the
-	///   uncommitted escrow settlement holds;
-	/// - the snapshot matches its period, and the best solution is valid on it with its score
-	///   and has the block that accepted it.
-	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
-		use alloc::collections::btree_map::BTreeMap;
-		let mut counts: BTreeMap<PeriodIndex, u32> = BTreeMap::new();
-		for (period, _, _) in Offers::<T>::iter() {
-			*counts.entry(period).or_default() += 1;
-		}
-		for (period, count) in &counts {
-			ensure!(OfferCount::<T>::get(period) == *count, "offer count out of step");
-			ensure!(*count <= T::MaxOffers::get(), "too many offers");
-		}
-		let mut escrow: BTreeMap<T::AccountId, Balance> = BTreeMap::new();
-		let mut open: BTreeMap<T::AccountId, u32> = BTreeMap::new();
-		for (_, _, request) in Requests::<T>::iter() {
-			*open.entry(request.user.clone()).or_default() += 1;
-			*escrow.entry(request.user).or_default() += request.escrow;
-		}
-		ensure!(
-			OpenRequests::<T>::iter().count() == open.len()
-				&& open.iter().all(|(user, count)| OpenRequests::<T>::get(user) == *count),
-			"open-request counts out of step"
-		);
-		for (user, held) in escrow {
-			ensure!(T::Escrow::uncommitted(&user) >= held, "a request's escrow is not held");
-		}
-		ensure!(
-			BestSolution::<T>::exists() == BestSolutionAt::<T>::exists(),
-			"the best solution and its block out of step"
-		);
-		match (CurrentSnapshot::<T>::get(), SnapshotPeriod::<T>::get()) {
-			(Some(snapshot), Some(period)) => {
-				ensure!(snapshot.period == period, "snapshot period out of step");
-				if let Some((score, solution)) = BestSolution::<T>::get() {
-					ensure!(
-						Self::score(&snapshot, &solution).ok() == Some(score),
-						"the best solution is not valid with its score"
-					);
-				}
-			}
-			(None, None) => {
-				ensure!(BestSolution::<T>::get().is_none(), "a solution without snapshot")
-			}
-			_ => return Err("snapshot and its period out of step".into()),
-		}
-		Ok(())
 	}
 }
 

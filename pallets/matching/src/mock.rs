@@ -8,7 +8,10 @@ use frame_support::{
 	traits::{ConstU128, ConstU32, ConstU64, Hooks},
 };
 use frame_system::EnsureSignedBy;
-use gridshard_primitives::{traits::OrderId, MeterKey};
+use gridshard_primitives::{
+	traits::{OrderId, OrderTerms},
+	MeterKey,
+};
 use sp_runtime::{BuildStorage, DispatchError, DispatchResult, FixedU128};
 use std::collections::BTreeMap;
 
@@ -170,9 +173,9 @@ impl pallet_matching::Config for Test {
 	type Orders = TestMarket;
 	type Ledger = ();
 	type GridCompanyOrigin = EnsureSignedBy<GridCompany, u64>;
-	type PeriodLength = ConstU32<LENGTH>;
-	type SolutionBlocks = ConstU32<WINDOW>;
-	type DeliveryBlocks = ConstU32<5>;
+	type PeriodLength = ConstU64<{ LENGTH as u64 }>;
+	type SolutionBlocks = ConstU64<{ WINDOW as u64 }>;
+	type DeliveryBlocks = ConstU64<5>;
 	type MaxPrice = ConstU128<MAX_PRICE>;
 	type MaxRequestEnergy = ConstU64<1_000_000>;
 	type DefaultGridFee = ConstU128<10>;

@@ -4,10 +4,7 @@
 
 use crate::{mock::*, *};
 use codec::Decode;
-use frame_support::{
-	assert_noop, assert_ok,
-	traits::{Authorize, Hooks},
-};
+use frame_support::{assert_noop, assert_ok, traits::Authorize};
 use sp_core::offchain::{
 	testing::{TestOffchainExt, TestTransactionPoolExt},
 	OffchainDbExt, OffchainWorkerExt, TransactionPoolExt,
@@ -273,16 +270,20 @@ mod model {
 			// While the period is open: the snapshot the book would give, nothing stored.
 			let open = Matching::solver_input();
 			assert!(CurrentSnapshot::<Test>::get().is_none());
-			assert_eq!((open.0, open.1.clone()), (0, vec![0, 1, 2]));
-			assert_eq!(open.3.requests, vec![6_000, 5_000, 5_000]);
+			assert_eq!((open.period, open.request_ids.clone()), (0, vec![0, 1, 2]));
+			assert_eq!(open.market.requests, vec![6_000, 5_000, 5_000]);
 			run_to(CLOSE);
 			let snapshot = snapshot();
 			let providers: Vec<u64> = snapshot.offers.iter().map(|o| o.provider).collect();
 			let closed = Matching::solver_input();
-			assert_eq!(closed, (0, vec![0, 1, 2], providers, Matching::market(&snapshot)));
+			let market = Matching::market(&snapshot);
+			assert_eq!(
+				closed,
+				SolverInput { period: 0, request_ids: vec![0, 1, 2], providers, market }
+			);
 			assert_eq!(closed, open);
 			// Solved to optimality, the input gives the score the workers' budget reaches here.
-			let model = gridshard_solver::Model::market(&closed.3).unwrap();
+			let model = gridshard_solver::Model::market(&closed.market).unwrap();
 			let solved = gridshard_solver::solve(&model, u64::MAX);
 			let (_, score) = Matching::solve(&snapshot).unwrap();
 			assert_eq!(
@@ -317,10 +318,17 @@ mod worker {
 			Worker { ext, pool, offchain }
 		}
 
-		/// Runs the worker at the current block; returns the calls it submitted.
+		/// Runs the worker at the current block; returns the calls it submitted (one exactly
+		/// when it reports no error).
 		fn run(&mut self) -> Vec<Call<Test>> {
-			self.ext.execute_with(|| Matching::offchain_worker(System::block_number()));
+			let result = self.ext.execute_with(|| Matching::run_worker(System::block_number()));
 			let txs = std::mem::take(&mut self.pool.write().transactions);
+			assert_eq!(
+				result.is_ok(),
+				txs.len() == 1,
+				"{result:?} with {} transactions",
+				txs.len()
+			);
 			txs.into_iter()
 				.map(|tx| {
 					let xt = Extrinsic::decode(&mut &tx[..]).unwrap();
@@ -331,6 +339,13 @@ mod worker {
 					}
 				})
 				.collect()
+		}
+
+		/// Runs the worker at the current block, expecting it to submit nothing; returns why.
+		fn refused(&mut self) -> WorkerError {
+			let result = self.ext.execute_with(|| Matching::run_worker(System::block_number()));
+			assert!(self.pool.read().transactions.is_empty(), "nothing submitted");
+			result.expect_err("the worker reports why it did not submit")
 		}
 
 		/// The worker's cached solution, if any.
@@ -408,10 +423,10 @@ mod worker {
 			let greedy = Matching::greedy(&snapshot());
 			let greedy_score = score(&greedy);
 			assert!(!authorize(0, greedy.clone(), greedy_score));
-			assert_noop!(submit(greedy, greedy_score), Error::<Test>::PreDispatchNotBetter);
+			assert_noop!(submit(greedy, greedy_score), Error::<Test>::SolutionNotBetter);
 		});
 		// The chain's best is the worker's own: nothing more to submit.
-		assert!(worker.run().is_empty());
+		assert_eq!(worker.refused(), WorkerError::NotBetter);
 		worker.execute_with(|| {
 			run_to(LENGTH as u64);
 			let adopted = LastAdopted::<Test>::get().unwrap();
@@ -434,7 +449,7 @@ mod worker {
 		assert_eq!(worker.run().len(), 1);
 		// Not included yet: the next block's worker waits.
 		worker.execute_with(|| run_to(CLOSE + 1));
-		assert!(worker.run().is_empty());
+		assert_eq!(worker.refused(), WorkerError::SubmittedRecently);
 		// Two blocks later it sends the cached solution again.
 		worker.execute_with(|| run_to(CLOSE + RESUBMIT_AFTER as u64));
 		let again = worker.run();
@@ -461,7 +476,7 @@ mod worker {
 		// The next run searches in full; on this book the root's answer is already optimal, so
 		// there is nothing better to send, and the cache says the full search has run.
 		worker.execute_with(|| run_to(CLOSE + 1));
-		assert!(worker.run().is_empty());
+		assert_eq!(worker.refused(), WorkerError::SubmittedRecently);
 		let full = worker.cached().expect("still cached");
 		assert_eq!(full.budget, <<Test as Config>::SolverMaxNodes as Get<u64>>::get());
 		assert_eq!((full.score, full.submitted_at), (cached.score, cached.submitted_at));
@@ -495,7 +510,7 @@ mod worker {
 			run_to(CLOSE + 2);
 		});
 		// Solved in full: no third search, and the chain's best is this node's.
-		assert!(worker.run().is_empty());
+		assert_eq!(worker.refused(), WorkerError::NotBetter);
 		assert_eq!(worker.cached(), Some(cached));
 	}
 
@@ -556,7 +571,7 @@ mod worker {
 	#[test]
 	fn the_worker_submits_nothing_for_an_empty_book() {
 		let mut worker = Worker::new(|| run_to(CLOSE));
-		assert!(worker.run().is_empty());
+		assert_eq!(worker.refused(), WorkerError::NothingToMatch);
 		assert_eq!(worker.cached().map(|c| c.score), Some(Score::default()));
 		worker.execute_with(|| {
 			run_to(LENGTH as u64);
@@ -567,7 +582,7 @@ mod worker {
 	#[test]
 	fn the_worker_does_nothing_outside_the_solution_window() {
 		let mut worker = Worker::new(trap);
-		assert!(worker.run().is_empty());
+		assert_eq!(worker.refused(), WorkerError::NoSnapshot);
 		assert!(worker.cached().is_none());
 	}
 
@@ -582,12 +597,12 @@ mod worker {
 			let bounded = SolutionOf::<Test>::try_from(solution.clone()).unwrap();
 			assert_noop!(
 				Matching::submit_solution(authorized(), 1, bounded, claimed),
-				Error::<Test>::PreDispatchWrongPeriod
+				Error::<Test>::SolutionWrongPeriod
 			);
 			// After adoption the period is stale too.
 			run_to(LENGTH as u64);
 			assert!(!authorize(0, solution.clone(), claimed));
-			assert_noop!(submit(solution, claimed), Error::<Test>::PreDispatchWrongPeriod);
+			assert_noop!(submit(solution, claimed), Error::<Test>::SolutionWrongPeriod);
 		});
 	}
 
@@ -618,12 +633,12 @@ mod worker {
 			let big = Score { energy: u128::MAX, weight: 0 };
 			type Case = (Vec<(u32, u32)>, Error<Test>);
 			let cases: [Case; 5] = [
-				(vec![(0, 1), (1, 1)], Error::<Test>::OverCapacity),
-				(vec![(7, 0)], Error::<Test>::UnknownSnapshotRequest),
-				(vec![(0, 5)], Error::<Test>::UnknownSnapshotOffer),
-				(vec![(1, 0), (1, 1)], Error::<Test>::RequestTwice),
+				(vec![(0, 1), (1, 1)], Error::<Test>::SolutionOverCapacity),
+				(vec![(7, 0)], Error::<Test>::SolutionUnknownRequest),
+				(vec![(0, 5)], Error::<Test>::SolutionUnknownOffer),
+				(vec![(1, 0), (1, 1)], Error::<Test>::SolutionRequestTwice),
 				// Request 3's limit (50) is below both prices.
-				(vec![(3, 0)], Error::<Test>::DisallowedPair),
+				(vec![(3, 0)], Error::<Test>::SolutionDisallowedPair),
 			];
 			for (solution, error) in cases {
 				assert_noop!(submit(solution, big), error);
@@ -631,7 +646,7 @@ mod worker {
 			let good = vec![(0, 1), (1, 0), (2, 0)];
 			let mut wrong = score(&good);
 			wrong.weight += 1;
-			assert_noop!(submit(good.clone(), wrong), Error::<Test>::WrongScore);
+			assert_noop!(submit(good.clone(), wrong), Error::<Test>::SolutionWrongScore);
 			assert_ok!(submit(good.clone(), score(&good)));
 			assert_eq!(last_event(), Event::SolutionAccepted { period: 0, score: score(&good) });
 		});
@@ -663,7 +678,7 @@ mod forged {
 			run_to(CLOSE);
 			let solution = Matching::solve(&snapshot()).expect("solved").0;
 			let honest = score(&solution);
-			let wrong_score = Error::<Test>::WrongScore.encode()[0];
+			let wrong_score = Error::<Test>::SolutionWrongScore.encode()[0];
 			let before = sp_io::storage::root(sp_runtime::StateVersion::V1);
 			for forged in 1..=60u128 {
 				let claimed = Score { weight: honest.weight ^ forged, ..honest };
@@ -673,7 +688,7 @@ mod forged {
 				);
 				assert!(matches!(
 					Matching::check_solution(0, &solution, &claimed),
-					Err(Error::<Test>::WrongScore)
+					Err(Error::<Test>::SolutionWrongScore)
 				));
 			}
 			assert_eq!(sp_io::storage::root(sp_runtime::StateVersion::V1), before);

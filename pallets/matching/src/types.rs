@@ -167,6 +167,69 @@ pub enum UnmatchedReason {
 	OrderRefused,
 }
 
+/// Where a period is.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub enum Phase {
+	/// Offers and requests are accepted.
+	Open,
+	/// The snapshot is taken; solutions are accepted.
+	Solution,
+}
+
+/// What an adoption did.
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+pub struct Adoption {
+	/// The period.
+	pub period: PeriodIndex,
+	/// The solution's score.
+	pub score: Score,
+	/// Submitted or fallback.
+	pub source: Source,
+	/// Orders opened.
+	pub matched: u32,
+	/// Requests released without an order.
+	pub unmatched: u32,
+}
+
+/// Why a solution does not hold on its snapshot: the pallet's errors of the same names with
+/// the prefix `Solution`.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub enum Infeasible {
+	/// A pair names a request row the snapshot does not have.
+	UnknownRequest,
+	/// A pair names an offer row the snapshot does not have.
+	UnknownOffer,
+	/// A request row appears twice.
+	RequestTwice,
+	/// A pair is not allowed: the price is above the request's limit, or the revenue does not
+	/// cover the grid fee.
+	DisallowedPair,
+	/// A provider would deliver more than its capacity.
+	OverCapacity,
+}
+
 /// `M_ij` in fixed point is scaled by this to make the solver's integer weight.
 pub const WEIGHT_SCALE: u128 = 1_000_000;
 

@@ -89,7 +89,7 @@ use codec::Encode;
 use frame_support::{
 	pallet_prelude::*,
 	traits::{
-		fungible::{BalancedHold, Credit, Inspect, InspectHold, Mutate, MutateHold},
+		fungible::{BalancedHold, Credit, InspectHold, Mutate, MutateHold},
 		tokens::Precision,
 		Imbalance, OnUnbalanced,
 	},
@@ -98,7 +98,7 @@ use frame_system::pallet_prelude::*;
 use gridshard_primitives::{
 	region::ChainRoleProvider,
 	traits::{OpenObligations, ParticipantRegistry},
-	MeterKey, RegionId,
+	Balance, MeterKey, RegionId,
 };
 use sp_runtime::{
 	traits::{Verify, Zero},
@@ -111,10 +111,6 @@ pub const LOG_TARGET: &str = "runtime::registration";
 /// What a meter key signs to prove possession, before the applicant and the meter ID.
 pub const METER_KEY_PROOF_CONTEXT: &[u8] = b"gridshard/meter-key-proof";
 
-/// Balance type of the pallet's currency.
-pub type BalanceOf<T> =
-	<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
-
 /// Funds taken from a participant, handed to [`Config::Forfeit`].
 pub type CreditOf<T> = Credit<<T as frame_system::Config>::AccountId, <T as Config>::Currency>;
 
@@ -122,7 +118,7 @@ pub type CreditOf<T> = Credit<<T as frame_system::Config>::AccountId, <T as Conf
 pub type TextOf<T> = BoundedVec<u8, <T as Config>::MaxFieldLength>;
 
 /// A participant's record as this runtime stores it.
-pub type ParticipantOf<T> = Participant<BalanceOf<T>, BlockNumberFor<T>, TextOf<T>>;
+pub type ParticipantOf<T> = Participant<Balance, BlockNumberFor<T>, TextOf<T>>;
 
 #[frame_support::pallet]
 pub mod pallet {
@@ -139,7 +135,7 @@ pub mod pallet {
 	#[pallet::config]
 	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
 		/// The currency deposits are held in.
-		type Currency: Mutate<Self::AccountId>
+		type Currency: Mutate<Self::AccountId, Balance = Balance>
 			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
 			+ BalancedHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
 
@@ -162,7 +158,7 @@ pub mod pallet {
 
 		/// The deposit held while a record exists.
 		#[pallet::constant]
-		type Deposit: Get<BalanceOf<Self>>;
+		type Deposit: Get<Balance>;
 
 		/// The share of the deposit a suspension for misconduct forfeits.
 		#[pallet::constant]
@@ -243,14 +239,14 @@ pub mod pallet {
 			/// The region it applied to trade in.
 			region: RegionId,
 			/// The deposit held.
-			deposit: BalanceOf<T>,
+			deposit: Balance,
 		},
 		/// A pending application was withdrawn by its applicant.
 		Withdrawn {
 			/// The applicant.
 			who: T::AccountId,
 			/// The deposit returned.
-			refunded: BalanceOf<T>,
+			refunded: Balance,
 		},
 		/// The council approved an application.
 		Approved {
@@ -264,7 +260,7 @@ pub mod pallet {
 			/// Why.
 			reason: RejectionReason,
 			/// The deposit returned.
-			refunded: BalanceOf<T>,
+			refunded: Balance,
 		},
 		/// The council suspended a participant.
 		Suspended {
@@ -273,21 +269,21 @@ pub mod pallet {
 			/// Why.
 			reason: SuspensionReason,
 			/// The part of its deposit forfeited.
-			forfeited: BalanceOf<T>,
+			forfeited: Balance,
 		},
 		/// The council reinstated a suspended participant.
 		Reinstated {
 			/// The participant.
 			who: T::AccountId,
 			/// What was held again to bring the deposit back to the full amount.
-			topped_up: BalanceOf<T>,
+			topped_up: Balance,
 		},
 		/// A participant left the market.
 		Deregistered {
 			/// The former participant.
 			who: T::AccountId,
 			/// The deposit returned.
-			refunded: BalanceOf<T>,
+			refunded: Balance,
 		},
 		/// A participant deregistered: it no longer trades, and its deposit comes back with
 		/// [`Pallet::complete_deregistration`] from block `unbonding_until`.
@@ -674,7 +670,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Holds `amount` from `who`'s free balance under the pallet's reason.
-	fn hold(who: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
+	fn hold(who: &T::AccountId, amount: Balance) -> DispatchResult {
 		T::Currency::hold(&HoldReason::RegistrationDeposit.into(), who, amount).map_err(|error| {
 			match error {
 				DispatchError::Token(TokenError::FundsUnavailable | TokenError::BelowMinimum) => {
@@ -696,7 +692,7 @@ impl<T: Config> Pallet<T> {
 
 	/// Removes `who`'s record and its index entries, and releases its deposit. Returns what
 	/// was released.
-	fn remove(who: &T::AccountId, record: ParticipantOf<T>) -> BalanceOf<T> {
+	fn remove(who: &T::AccountId, record: ParticipantOf<T>) -> Balance {
 		MeterOwners::<T>::remove(&record.meter_id);
 		PendingApplications::<T>::remove(who);
 		Participants::<T>::remove(who);
@@ -710,7 +706,7 @@ impl<T: Config> Pallet<T> {
 
 	/// Takes [`Config::MisconductForfeit`] of `record`'s deposit from `who` to
 	/// [`Config::Forfeit`], and lowers the record's deposit by what was taken.
-	fn forfeit(who: &T::AccountId, record: &mut ParticipantOf<T>) -> BalanceOf<T> {
+	fn forfeit(who: &T::AccountId, record: &mut ParticipantOf<T>) -> Balance {
 		let share = T::MisconductForfeit::get() * record.deposit;
 		let reason = HoldReason::RegistrationDeposit.into();
 		let (credit, _not_slashed) = T::Currency::slash(&reason, who, share);

@@ -3,7 +3,7 @@
 use crate::{self as pallet_registration, *};
 use frame_support::{
 	derive_impl, parameter_types,
-	traits::{tokens::imbalance::ResolveTo, ConstU32, ConstU64},
+	traits::{tokens::imbalance::ResolveTo, ConstU128, ConstU32, ConstU64},
 };
 use frame_system::EnsureSignedBy;
 use gridshard_primitives::MeterSignature;
@@ -23,13 +23,14 @@ frame_support::construct_runtime!(
 #[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
 impl frame_system::Config for Test {
 	type Block = Block;
-	type AccountData = pallet_balances::AccountData<u64>;
+	type AccountData = pallet_balances::AccountData<u128>;
 }
 
 #[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
 impl pallet_balances::Config for Test {
 	type AccountStore = System;
-	type ExistentialDeposit = ConstU64<1>;
+	type Balance = u128;
+	type ExistentialDeposit = ConstU128<1>;
 	type RuntimeHoldReason = RuntimeHoldReason;
 }
 
@@ -38,7 +39,7 @@ pub const COUNCIL: u64 = 100;
 /// The account forfeited deposits go to.
 pub const POT: u64 = 99;
 /// The deposit of the tests.
-pub const DEPOSIT: u64 = 100;
+pub const DEPOSIT: u128 = 100;
 /// Blocks between deregistration and the deposit's return.
 pub const UNBONDING: u64 = 10;
 /// The longest text field of the tests.
@@ -70,7 +71,7 @@ impl pallet_registration::Config for Test {
 	type Obligations = BusyAccounts;
 	type ChainRole = TestChainRole;
 	type Forfeit = ResolveTo<Pot, Balances>;
-	type Deposit = ConstU64<DEPOSIT>;
+	type Deposit = ConstU128<DEPOSIT>;
 	type MisconductForfeit = MisconductForfeit;
 	type MaxFieldLength = ConstU32<MAX_FIELD>;
 	type MaxPageSize = ConstU32<3>;
@@ -146,7 +147,7 @@ pub fn sign_proof(pair: &sr25519::Pair, who: u64, meter_id: &[u8]) -> MeterSigna
 /// deposit), the pot holds 1.
 pub fn new_test_ext() -> TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
-	let mut balances: Vec<(u64, u64)> = (1..=5).map(|who| (who, 1_000)).collect();
+	let mut balances: Vec<(u64, u128)> = (1..=5).map(|who| (who, 1_000)).collect();
 	balances.extend([(6, 50), (POT, 1)]);
 	pallet_balances::GenesisConfig::<Test> { balances, ..Default::default() }
 		.assimilate_storage(&mut storage)
@@ -157,7 +158,7 @@ pub fn new_test_ext() -> TestExternalities {
 }
 
 /// The total balance held under the pallet's reason from every account.
-pub fn total_held() -> u64 {
+pub fn total_held() -> u128 {
 	frame_system::Account::<Test>::iter_keys()
 		.map(|who| Balances::balance_on_hold(&HoldReason::RegistrationDeposit.into(), &who))
 		.sum()
@@ -173,7 +174,7 @@ impl TestExternalities {
 		self.0.execute_with(|| {
 			let result = test();
 			Registration::do_try_state().expect("invariants hold after the test");
-			let on_record: u64 = Participants::<Test>::iter_values().map(|p| p.deposit).sum();
+			let on_record: u128 = Participants::<Test>::iter_values().map(|p| p.deposit).sum();
 			assert_eq!(total_held(), on_record, "held deposits differ from the records");
 			result
 		})

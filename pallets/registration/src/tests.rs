@@ -16,7 +16,7 @@ fn council() -> RuntimeOrigin {
 	RuntimeOrigin::signed(COUNCIL)
 }
 
-fn free(who: u64) -> u64 {
+fn free(who: u64) -> u128 {
 	Balances::balance(&who)
 }
 
@@ -751,7 +751,7 @@ mod random_operations {
 						assert_eq!(before, after, "seed {seed}: a failed call changed state");
 					}
 					Registration::do_try_state().expect("invariants hold after every step");
-					let on_record: u64 =
+					let on_record: u128 =
 						Participants::<Test>::iter_values().map(|p| p.deposit).sum();
 					assert_eq!(total_held(), on_record, "seed {seed}: deposits off the records");
 					assert_eq!(Balances::total_issuance(), issuance, "seed {seed}: money made");

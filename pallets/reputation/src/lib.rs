@@ -140,7 +140,7 @@ pub mod pallet {
 
 		/// Providers per page of the ranking runtime API.
 		#[pallet::constant]
-		type MaxRankingPage: Get<u32>;
+		type MaxPageSize: Get<u32>;
 
 		/// Weights of the hook and of recording a delivery, from `benchmarking.rs`.
 		type WeightInfo: WeightInfo;
@@ -209,7 +209,7 @@ pub mod pallet {
 			assert!(T::MaxDeliveryRatio::get() >= FixedU128::one(), "full delivery must count");
 			assert!(T::MaxSweepPerBlock::get() > 0, "the sweep must progress");
 			assert!(T::HistoryDepth::get() > 0, "history keeps at least one period");
-			assert!(T::MaxRankingPage::get() > 0, "a page holds at least one provider");
+			assert!(T::MaxPageSize::get() > 0, "a page holds at least one provider");
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -302,7 +302,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Providers ranked by `RC_j`, highest first (ties by account), `limit` (at most
-	/// [`Config::MaxRankingPage`]) from position `start`. Reads every standing: for the runtime
+	/// [`Config::MaxPageSize`]) from position `start`. Reads every standing: for the runtime
 	/// API, never for a block.
 	pub fn ranking(start: u32, limit: u32) -> Vec<(T::AccountId, FixedU128)> {
 		let now = T::Clock::current_period();
@@ -314,7 +314,7 @@ impl<T: Config> Pallet<T> {
 			})
 			.collect();
 		ranked.sort_by(|(a, ra), (b, rb)| rb.cmp(ra).then_with(|| a.cmp(b)));
-		let limit = limit.min(T::MaxRankingPage::get());
+		let limit = limit.min(T::MaxPageSize::get());
 		ranked.into_iter().skip(start as usize).take(limit as usize).collect()
 	}
 

@@ -57,7 +57,7 @@ impl pallet_reputation::Config for Test {
 	type MaxRatiosPerPeriod = ConstU32<MAX_RATIOS>;
 	type HistoryDepth = ConstU32<DEPTH>;
 	type MaxSweepPerBlock = ConstU32<SWEEP>;
-	type MaxRankingPage = ConstU32<3>;
+	type MaxPageSize = ConstU32<3>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = TestClock;

@@ -217,7 +217,7 @@ fn the_ranking_is_paged_highest_first() {
 		}
 		next_block_in(1);
 		let first = Reputation::ranking(0, 10);
-		assert_eq!(first.len(), 3, "pages hold at most MaxRankingPage");
+		assert_eq!(first.len(), 3, "pages hold at most MaxPageSize");
 		assert_eq!(first.iter().map(|(p, _)| *p).collect::<Vec<_>>(), vec![2, 4, 1]);
 		assert_eq!(first[0].1, fixed(4, 10));
 		assert_eq!(Reputation::ranking(3, 3), vec![(3, fixed(1, 10))]);

@@ -98,7 +98,7 @@ pub use weights::WeightInfo;
 
 use frame_support::{
 	pallet_prelude::*,
-	storage::with_transaction,
+	storage::with_storage_layer,
 	traits::{
 		fungible::{InspectHold, Mutate, MutateHold},
 		tokens::{Fortitude, Precision, Preservation, Restriction},
@@ -115,7 +115,7 @@ use gridshard_primitives::{
 };
 use sp_runtime::{
 	traits::{SaturatedConversion, Saturating, Verify, Zero},
-	FixedU128, Permill, TransactionOutcome,
+	FixedU128, Permill,
 };
 
 /// The pool priority of a meter reading: a quarter of the range, above every transaction
@@ -235,6 +235,10 @@ pub mod pallet {
 		/// and is paid.
 		#[pallet::constant]
 		type DisputeDeadline: Get<BlockNumberFor<Self>>;
+
+		/// The most orders one [`Pallet::orders_of`] page holds.
+		#[pallet::constant]
+		type MaxPageSize: Get<u32>;
 
 		/// Unresolved disputes the hook ends per block, at most.
 		#[pallet::constant]
@@ -511,6 +515,7 @@ pub mod pallet {
 			assert!(T::MaxAutoSettlePerBlock::get() > 0, "overdue orders must be settled");
 			assert!(T::MaxPayoutsPerBlock::get() > 0, "settled orders must be paid");
 			assert!(T::MaxDisputeExpiriesPerBlock::get() > 0, "disputes must end");
+			assert!(T::MaxPageSize::get() > 0, "a page holds at least one order");
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -735,11 +740,8 @@ impl<T: Config> Pallet<T> {
 		frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero())
 	}
 
-	/// The most orders one [`Pallet::orders_of`] page holds.
-	pub const MAX_PAGE: u32 = 100;
-
 	/// The open orders of `who` (as user or provider) with ids from `start`, in id order, at
-	/// most `limit` (and [`Self::MAX_PAGE`]). Reads `who`'s index from `start` on, so a page
+	/// most `limit` (and [`Config::MaxPageSize`]). Reads `who`'s index from `start` on, so a page
 	/// costs its own length whatever the chain's history: the next page starts after the last
 	/// id returned.
 	pub fn orders_of(
@@ -757,7 +759,7 @@ impl<T: Config> Pallet<T> {
 		};
 		ids.map(OrderId::from_be_bytes)
 			.filter_map(|id| Orders::<T>::get(id).map(|order| (id, order)))
-			.take(limit.min(Self::MAX_PAGE) as usize)
+			.take(limit.min(T::MaxPageSize::get()) as usize)
 			.collect()
 	}
 
@@ -786,7 +788,7 @@ impl<T: Config> Pallet<T> {
 		Ok(order)
 	}
 
-	/// Lets a reading into the pool and a block when [`Pallet::check_reading`] accepts it. It
+	/// Lets a reading into the pool and a block when `Pallet::check_reading` accepts it. It
 	/// provides `(order, side, sequence)`, so a replay or a second reading with the same
 	/// sequence number cannot both enter, lives until the order's settlement deadline, and has
 	/// [`READING_PRIORITY`]: above every transaction without a tip, which is safe because an
@@ -887,39 +889,28 @@ impl<T: Config> Pallet<T> {
 			return Err(Error::<T>::NotSettled.into());
 		};
 		let reason = HoldReason::Escrow.into();
-		with_transaction(|| {
-			let result = (|| -> DispatchResult {
-				let transfer = |to: &T::AccountId, amount: Balance| -> DispatchResult {
-					if !amount.is_zero() {
-						T::Currency::transfer_on_hold(
-							&reason,
-							&order.terms.user,
-							to,
-							amount,
-							Precision::Exact,
-							Restriction::Free,
-							Fortitude::Polite,
-						)?;
-					}
-					Ok(())
-				};
-				transfer(&order.terms.provider, outcome.provider)?;
-				let operator = GridOperator::<T>::get().ok_or(Error::<T>::NoGridOperator)?;
-				transfer(&operator, outcome.grid_fee)?;
-				if !outcome.refund.is_zero() {
-					T::Currency::release(
+		with_storage_layer(|| -> DispatchResult {
+			let transfer = |to: &T::AccountId, amount: Balance| -> DispatchResult {
+				if !amount.is_zero() {
+					T::Currency::transfer_on_hold(
 						&reason,
 						&order.terms.user,
-						outcome.refund,
+						to,
+						amount,
 						Precision::Exact,
+						Restriction::Free,
+						Fortitude::Polite,
 					)?;
 				}
 				Ok(())
-			})();
-			match result {
-				Ok(()) => TransactionOutcome::Commit(Ok(())),
-				Err(error) => TransactionOutcome::Rollback(Err(error)),
+			};
+			transfer(&order.terms.provider, outcome.provider)?;
+			let operator = GridOperator::<T>::get().ok_or(Error::<T>::NoGridOperator)?;
+			transfer(&operator, outcome.grid_fee)?;
+			if !outcome.refund.is_zero() {
+				T::Currency::release(&reason, &order.terms.user, outcome.refund, Precision::Exact)?;
 			}
+			Ok(())
 		})?;
 		let mut paid = outcome;
 		if !outcome.reward.is_zero() {

@@ -157,6 +157,7 @@ impl pallet_settlement::Config for Test {
 	type MaxPayoutsPerBlock = ConstU32<2>;
 	type DisputeBond = ConstU128<BOND>;
 	type DisputeDeadline = ConstU64<DISPUTE_DEADLINE>;
+	type MaxPageSize = ConstU32<100>;
 	type MaxDisputeExpiriesPerBlock = ConstU32<2>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]

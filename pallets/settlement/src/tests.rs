@@ -965,7 +965,7 @@ mod orders_of_a_participant {
 			assert_eq!(ids(Settlement::orders_of(&USER, 122, 1)), [122]);
 			// The page is capped.
 			let theirs = ids(Settlement::orders_of(&USER_2, 0, u32::MAX));
-			assert_eq!(theirs.len(), Settlement::MAX_PAGE as usize);
+			assert_eq!(theirs.len(), <<Test as Config>::MaxPageSize as Get<u32>>::get() as usize);
 			assert!(theirs.windows(2).all(|pair| pair[0] < pair[1]));
 			assert_eq!(ids(Settlement::orders_of(&USER_2, theirs[99] + 1, 1)), [theirs[99] + 1]);
 			assert_eq!(ids(Settlement::orders_of(&GRID, 0, 100)), Vec::<OrderId>::new());

@@ -219,6 +219,10 @@ pub mod pallet {
 		#[pallet::constant]
 		type RecordsToKeep: Get<u32>;
 
+		/// The most records one [`Pallet::records`] page holds.
+		#[pallet::constant]
+		type MaxPageSize: Get<u32>;
+
 		/// The most nodes one storage proof holds.
 		#[pallet::constant]
 		type MaxProofNodes: Get<u32>;

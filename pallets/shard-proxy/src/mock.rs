@@ -69,6 +69,7 @@ impl pallet_shard_proxy::Config for Test {
 	type SlashBeneficiary = Pot;
 	type VerificationDeadline = ConstU64<DEADLINE>;
 	type RecordsToKeep = ConstU32<RECORDS_KEPT>;
+	type MaxPageSize = ConstU32<64>;
 	type MaxProofNodes = ConstU32<32>;
 	type MaxProofSize = ConstU32<16_384>;
 	type MaxExpiriesPerBlock = ConstU32<2>;

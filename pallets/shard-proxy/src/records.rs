@@ -396,7 +396,8 @@ impl<T: Config> Pallet<T> {
 		periods.len() as u32
 	}
 
-	/// The records of `region` from `from` on, at most `limit`, ascending.
+	/// The records of `region` from `from` on, at most `limit` (and [`Config::MaxPageSize`]),
+	/// ascending.
 	pub fn records(
 		region: RegionId,
 		from: PeriodIndex,
@@ -405,7 +406,7 @@ impl<T: Config> Pallet<T> {
 		RecordPeriods::<T>::get(region)
 			.into_iter()
 			.filter(|period| *period >= from)
-			.take(limit as usize)
+			.take(limit.min(T::MaxPageSize::get()) as usize)
 			.filter_map(|period| Records::<T>::get(region, period).map(|entry| (period, entry)))
 			.collect()
 	}

@@ -265,7 +265,7 @@ impl pallet_reputation::Config for Runtime {
 	/// Twelve closed periods of history per provider.
 	type HistoryDepth = ConstU32<12>;
 	type MaxSweepPerBlock = ConstU32<32>;
-	type MaxRankingPage = ConstU32<100>;
+	type MaxPageSize = ConstU32<100>;
 	type WeightInfo = pallet_reputation::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = ReputationBenchmarks;
@@ -311,6 +311,7 @@ impl pallet_settlement::Config for Runtime {
 	type DisputeBond = RewardToken;
 	/// 100 blocks, about ten minutes at target: the trading centre's time to examine the meters.
 	type DisputeDeadline = ConstU32<100>;
+	type MaxPageSize = ConstU32<100>;
 	type MaxDisputeExpiriesPerBlock = ConstU32<50>;
 	type WeightInfo = pallet_settlement::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
@@ -457,6 +458,7 @@ impl pallet_shard_proxy::Config for Runtime {
 	type VerificationDeadline = ConstU32<100>;
 	/// 64 periods, about two hours at target.
 	type RecordsToKeep = ConstU32<64>;
+	type MaxPageSize = ConstU32<64>;
 	/// A state proof of one key is a few nodes of at most 532 bytes each.
 	type MaxProofNodes = ConstU32<32>;
 	type MaxProofSize = ConstU32<16_384>;

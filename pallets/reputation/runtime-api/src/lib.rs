@@ -25,7 +25,7 @@ sp_api::decl_runtime_apis! {
 		/// `provider`'s closed periods, oldest first (at most the pallet's `HistoryDepth`).
 		fn history(provider: AccountId) -> Vec<PeriodSummary>;
 
-		/// Providers by `RC`, highest first: `limit` (capped by `MaxRankingPage`) from position
+		/// Providers by `RC`, highest first: `limit` (capped by `MaxPageSize`) from position
 		/// `start`.
 		fn ranking(start: u32, limit: u32) -> Vec<(AccountId, FixedU128)>;
 	}

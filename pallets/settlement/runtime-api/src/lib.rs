@@ -8,6 +8,7 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 use codec::Codec;
+use gridshard_primitives::traits::OrderId;
 
 sp_api::decl_runtime_apis! {
 	/// Reading settlement's orders.
@@ -18,11 +19,11 @@ sp_api::decl_runtime_apis! {
 		Order: Codec,
 	{
 		/// The order `id`, until it is paid out.
-		fn order(id: u64) -> Option<Order>;
+		fn order(id: OrderId) -> Option<Order>;
 
 		/// The open orders (not yet paid out) in which `who` is the user or the provider, by
 		/// id, at most `limit` (capped by the pallet) from id `start`.
-		fn orders_of(who: AccountId, start: u64, limit: u32) -> Vec<(u64, Order)>;
+		fn orders_of(who: AccountId, start: OrderId, limit: u32) -> Vec<(OrderId, Order)>;
 
 		/// `who`'s escrow not yet committed to an order.
 		fn uncommitted_escrow(who: AccountId) -> Balance;
