@@ -64,9 +64,9 @@ pub struct PeriodRecord {
 pub struct ClosedOrder<AccountId> {
 	/// The settlement order's id.
 	pub id: u64,
-	/// The buyer.
+	/// The buyer's account.
 	pub user: AccountId,
-	/// The seller.
+	/// The seller's account.
 	pub provider: AccountId,
 	/// The agreed energy `R`, in Wh.
 	pub agreed: Energy,
@@ -253,7 +253,7 @@ pub enum SlashReason {
 	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
 )]
 pub struct SlashEntry<AccountId, BlockNumber> {
-	/// The region.
+	/// The region's id (its chain).
 	pub region: RegionId,
 	/// The period of the record.
 	pub period: PeriodIndex,

@@ -83,9 +83,9 @@ pub trait Escrow<AccountId, Balance> {
 	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
 pub struct OrderTerms<AccountId, Balance, BlockNumber> {
-	/// The buyer.
+	/// The buyer's account.
 	pub user: AccountId,
-	/// The seller.
+	/// The seller's account.
 	pub provider: AccountId,
 	/// The agreed energy `R`, in Wh.
 	pub agreed: Energy,

@@ -277,12 +277,12 @@ pub mod pallet {
 	pub enum Event<T: Config> {
 		/// A period opened for offers and requests.
 		PeriodOpened {
-			/// The period.
+			/// The trading period: block number divided by the period length.
 			period: PeriodIndex,
 		},
 		/// A period closed: its snapshot is taken and the solution window is open.
 		SnapshotTaken {
-			/// The period.
+			/// The trading period: block number divided by the period length.
 			period: PeriodIndex,
 			/// Offers in the snapshot.
 			offers: u32,
@@ -291,9 +291,9 @@ pub mod pallet {
 		},
 		/// A provider posted or updated its offer.
 		OfferPosted {
-			/// The provider.
+			/// The provider's account.
 			provider: T::AccountId,
-			/// The period.
+			/// The trading period: block number divided by the period length.
 			period: PeriodIndex,
 			/// `r_j` per kWh.
 			price: Price,
@@ -302,16 +302,16 @@ pub mod pallet {
 		},
 		/// A provider withdrew its offer.
 		OfferWithdrawn {
-			/// The provider.
+			/// The provider's account.
 			provider: T::AccountId,
-			/// The period.
+			/// The trading period: block number divided by the period length.
 			period: PeriodIndex,
 		},
 		/// A user posted a request; its escrow is held.
 		RequestPosted {
-			/// The user.
+			/// The user's account.
 			user: T::AccountId,
-			/// The period.
+			/// The trading period: block number divided by the period length.
 			period: PeriodIndex,
 			/// Its id.
 			id: RequestId,
@@ -322,9 +322,9 @@ pub mod pallet {
 		},
 		/// A user cancelled a request; its escrow is released.
 		RequestCancelled {
-			/// The user.
+			/// The user's account.
 			user: T::AccountId,
-			/// The period.
+			/// The trading period: block number divided by the period length.
 			period: PeriodIndex,
 			/// Its id.
 			id: RequestId,
@@ -340,14 +340,14 @@ pub mod pallet {
 		},
 		/// A better solution was accepted.
 		SolutionAccepted {
-			/// The period.
+			/// The trading period: block number divided by the period length.
 			period: PeriodIndex,
 			/// Its score.
 			score: Score,
 		},
 		/// A solution became orders.
 		SolutionAdopted {
-			/// The period.
+			/// The trading period: block number divided by the period length.
 			period: PeriodIndex,
 			/// Its score.
 			score: Score,
@@ -360,9 +360,9 @@ pub mod pallet {
 		},
 		/// A request got no order; its escrow is released.
 		RequestUnmatched {
-			/// The user.
+			/// The user's account.
 			user: T::AccountId,
-			/// The period.
+			/// The trading period: block number divided by the period length.
 			period: PeriodIndex,
 			/// The request.
 			id: RequestId,

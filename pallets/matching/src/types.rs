@@ -38,7 +38,7 @@ pub struct Offer {
 /// A user's request for a period.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
 pub struct Request<AccountId, Balance> {
-	/// The user.
+	/// The user's account.
 	pub user: AccountId,
 	/// The energy asked, `R_i`, in Wh.
 	pub energy: Energy,
@@ -51,7 +51,7 @@ pub struct Request<AccountId, Balance> {
 /// An offer as frozen in a snapshot.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
 pub struct SnapshotOffer<AccountId> {
-	/// The provider.
+	/// The provider's account.
 	pub provider: AccountId,
 	/// Its region.
 	pub region: RegionId,
@@ -68,7 +68,7 @@ pub struct SnapshotOffer<AccountId> {
 pub struct SnapshotRequest<AccountId> {
 	/// Its id in the period.
 	pub id: RequestId,
-	/// The user.
+	/// The user's account.
 	pub user: AccountId,
 	/// Its region.
 	pub region: RegionId,
@@ -91,7 +91,7 @@ where
 	MaxRequests: Get<u32>,
 	MaxFees: Get<u32>,
 {
-	/// The period.
+	/// The trading period: block number divided by the period length.
 	pub period: PeriodIndex,
 	/// The offers, in storage order.
 	pub offers: BoundedVec<SnapshotOffer<AccountId>, MaxOffers>,
@@ -190,7 +190,7 @@ pub enum Phase {
 /// What an adoption did.
 #[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
 pub struct Adoption {
-	/// The period.
+	/// The trading period: block number divided by the period length.
 	pub period: PeriodIndex,
 	/// The solution's score.
 	pub score: Score,

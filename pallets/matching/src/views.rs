@@ -11,7 +11,7 @@ use scale_info::TypeInfo;
 /// The current period and where it is.
 #[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
 pub struct PeriodPhase {
-	/// The period.
+	/// The trading period: block number divided by the period length.
 	pub period: PeriodIndex,
 	/// Whether its book is open or its solution window is.
 	pub phase: Phase,
@@ -20,7 +20,7 @@ pub struct PeriodPhase {
 /// An offer of the book with its provider.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
 pub struct BookOffer<AccountId> {
-	/// The provider.
+	/// The provider's account.
 	pub provider: AccountId,
 	/// Its price and capacity.
 	pub offer: Offer,

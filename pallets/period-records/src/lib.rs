@@ -186,17 +186,17 @@ pub mod pallet {
 		/// A period's record was complete after its period fell out of the kept range: it is
 		/// not written.
 		RecordDropped {
-			/// The period.
+			/// The trading period: block number divided by the period length.
 			period: PeriodIndex,
 		},
 		/// A period's record was pruned.
 		RecordPruned {
-			/// The period.
+			/// The trading period: block number divided by the period length.
 			period: PeriodIndex,
 		},
 		/// The region's governance named its proxy.
 		ProxyNamed {
-			/// The proxy.
+			/// The proxy's account.
 			account: T::AccountId,
 			/// The nomination's term.
 			term: u32,

@@ -232,7 +232,7 @@ pub mod pallet {
 	pub enum Event<T: Config> {
 		/// An application was submitted and its deposit held.
 		Applied {
-			/// The applicant.
+			/// The applicant's account.
 			who: T::AccountId,
 			/// Provider or user.
 			role: RoleKind,
@@ -243,7 +243,7 @@ pub mod pallet {
 		},
 		/// A pending application was withdrawn by its applicant.
 		Withdrawn {
-			/// The applicant.
+			/// The applicant's account.
 			who: T::AccountId,
 			/// The deposit returned.
 			refunded: Balance,
@@ -255,7 +255,7 @@ pub mod pallet {
 		},
 		/// The council rejected an application.
 		Rejected {
-			/// The applicant.
+			/// The applicant's account.
 			who: T::AccountId,
 			/// Why.
 			reason: RejectionReason,
@@ -264,7 +264,7 @@ pub mod pallet {
 		},
 		/// The council suspended a participant.
 		Suspended {
-			/// The participant.
+			/// The participant's account.
 			who: T::AccountId,
 			/// Why.
 			reason: SuspensionReason,
@@ -273,7 +273,7 @@ pub mod pallet {
 		},
 		/// The council reinstated a suspended participant.
 		Reinstated {
-			/// The participant.
+			/// The participant's account.
 			who: T::AccountId,
 			/// What was held again to bring the deposit back to the full amount.
 			topped_up: Balance,
@@ -288,7 +288,7 @@ pub mod pallet {
 		/// A participant deregistered: it no longer trades, and its deposit comes back with
 		/// [`Pallet::complete_deregistration`] from block `unbonding_until`.
 		Leaving {
-			/// The participant.
+			/// The participant's account.
 			who: T::AccountId,
 			/// The first block at which its deposit may be taken back.
 			unbonding_until: BlockNumberFor<T>,

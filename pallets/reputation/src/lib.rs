@@ -179,7 +179,7 @@ pub mod pallet {
 	pub enum Event<T: Config> {
 		/// Settlement reported a delivery.
 		DeliveryRecorded {
-			/// The provider.
+			/// The provider's account.
 			provider: T::AccountId,
 			/// The period it counts in.
 			period: PeriodIndex,
@@ -188,7 +188,7 @@ pub mod pallet {
 		},
 		/// A provider's period closed.
 		PeriodClosed {
-			/// The provider.
+			/// The provider's account.
 			provider: T::AccountId,
 			/// The closed period.
 			period: PeriodIndex,

@@ -23,7 +23,7 @@ pub mod v2 {
 	/// A period record of version 1.
 	#[derive(Encode, Decode)]
 	pub struct OldPeriodRecord<MaxRatios: Get<u32>> {
-		/// The period.
+		/// The trading period: block number divided by the period length.
 		pub period: PeriodIndex,
 		/// The provider's last price of the period.
 		pub price: Price,

@@ -22,7 +22,7 @@ use sp_runtime::{
 )]
 #[scale_info(skip_type_params(MaxRatios))]
 pub struct PeriodRecord<MaxRatios: Get<u32>> {
-	/// The period.
+	/// The trading period: block number divided by the period length.
 	pub period: PeriodIndex,
 	/// The provider's price in its last settled order of the period, per kWh.
 	pub price: Price,

@@ -339,25 +339,25 @@ pub mod pallet {
 	pub enum Event<T: Config> {
 		/// Escrow was held from a user for its requests.
 		EscrowHeld {
-			/// The user.
+			/// The user's account.
 			user: T::AccountId,
-			/// The amount.
+			/// The amount, in the smallest unit (10^-12 GRID).
 			amount: Balance,
 		},
 		/// Uncommitted escrow went back to a user.
 		EscrowReleased {
-			/// The user.
+			/// The user's account.
 			user: T::AccountId,
-			/// The amount.
+			/// The amount, in the smallest unit (10^-12 GRID).
 			amount: Balance,
 		},
 		/// An order opened.
 		OrderOpened {
 			/// Its id.
 			order: OrderId,
-			/// The buyer.
+			/// The buyer's account.
 			user: T::AccountId,
-			/// The seller.
+			/// The seller's account.
 			provider: T::AccountId,
 			/// `R`, in Wh.
 			agreed: gridshard_primitives::Energy,
@@ -366,7 +366,7 @@ pub mod pallet {
 		},
 		/// A meter reading was accepted.
 		ReadingAccepted {
-			/// The order.
+			/// The order's id in settlement.
 			order: OrderId,
 			/// The meter's side.
 			side: Side,
@@ -377,7 +377,7 @@ pub mod pallet {
 		},
 		/// An order was settled: its payments are fixed and wait for payout.
 		Settled {
-			/// The order.
+			/// The order's id in settlement.
 			order: OrderId,
 			/// The payments.
 			outcome: Outcome<Balance>,
@@ -390,7 +390,7 @@ pub mod pallet {
 		/// user's final reading less than `R - tau`): it is settled on what the user received and
 		/// waits, as a dispute without bond, for the trading centre until `deadline`.
 		Contested {
-			/// The order.
+			/// The order's id in settlement.
 			order: OrderId,
 			/// The payments on the user's meter, paid if nobody rules before the deadline.
 			outcome: Outcome<Balance>,
@@ -401,7 +401,7 @@ pub mod pallet {
 		},
 		/// A user disputed a settlement and holds a bond for it.
 		Disputed {
-			/// The order.
+			/// The order's id in settlement.
 			order: OrderId,
 			/// The bond held.
 			bond: Balance,
@@ -410,7 +410,7 @@ pub mod pallet {
 		},
 		/// The trading centre resolved a dispute.
 		DisputeResolved {
-			/// The order.
+			/// The order's id in settlement.
 			order: OrderId,
 			/// The payments now.
 			outcome: Outcome<Balance>,
@@ -421,7 +421,7 @@ pub mod pallet {
 		/// Nobody resolved a dispute before its deadline: the settlement stands and is paid, and
 		/// the user's bond is returned.
 		DisputeExpired {
-			/// The order.
+			/// The order's id in settlement.
 			order: OrderId,
 		},
 		/// The grid operator and the trading centre were named.
@@ -433,21 +433,21 @@ pub mod pallet {
 		},
 		/// An order was paid out and closed.
 		PaidOut {
-			/// The order.
+			/// The order's id in settlement.
 			order: OrderId,
 			/// The payments made.
 			outcome: Outcome<Balance>,
 		},
 		/// The reward pot could not pay a reward; the rest of the payout went through.
 		RewardUnpaid {
-			/// The order.
+			/// The order's id in settlement.
 			order: OrderId,
 			/// The reward owed.
 			reward: Balance,
 		},
 		/// A payout failed and was rolled back; [`Pallet::claim_payout`] retries it.
 		PayoutFailed {
-			/// The order.
+			/// The order's id in settlement.
 			order: OrderId,
 			/// Why.
 			error: DispatchError,

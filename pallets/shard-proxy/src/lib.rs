@@ -356,23 +356,23 @@ pub mod pallet {
 	pub enum Event<T: Config> {
 		/// A region is followed from a checkpoint.
 		RegionRegistered {
-			/// The region.
+			/// The region's id (its chain).
 			region: RegionId,
 			/// The checkpoint header.
 			checkpoint: HeaderId,
 		},
 		/// A region is no longer followed; its headers are gone.
 		RegionRemoved {
-			/// The region.
+			/// The region's id (its chain).
 			region: RegionId,
 			/// How many headers were removed.
 			headers: u32,
 		},
 		/// A batch of a region's headers was imported.
 		HeadersImported {
-			/// The region.
+			/// The region's id (its chain).
 			region: RegionId,
-			/// The relayer.
+			/// The relayer's account.
 			relayer: T::AccountId,
 			/// The first header of the batch.
 			first: HeaderId,
@@ -385,7 +385,7 @@ pub mod pallet {
 		},
 		/// A region's best chain moved to a fork: the new head does not descend from the old.
 		Reorganized {
-			/// The region.
+			/// The region's id (its chain).
 			region: RegionId,
 			/// The former best head.
 			from: HeaderId,
@@ -394,9 +394,9 @@ pub mod pallet {
 		},
 		/// A region's named proxy proved its nomination and bonded.
 		ProxyBonded {
-			/// The region.
+			/// The region's id (its chain).
 			region: RegionId,
-			/// The proxy.
+			/// The proxy's account.
 			proxy: T::AccountId,
 			/// The nomination's term.
 			term: u32,
@@ -405,27 +405,27 @@ pub mod pallet {
 		},
 		/// A former proxy's bond was released.
 		ProxyUnbonded {
-			/// The proxy.
+			/// The proxy's account.
 			proxy: T::AccountId,
 			/// What was released.
 			amount: Balance,
 		},
 		/// A region's proxy announced a record.
 		RecordAnnounced {
-			/// The region.
+			/// The region's id (its chain).
 			region: RegionId,
-			/// The period.
+			/// The region's trading period: its block number divided by the period length.
 			period: PeriodIndex,
-			/// The proxy.
+			/// The proxy's account.
 			proxy: T::AccountId,
 			/// The block from which it is unverified if still unproven.
 			deadline: BlockNumberFor<T>,
 		},
 		/// A record was proven as announced, or proven without an announcement.
 		RecordVerified {
-			/// The region.
+			/// The region's id (its chain).
 			region: RegionId,
-			/// The period.
+			/// The region's trading period: its block number divided by the period length.
 			period: PeriodIndex,
 			/// Who proved it.
 			prover: T::AccountId,
@@ -434,9 +434,9 @@ pub mod pallet {
 		},
 		/// A record was proven different from its announcement and replaced by the proven one.
 		RecordCorrected {
-			/// The region.
+			/// The region's id (its chain).
 			region: RegionId,
-			/// The period.
+			/// The region's trading period: its block number divided by the period length.
 			period: PeriodIndex,
 			/// Who proved it.
 			prover: T::AccountId,
@@ -447,24 +447,24 @@ pub mod pallet {
 		},
 		/// An announced record was not proven before its deadline.
 		RecordUnverified {
-			/// The region.
+			/// The region's id (its chain).
 			region: RegionId,
-			/// The period.
+			/// The region's trading period: its block number divided by the period length.
 			period: PeriodIndex,
 		},
 		/// A proven record went back to announced: the header it was proven against is no longer
 		/// followed.
 		RecordReverted {
-			/// The region.
+			/// The region's id (its chain).
 			region: RegionId,
-			/// The period.
+			/// The region's trading period: its block number divided by the period length.
 			period: PeriodIndex,
 		},
 		/// An old record was pruned.
 		RecordPruned {
-			/// The region.
+			/// The region's id (its chain).
 			region: RegionId,
-			/// The period.
+			/// The region's trading period: its block number divided by the period length.
 			period: PeriodIndex,
 		},
 		/// A proxy's bond was slashed.
@@ -474,9 +474,9 @@ pub mod pallet {
 		},
 		/// A proxy was suspended for a false record, until the region names a proxy again.
 		ProxySuspended {
-			/// The region.
+			/// The region's id (its chain).
 			region: RegionId,
-			/// The proxy.
+			/// The proxy's account.
 			proxy: T::AccountId,
 		},
 	}
