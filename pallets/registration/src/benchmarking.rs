@@ -5,6 +5,7 @@
 use super::*;
 use alloc::vec;
 use frame_benchmarking::v2::*;
+use frame_support::traits::fungible::Inspect;
 use frame_system::RawOrigin;
 use sp_core::crypto::KeyTypeId;
 
