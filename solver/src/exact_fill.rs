@@ -4,22 +4,20 @@
 //! is, so every optimal assignment fills every provider exactly too and only the weight is left
 //! to choose: each provider takes one of its *exact fillings* (a subset of the requests it may
 //! serve whose energies sum to its capacity), no request twice. The linear and knapsack bounds
-//! know little of that: on the 50x5 tight benchmark markets they are 22-35 % above the optimal
-//! weight, and on the first of them neither CP-SAT (120 s, given the root's assignment as a
-//! hint) nor HiGHS (120 s, the fills written as equalities) finds a better assignment. But with
+//! know little of that (well above the optimal weight on the small markets short of capacity,
+//! where general MIP and CP solvers do no better: figures in the solver's README). But with
 //! energies in Wh spread over a wide range, a provider that may serve a few dozen requests has
-//! few exact fillings: 3 to 16 726 each on those markets. Then they can all be listed
+//! few exact fillings. Then they can all be listed
 //! ([`Fillings::list`], depth first over the requests, largest first, pruned by a table of the
 //! sums the remaining requests reach), and the choice is a small set-packing problem
 //! ([`Fillings::search`]): at each node the provider with the fewest fillings disjoint from the
 //! requests already taken is branched on. The node is bounded by its profit plus, for every
 //! provider still to choose, its best such filling, and by the Lagrangian relaxation of "each
-//! request at most once" at prices set at the root ([`Fillings::price`]): some 50 % and 7-9 %
-//! above the optimal weight at the root of the 50x5 and 60x6 tight markets. Its fillings are
-//! tried by decreasing profit less their requests' prices.
+//! request at most once" at prices set at the root ([`Fillings::price`]), much the closer of the
+//! two. Its fillings are tried by decreasing profit less their requests' prices.
 //!
 //! Where providers may serve a hundred requests or more, their exact fillings run to millions or
-//! billions (200x20 tight: 3e7 to 4e11 each). So past [`MIN_FILLINGS`] they are counted first,
+//! billions. So past `MIN_FILLINGS` they are counted first,
 //! stopping past the limit (by a dynamic programme over the sums, or, where its table would be
 //! too large, by the same depth-first listing storing nothing), and listed only where they are
 //! few enough, into tables of exactly their size; elsewhere the general search goes on.
@@ -34,9 +32,8 @@ use alloc::{vec, vec::Vec};
 /// Exact fillings listed at most, over all providers; fewer where the requests need more than
 /// two 64-bit words per filling (at most [`FILLING_WORDS`] words of membership bits in all), or
 /// where the search has few nodes (see [`FILLINGS_PER_NODE`]). At most 8 MiB of bits and 18 MiB
-/// of profits, reduced profits and order: enough for the 60x6 markets short of capacity (70 486
-/// and 322 560 fillings on two of the frontier benchmark's three), not for 80x8 (3 to 6
-/// million).
+/// of profits, reduced profits and order: enough for the 60x6 markets short of capacity, not
+/// for 80x8 (counts in the solver's README).
 pub const MAX_FILLINGS: usize = 1 << 19;
 
 /// A search of `max_nodes` nodes lists at most `max_nodes` times this many fillings, and at least
@@ -50,8 +47,7 @@ const MIN_FILLINGS: usize = 1 << 16;
 /// The membership bits of all listed fillings take at most this many 64-bit words (8 MiB).
 pub const FILLING_WORDS: usize = 1 << 20;
 
-/// Request visits [`Fillings::price`] may make (each filling's requests, once a step): some
-/// 0.1 s natively.
+/// Request visits [`Fillings::price`] may make (each filling's requests, once a step).
 const PRICING_WORK: usize = 1 << 27;
 
 /// Request visits [`Fillings::price`] may make per node of the search's budget (within
@@ -71,9 +67,8 @@ const PRICING_ROUNDS: usize = 100;
 const PRICING_MIN_ROUNDS: usize = 20;
 
 /// Searches of fewer nodes are not priced: the neighbourhoods' searches of 200 and 1 000 nodes
-/// (hundreds of them on a 200x20 market short of capacity) gain too little for the time (priced,
-/// the five chain-weighted 200x20 tight markets at 20 000 nodes ended 0.77 % lower to 1.03 %
-/// higher, 0.14 % higher in all, in up to 1.9 times the time).
+/// (hundreds of them on a market short of capacity) gain too little for the time they take
+/// (measured in the solver's README).
 const PRICING_MIN_NODES: u64 = 1 << 12;
 
 /// Steps without a lower bound after which [`Fillings::price`] halves its step.
@@ -272,8 +267,7 @@ impl Fillings {
 	/// provider, no request twice), towards `target` (the incumbent's profit), keeping the
 	/// prices of the least `L` found. Integer arithmetic, so deterministic; for a search of
 	/// `max_nodes` nodes, at most [`PRICING_WORK_PER_NODE`] request visits a node and
-	/// [`PRICING_WORK`] in all. On the 50x5 and 60x6 markets short of capacity this takes the
-	/// root's bound from some 50 % above the optimal weight (all prices 0) to 7-9 %; the
+	/// [`PRICING_WORK`] in all (what it does to the root's bound: the solver's README). The
 	/// fillings are then reordered by reduced profit.
 	pub fn price(&mut self, target: u128, max_nodes: u64) {
 		let visits: usize = self
@@ -591,7 +585,7 @@ impl Fillings {
 /// Sums (a provider's capacity and below) [`count_by_sums`] keeps a count for at most (4 MiB).
 const COUNT_SUMS: u64 = 1 << 20;
 
-/// Cells (candidate requests times sums) [`count_by_sums`] fills at most (some 20 ms).
+/// Cells (candidate requests times sums) [`count_by_sums`] fills at most.
 const COUNT_CELLS: u64 = 1 << 25;
 
 /// What [`count_by_sums`] found.
@@ -607,9 +601,9 @@ enum Counted {
 
 /// How many subsets of `loads` sum to exactly `capacity`, if at most `limit`, by a dynamic
 /// programme over the sums with counts saturating past `limit`: the listing's count without
-/// listing, in time `loads x capacity` whatever the count (a provider of 200x20 tight, with some
-/// 3e7 fillings, is found to have too many in a few milliseconds, where counting them one by one
-/// up to the limit takes ten times as long). [`Counted::TooLarge`] past [`COUNT_SUMS`] sums or
+/// listing, in time `loads x capacity` whatever the count (a provider with tens of millions of
+/// fillings is found to have too many far sooner than by counting them one by one up to the
+/// limit). [`Counted::TooLarge`] past [`COUNT_SUMS`] sums or
 /// [`COUNT_CELLS`] cells.
 fn count_by_sums(
 	loads: impl ExactSizeIterator<Item = u64>,

@@ -12,8 +12,8 @@
 //! be assigned (variable fixing has removed its "unassigned" option). The knapsacks lack the
 //! integrality property, so the best `L(u)` can lie well below the linear relaxation that
 //! [`crate::lagrangian`] reaches: it is the linear relaxation strengthened by every valid
-//! inequality of each capacity row. On 200x20 markets it closes 99 % of the gap between the
-//! linear relaxation and the optimum. Each evaluation solves `m` knapsacks
+//! inequality of each capacity row, and on the benchmark's markets closes most of the gap
+//! between the linear relaxation and the optimum. Each evaluation solves `m` knapsacks
 //! ([`crate::knapsack`]), so the search uses it where the cheap bound has done what it can: at
 //! the root, to prove the incumbent optimal or to fix options for good
 //! ([`KnapsackBound::removable`]), and at the nodes the cheap bound does not prune, a few steps
@@ -35,8 +35,7 @@ pub const NODE_ITERATIONS: usize = 6;
 
 /// Knapsack search steps one relaxation may take over all its evaluations; past them it is
 /// spent and optimises no further. The root has its own; the search nodes share one, which
-/// caps their cost whatever the node budget: some 3 s natively (20 000 nodes on a 1000x50
-/// market with capacity equal to demand take 26 million steps).
+/// caps their cost whatever the node budget (its time in the solver's README).
 pub const WORK: u64 = 1 << 26;
 
 /// Every this many evaluations the packings are repaired into an assignment.

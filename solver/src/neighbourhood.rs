@@ -3,8 +3,8 @@
 //! Where profits follow loads (the chain's matching degree grows with a request's energy and
 //! saturates at the provider's reputation, so every request ranks the providers nearly alike),
 //! the depth-first search stays in one corner of the tree and the moves of the local search
-//! (one or two items at a time) stop short: on a 200x20 market weighted that way the incumbent
-//! after 20 000 nodes was 0.28 % below what HiGHS finds in 120 s. Re-solving the items of
+//! (one or two items at a time) stop short of what a MIP solver finds given minutes. Re-solving
+//! the items of
 //! three agents at once, with those of the items nobody serves that are worth most on them,
 //! changes many assignments together: every item keeps to those agents or is left out, the
 //! other agents keep theirs, so each neighbourhood is a small problem of its own ([`SET_SIZE`]
@@ -23,12 +23,10 @@
 //! items whose incumbent agent is not their best at the root's Lagrangian prices (the idea of
 //! RINS, Danna, Rothberg and Le Pape, 2005, with the Lagrangian relaxation for the LP), keeps the
 //! others where they are, and re-solves the freed ones on every agent's remaining room within
-//! [`RELAXATION_NODES`] nodes: some 40 of 200 items on a 200x20 market. Its answers open new
+//! [`RELAXATION_NODES`] nodes. Its answers open new
 //! moves to the sets of three agents, so [`improve_with_relaxation`] takes turns between the two
 //! ([`RELAXATION_ROUNDS`] at most), with prices re-optimised for the better incumbent once the
-//! root's free nothing better. On the five 200x20 chain-weighted markets with room to spare, at
-//! the chain's 20 000 nodes, this adds 0.08-0.21 % weight (on one of them more than HiGHS finds
-//! in 30 s).
+//! root's free nothing better. What this adds is measured in the solver's README.
 
 use crate::{
 	generate::SplitMix,

@@ -3,10 +3,10 @@
 //!
 //! Serving the most energy is a multiple subset-sum problem: where the capacities are nearly
 //! all the demand can use, every provider must be filled to the Wh and exactly the right
-//! requests left out (on one generated 50x5 market a single subset of requests has the sum the
-//! bound leaves out). Moves of one or two requests, or one provider re-filled at a time
-//! ([`heuristic::fill`](crate::heuristic::fill)), get stuck short of it there (by 1 to 15 Wh
-//! on the five 50x5 tight benchmark markets after 2 s of search, by 435 Wh on a loose one).
+//! requests left out (on some markets a single subset of requests has the sum the bound leaves
+//! out). Moves of one or two requests, or one provider re-filled at a time
+//! ([`heuristic::fill`](crate::heuristic::fill)), get stuck short of it there (by how much: the
+//! solver's README).
 //! Filling from nothing instead, the agents one at a time in a random order, each to the
 //! fullest subset sum of the free items it can take, and restarting with new orders, explores
 //! far more of the packings: some restart leaves the right items for the last agents.
@@ -30,8 +30,8 @@ pub const RESTARTS: usize = 1024;
 /// more profit).
 pub const PATIENCE: usize = 512;
 
-/// The restarts' subset-sum tables together fill at most this many 64-bit words (2^28: about
-/// 0.1 s natively); fewer restarts run where one takes more.
+/// The restarts' subset-sum tables together fill at most this many 64-bit words; fewer
+/// restarts run where one takes more.
 pub const RESTART_WORK: u64 = 1 << 28;
 
 /// The seed of the orders.
