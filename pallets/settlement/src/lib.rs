@@ -792,21 +792,13 @@ impl<T: Config> Pallet<T> {
 	/// provides `(order, side, sequence)`, so a replay or a second reading with the same
 	/// sequence number cannot both enter, lives until the order's settlement deadline, and has
 	/// [`READING_PRIORITY`]: above every transaction without a tip, which is safe because an
-	/// order's meters can send at most `MaxInterimReadings + 1` readings each.
+	/// order's meters can send at most `MaxInterimReadings + 1` readings each. A refused reading
+	/// is answered [`Pallet::reading_invalidity`].
 	pub fn authorize_reading(
 		reading: &Reading,
 		signature: &MeterSignature,
 	) -> TransactionValidityWithRefund {
-		let order = Self::check_reading(reading, signature).map_err(|error| {
-			let invalid = match error {
-				Error::<T>::BadMeterSignature => InvalidTransaction::BadProof,
-				Error::<T>::StaleSequence | Error::<T>::FinalReadingAlreadySubmitted => {
-					InvalidTransaction::Stale
-				}
-				_ => InvalidTransaction::Call,
-			};
-			TransactionValidityError::Invalid(invalid)
-		})?;
+		let order = Self::check_reading(reading, signature).map_err(Self::reading_invalidity)?;
 		let now = frame_system::Pallet::<T>::block_number();
 		let deadline = order.terms.window_end.saturating_add(T::SettlementDeadline::get());
 		let longevity: u64 = deadline.saturating_sub(now).saturated_into::<u64>().max(1);
@@ -816,6 +808,22 @@ impl<T: Config> Pallet<T> {
 			.longevity(longevity)
 			.build()?;
 		Ok((validity, Weight::zero()))
+	}
+
+	/// How the pool answers a reading `Pallet::check_reading` refuses: `BadProof` for a
+	/// signature that is not the order's meter's on this chain, `Stale` for a sequence number
+	/// not above the last or a meter already final, and otherwise `Custom` with the error's index
+	/// in [`Error`] (an unknown order, readings closed, interim readings used up), so that a
+	/// meter can name the reason and stop sending.
+	pub fn reading_invalidity(error: Error<T>) -> TransactionValidityError {
+		let invalid = match error {
+			Error::<T>::BadMeterSignature => InvalidTransaction::BadProof,
+			Error::<T>::StaleSequence | Error::<T>::FinalReadingAlreadySubmitted => {
+				InvalidTransaction::Stale
+			}
+			other => InvalidTransaction::Custom(other.encode().first().copied().unwrap_or(u8::MAX)),
+		};
+		TransactionValidityError::Invalid(invalid)
 	}
 
 	/// The payments of `order` given what its meters measured.

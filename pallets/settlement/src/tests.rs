@@ -559,6 +559,31 @@ mod readings {
 		});
 	}
 
+	/// The pool names each reason a reading is refused for (beyond a bad signature and a stale
+	/// sequence) by the error's index, so that a meter knows to stop.
+	#[test]
+	fn the_pool_names_why_a_reading_is_refused() {
+		new_test_ext().execute_with(|| {
+			let pool_answer = |id: OrderId, sequence: u32| {
+				let (reading, signature) =
+					signed_reading(id, Side::User, 1_000, sequence, false, USER);
+				Call::<Test>::submit_reading { reading, signature }
+					.authorize(TransactionSource::External)
+			};
+			let named = |error: Error<Test>| {
+				Some(Err(InvalidTransaction::Custom(error.encode()[0]).into()))
+			};
+			assert_eq!(pool_answer(7, 1), named(Error::<Test>::UnknownOrder));
+			let id = open(USER, PROVIDER);
+			assert_ok!(read(id, Side::User, 1_000, 1, false));
+			assert_ok!(read(id, Side::User, 2_000, 2, false));
+			assert_eq!(pool_answer(id, 3), named(Error::<Test>::TooManyInterimReadings));
+			run_to(10);
+			assert_ok!(Settlement::apply_for_settlement(RuntimeOrigin::signed(PROVIDER), id));
+			assert_eq!(pool_answer(id, 3), named(Error::<Test>::ReadingsClosed));
+		});
+	}
+
 	#[test]
 	fn a_reading_needs_the_authorised_origin() {
 		new_test_ext().execute_with(|| {
