@@ -285,6 +285,19 @@ fn a_whole_period_runs_through_every_market_pallet() {
 	});
 }
 
+/// In the next block, Eve offers 10 kWh at 0.2 GRID per kWh and the household (Alice's stash)
+/// asks for each of `energies` (Wh), without a limit price.
+fn post_one_offer_and_requests(energies: &[u64]) {
+	block(|| {
+		let offer = MatchingCall::post_offer { price: 200 * MILLI_GRID, capacity: 10_000 };
+		dispatch(RuntimeCall::Matching(offer), signed(Sr25519Keyring::Eve));
+		for energy in energies {
+			let request = MatchingCall::post_request { energy: *energy, limit: None };
+			dispatch(RuntimeCall::Matching(request), signed(Sr25519Keyring::AliceStash));
+		}
+	});
+}
+
 /// Issue 22's first hole through `Executive`: a feasible solution with a forged claim is
 /// refused by the pool's check, and a block that holds it anyway does not apply it; the
 /// honest claim is accepted, feeless.
@@ -296,12 +309,7 @@ fn a_forged_solution_is_refused_before_the_pool_and_in_a_block() {
 	let mut ext =
 		sp_io::TestExternalities::new(genesis_config_presets::preset_storage("development"));
 	ext.execute_with(|| {
-		block(|| {
-			let offer = MatchingCall::post_offer { price: 200 * MILLI_GRID, capacity: 10_000 };
-			dispatch(RuntimeCall::Matching(offer), signed(Sr25519Keyring::Eve));
-			let request = MatchingCall::post_request { energy: 4_000, limit: None };
-			dispatch(RuntimeCall::Matching(request), signed(Sr25519Keyring::AliceStash));
-		});
+		post_one_offer_and_requests(&[4_000]);
 		let close = PERIOD_BLOCKS - SOLUTION_BLOCKS;
 		run_to(close);
 		let snapshot = pallet_matching::CurrentSnapshot::<Runtime>::get().expect("closed");
@@ -354,14 +362,7 @@ fn the_runtime_encodes_the_solution_transaction_it_applies() {
 	let mut ext =
 		sp_io::TestExternalities::new(genesis_config_presets::preset_storage("development"));
 	ext.execute_with(|| {
-		block(|| {
-			let offer = MatchingCall::post_offer { price: 200 * MILLI_GRID, capacity: 10_000 };
-			dispatch(RuntimeCall::Matching(offer), signed(Sr25519Keyring::Eve));
-			for energy in [6_000, 5_000] {
-				let request = MatchingCall::post_request { energy, limit: None };
-				dispatch(RuntimeCall::Matching(request), signed(Sr25519Keyring::AliceStash));
-			}
-		});
+		post_one_offer_and_requests(&[6_000, 5_000]);
 		run_to(PERIOD_BLOCKS - SOLUTION_BLOCKS);
 		let input = Matching::solver_input();
 		let snapshot = pallet_matching::CurrentSnapshot::<Runtime>::get().expect("closed");

@@ -1414,13 +1414,10 @@ mod tests {
 		for model in small_models() {
 			let (root, best) = root_of(&model);
 			assert!(keeps_every_better_assignment(&model.problem, &root, best.profit));
-			// Fixing for a worse incumbent would keep more, never less.
-			let (weaker, _) = {
-				let (problem, guide) = (&model.problem, model.guide());
-				let mut scratch = first_incumbent(problem, None);
-				let relaxation = root_relaxation(problem, &guide, &mut scratch);
-				(fix_variables(problem, relaxation, 0), scratch)
-			};
+			// Fixing for a worse incumbent keeps more, never less.
+			let mut scratch = first_incumbent(&model.problem, None);
+			let relaxation = root_relaxation(&model.problem, &model.guide(), &mut scratch);
+			let weaker = fix_variables(&model.problem, relaxation, 0);
 			assert!(keeps_every_better_assignment(&model.problem, &weaker, 0));
 		}
 	}
