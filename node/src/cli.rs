@@ -62,6 +62,16 @@ pub struct MiningParams {
 		value_parser = clap::value_parser!(u8).range(1..=100))]
 	pub mining_duty_cycle: u8,
 
+	/// Simulate the miner instead, for experiments where many miners share a few cores: for
+	/// each piece of work, wait a time drawn from an exponential distribution of this mean
+	/// (milliseconds), then search the seal at full speed. Blocks then arrive at rate
+	/// `1 / mean` per thread whatever the CPU; give `n` such miners of one chain a mean of `n`
+	/// times the target block time, and a low difficulty so that the seal costs little.
+	/// Replaces `--mining-duty-cycle`.
+	#[arg(long, value_name = "MS", conflicts_with = "mining_duty_cycle",
+		value_parser = clap::value_parser!(u64).range(1..))]
+	pub simulated_mining_mean_ms: Option<u64>,
+
 	/// The account (SS58) that block rewards are paid to. Required on a mining node, except on
 	/// development chains, where it defaults to Alice.
 	#[arg(long, value_name = "SS58", value_parser = parse_account)]
@@ -91,4 +101,16 @@ pub struct Cli {
 	/// Mining.
 	#[clap(flatten)]
 	pub mining: MiningParams,
+}
+
+impl MiningParams {
+	/// How the mining threads spend their time.
+	pub fn pace(&self) -> crate::miner::Pace {
+		match self.simulated_mining_mean_ms {
+			Some(mean) => {
+				crate::miner::Pace::Poisson { mean: std::time::Duration::from_millis(mean) }
+			}
+			None => crate::miner::Pace::DutyCycle(self.mining_duty_cycle),
+		}
+	}
 }

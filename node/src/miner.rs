@@ -8,6 +8,11 @@
 //!
 //! At a duty cycle below 100 %, a thread sleeps after each batch for as long as the batch took,
 //! times `(100 - duty) / duty`: its hashrate, and the CPU it takes, scale by the duty cycle.
+//!
+//! A simulated (Poisson) miner, for experiments where many miners share a few cores, first
+//! waits a time drawn from an exponential distribution for each piece of work, then searches
+//! the seal at full speed: its blocks arrive as a Poisson process of the chosen rate whatever
+//! the CPU, and it hashes only for the seal itself (difficulty hashes on average).
 
 use codec::Encode;
 use futures::executor::block_on;
@@ -82,8 +87,24 @@ pub fn idle_after(busy: Duration, duty_cycle: u8) -> Duration {
 	busy * (100 - duty) / duty
 }
 
-/// A start nonce that differs between threads and runs.
-fn random_start(thread: usize) -> u64 {
+/// How a mining thread spends its time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pace {
+	/// Hash this percentage of the time (1 to 100), resting the rest.
+	DutyCycle(u8),
+	/// Wait an exponentially distributed time of this mean for each piece of work, then search
+	/// the seal at full speed: a simulated miner whose blocks arrive at rate `1 / mean`.
+	Poisson {
+		/// The mean wait.
+		mean: Duration,
+	},
+}
+
+/// How often a waiting Poisson miner checks whether its work went stale.
+const STALE_CHECK: Duration = Duration::from_millis(50);
+
+/// A random `u64` that differs between threads and calls.
+fn random_u64(thread: usize) -> u64 {
 	let now = std::time::SystemTime::now()
 		.duration_since(std::time::UNIX_EPOCH)
 		.map(|d| d.as_nanos() as u64)
@@ -94,12 +115,18 @@ fn random_start(thread: usize) -> u64 {
 	u64::from_le_bytes(hash)
 }
 
-/// Starts `threads` miner threads on `handle`, hashing `duty_cycle` percent of the time; they
-/// stop when `stop` is set.
+/// The exponentially distributed wait of mean `mean` for the uniform draw `random`
+/// (inverse transform: `-ln(u) * mean`, with `u` in (0, 1]).
+pub fn exponential_wait(mean: Duration, random: u64) -> Duration {
+	let uniform = ((random >> 11) as f64 + 1.0) / (1u64 << 53) as f64;
+	mean.mul_f64(-uniform.ln())
+}
+
+/// Starts `threads` miner threads on `handle`, at `pace`; they stop when `stop` is set.
 pub fn spawn<B, A, L>(
 	handle: MiningHandle<B, A, L>,
 	threads: usize,
-	duty_cycle: u8,
+	pace: Pace,
 	stats: Arc<MiningStats>,
 	stop: Arc<AtomicBool>,
 ) -> std::io::Result<()>
@@ -112,16 +139,32 @@ where
 		let (handle, thread_stats, stop) = (handle.clone(), stats.clone(), stop.clone());
 		std::thread::Builder::new()
 			.name(format!("pow-miner-{thread}"))
-			.spawn(move || mine(handle, thread, duty_cycle, &thread_stats, &stop))?;
+			.spawn(move || mine(handle, thread, pace, &thread_stats, &stop))?;
 		stats.threads.fetch_add(1, Ordering::Relaxed);
 	}
 	Ok(())
 }
 
+/// Whether a Poisson miner waited out its draw; `false` when its work went `stale` (or the
+/// node stops) first.
+fn waited_out(wait: Duration, stop: &AtomicBool, stale: impl Fn() -> bool) -> bool {
+	let until = Instant::now() + wait;
+	loop {
+		let now = Instant::now();
+		if now >= until {
+			return true;
+		}
+		if stale() || stop.load(Ordering::Relaxed) {
+			return false;
+		}
+		std::thread::sleep(STALE_CHECK.min(until - now));
+	}
+}
+
 fn mine<B, A, L>(
 	handle: MiningHandle<B, A, L>,
 	thread: usize,
-	duty_cycle: u8,
+	pace: Pace,
 	stats: &MiningStats,
 	stop: &AtomicBool,
 ) where
@@ -135,7 +178,18 @@ fn mine<B, A, L>(
 			std::thread::sleep(Duration::from_millis(100));
 			continue;
 		};
-		let mut nonce = random_start(thread);
+		let duty_cycle = match pace {
+			Pace::DutyCycle(duty_cycle) => duty_cycle,
+			Pace::Poisson { mean } => {
+				// Memoryless: a fresh draw for fresh work has the same distribution.
+				let wait = exponential_wait(mean, random_u64(thread));
+				if !waited_out(wait, stop, || handle.version() != version) {
+					continue;
+				}
+				100
+			}
+		};
+		let mut nonce = random_u64(thread);
 		let found = loop {
 			let started = Instant::now();
 			let found = search(&metadata.pre_hash, metadata.difficulty, nonce, NONCES_PER_BATCH);
@@ -172,6 +226,26 @@ mod tests {
 		assert_eq!(idle_after(busy, 50), busy);
 		assert_eq!(idle_after(busy, 10), busy * 9);
 		assert_eq!(idle_after(busy, 0), busy * 99);
+	}
+
+	#[test]
+	fn poisson_waits_are_exponential() {
+		let mean = Duration::from_secs(6);
+		// The inverse transform at the extremes and the median.
+		assert_eq!(exponential_wait(mean, u64::MAX), Duration::ZERO);
+		let median = exponential_wait(mean, 1 << 63).as_secs_f64();
+		assert!((median - 6.0 * std::f64::consts::LN_2).abs() < 1e-6, "{median}");
+		assert!(exponential_wait(mean, 0) > mean * 30);
+		// The mean of many draws from hashed seeds.
+		let draws = 20_000u64;
+		let total: f64 = (0..draws)
+			.map(|i| {
+				let random = u64::from_le_bytes(sp_crypto_hashing::blake2_64(&i.to_le_bytes()));
+				exponential_wait(mean, random).as_secs_f64()
+			})
+			.sum();
+		let average = total / draws as f64;
+		assert!((average - 6.0).abs() < 0.2, "{average}");
 	}
 
 	#[test]

@@ -121,11 +121,11 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 	})
 }
 
-/// Who mines, with how many threads at which duty cycle, for which account.
+/// Who mines, with how many threads at which pace, for which account.
 fn mining_setup(
 	config: &Configuration,
 	params: &MiningParams,
-) -> Result<Option<(AccountId, usize, u8)>, ServiceError> {
+) -> Result<Option<(AccountId, usize, miner::Pace)>, ServiceError> {
 	if !config.role.is_authority() || params.mining_threads == 0 {
 		return Ok(None);
 	}
@@ -140,7 +140,7 @@ fn mining_setup(
 			))
 		}
 	};
-	Ok(Some((author, params.mining_threads, params.mining_duty_cycle)))
+	Ok(Some((author, params.mining_threads, params.pace())))
 }
 
 /// The miner's Prometheus gauges (the node's registry labels them with the chain's id).
@@ -276,7 +276,7 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, Hash>>(
 		tracing_execute_block: None,
 	})?;
 
-	if let Some((author, threads, duty_cycle)) = mining {
+	if let Some((author, threads, pace)) = mining {
 		let proposer_factory = sc_basic_authorship::ProposerFactory::new(
 			task_manager.spawn_handle(),
 			client.clone(),
@@ -304,11 +304,11 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, Hash>>(
 		);
 
 		let stop = Arc::new(AtomicBool::new(false));
-		miner::spawn(handle, threads, duty_cycle, stats.clone(), stop.clone())
+		miner::spawn(handle, threads, pace, stats.clone(), stop.clone())
 			.map_err(|e| ServiceError::Other(format!("starting the miner threads: {e}")))?;
 		log::info!(
 			target: "pow",
-			"⛏  mining with {threads} thread(s) at {duty_cycle} % duty, rewards to {}",
+			"⛏  mining with {threads} thread(s) at {pace:?}, rewards to {}",
 			sp_core::crypto::Ss58Codec::to_ss58check(&author)
 		);
 

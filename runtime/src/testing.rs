@@ -1,7 +1,8 @@
 //! Running blocks natively, as a miner builds them: the miner's account in the pre-runtime
 //! digest, a timestamp inherent, then the block's body. For the runtime's tests and for tools
 //! that drive the runtime block by block (the reputation experiment); `std` only, inside
-//! externalities the caller provides.
+//! externalities the caller provides. Also the transactions that tests and tools send to a
+//! node: signed, or general for the calls that authorise themselves.
 
 use crate::{
 	AccountId, BlockNumber, BlockReward, Difficulty, Executive, Hash, Header, Matching,
@@ -9,8 +10,10 @@ use crate::{
 	TimestampCall, UncheckedExtrinsic,
 };
 use codec::Encode;
-use gridshard_primitives::pow::POW_ENGINE_ID;
-use sp_runtime::{traits::Header as _, Digest, DigestItem};
+use frame_system::offchain::CreateAuthorizedTransaction;
+use gridshard_primitives::{pow::POW_ENGINE_ID, Nonce};
+use sp_core::{sr25519, Pair};
+use sp_runtime::{traits::Header as _, Digest, DigestItem, MultiAddress, MultiSignature};
 
 /// The header of block `number` on top of `parent`, mined by `miner` (its account in the
 /// pre-runtime digest, which the runtime requires).
@@ -40,4 +43,47 @@ pub fn check_invariants() {
 	Matching::do_try_state().expect("matching invariants");
 	ShardProxy::do_try_state().expect("shard proxy invariants");
 	PeriodRecords::do_try_state().expect("period records invariants");
+}
+
+/// The runtime's transaction extensions: immortal, no tip, nonce 0 (what it gives the general
+/// transactions of authorised calls).
+fn extensions() -> crate::TxExtension {
+	<crate::Runtime as CreateAuthorizedTransaction<RuntimeCall>>::create_extension()
+}
+
+/// `call` signed by `from` with `nonce`, immortal, no tip, for the chain of `genesis`.
+pub fn signed(
+	from: &sr25519::Pair,
+	call: RuntimeCall,
+	nonce: Nonce,
+	genesis: Hash,
+) -> UncheckedExtrinsic {
+	let mut extension = extensions();
+	extension.6 = frame_system::CheckNonce::from(nonce);
+	let implicit = (
+		(),
+		(),
+		crate::VERSION.spec_version,
+		crate::VERSION.transaction_version,
+		genesis,
+		genesis,
+		(),
+		(),
+		(),
+		(),
+	);
+	let payload = crate::SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
+	let signature = payload.using_encoded(|bytes| from.sign(bytes));
+	UncheckedExtrinsic::new_signed(
+		call,
+		MultiAddress::Id(AccountId::from(from.public())),
+		MultiSignature::Sr25519(signature),
+		extension,
+	)
+}
+
+/// `call` as a general transaction without signer, as meters and off-chain workers send:
+/// valid only if the call authorises itself (`#[pallet::authorize]`).
+pub fn general(call: RuntimeCall) -> UncheckedExtrinsic {
+	UncheckedExtrinsic::new_transaction(call, extensions())
 }

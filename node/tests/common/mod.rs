@@ -4,16 +4,13 @@
 #![allow(dead_code)]
 
 use codec::{Decode, Encode};
-use frame_system::offchain::CreateAuthorizedTransaction;
 use gridshard_primitives::{AccountId, Hash, Nonce};
 use gridshard_runtime::{
-	MatchingCall, Runtime, RuntimeCall, RuntimeEvent, SignedPayload, TxExtension,
-	UncheckedExtrinsic, MILLI_GRID, PERIOD_BLOCKS, VERSION,
+	MatchingCall, RuntimeCall, RuntimeEvent, UncheckedExtrinsic, MILLI_GRID, PERIOD_BLOCKS,
 };
 use serde_json::{json, Value};
-use sp_core::{sr25519, Pair};
+use sp_core::Pair;
 use sp_keyring::Sr25519Keyring;
-use sp_runtime::{MultiAddress, MultiSignature};
 use std::{
 	io::{BufRead, BufReader, Read, Write},
 	net::{TcpListener, TcpStream},
@@ -179,48 +176,7 @@ pub fn unhex(s: &str) -> Vec<u8> {
 	(0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
 }
 
-/// The runtime's transaction extensions: immortal, no tip, nonce 0 (what it gives the general
-/// transactions of authorised calls).
-fn extensions() -> TxExtension {
-	<Runtime as CreateAuthorizedTransaction<RuntimeCall>>::create_extension()
-}
-
-/// `call` signed by `from` with `nonce`, immortal, no tip, for the chain of `genesis`.
-pub fn signed(
-	from: &sr25519::Pair,
-	call: RuntimeCall,
-	nonce: Nonce,
-	genesis: Hash,
-) -> UncheckedExtrinsic {
-	let mut extension = extensions();
-	extension.6 = frame_system::CheckNonce::from(nonce);
-	let implicit = (
-		(),
-		(),
-		VERSION.spec_version,
-		VERSION.transaction_version,
-		genesis,
-		genesis,
-		(),
-		(),
-		(),
-		(),
-	);
-	let payload = SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
-	let signature = payload.using_encoded(|bytes| from.sign(bytes));
-	UncheckedExtrinsic::new_signed(
-		call,
-		MultiAddress::Id(AccountId::from(from.public())),
-		MultiSignature::Sr25519(signature),
-		extension,
-	)
-}
-
-/// `call` as a general transaction without signer, as meters and off-chain workers send:
-/// valid only if the call authorises itself (`#[pallet::authorize]`).
-pub fn general(call: RuntimeCall) -> UncheckedExtrinsic {
-	UncheckedExtrinsic::new_transaction(call, extensions())
-}
+pub use gridshard_runtime::testing::{general, signed};
 
 type EventRecord = frame_system::EventRecord<RuntimeEvent, Hash>;
 
