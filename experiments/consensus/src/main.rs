@@ -1,0 +1,167 @@
+//! `consensus-experiment [options]`: runs the paper's consensus experiment (Fig. 5) on real
+//! nodes, one chain of twelve miners and then three regions of four, and writes
+//! `consensus.csv` and `consensus.svg` into `--out` (default `docs/consensus-experiment`).
+//! `--help` lists the options. `consensus-experiment capacity` prints what a block holds of each
+//! market transaction, from the runtime's weights and limits.
+
+use gridshard_consensus_experiment::{
+	capacity, chart, medians,
+	network::{Settings, Topology},
+	node_binary, Point, Side,
+};
+use std::{path::PathBuf, time::Duration};
+
+const USAGE: &str = "usage: consensus-experiment [--sizes 10,100,..] [--runs N] [--k K]
+	[--miners N] [--regions R] [--block-time-ms MS] [--delay-ms LOW-HIGH] [--seed N]
+	[--timeout-s S] [--out DIR] [--node PATH]
+       consensus-experiment capacity    (what a block holds of each market transaction)";
+
+/// The experiment's options.
+struct Options {
+	sizes: Vec<usize>,
+	runs: usize,
+	k: u64,
+	miners: usize,
+	regions: usize,
+	timeout: Duration,
+	out: PathBuf,
+	settings: Settings,
+}
+
+fn parse() -> Result<Option<Options>, String> {
+	let mut options = Options {
+		sizes: vec![10, 100, 1_000, 2_500, 5_000, 7_500, 10_000, 15_000, 20_000],
+		runs: 3,
+		k: 2,
+		miners: 12,
+		regions: 3,
+		timeout: Duration::from_secs(600),
+		out: PathBuf::from("docs/consensus-experiment"),
+		settings: Settings {
+			node_binary: node_binary(),
+			work: std::env::temp_dir().join(format!("gridshard-consensus-{}", std::process::id())),
+			block_time: Duration::from_millis(
+				gridshard_primitives::difficulty::TARGET_BLOCK_TIME_MS,
+			),
+			delay_ms: (0, 20),
+			seed: 5,
+			senders: 500,
+		},
+	};
+	let mut args = std::env::args().skip(1);
+	while let Some(arg) = args.next() {
+		let mut value = || args.next().ok_or(format!("{arg} needs a value"));
+		let number = |v: String| v.parse::<u64>().map_err(|e| format!("{arg}: {e}"));
+		match arg.as_str() {
+			"--sizes" => {
+				options.sizes = value()?
+					.split(',')
+					.map(|s| s.trim().parse().map_err(|e| format!("--sizes: {e}")))
+					.collect::<Result<_, _>>()?
+			}
+			"--runs" => options.runs = number(value()?)? as usize,
+			"--k" => options.k = number(value()?)?,
+			"--miners" => options.miners = number(value()?)? as usize,
+			"--regions" => options.regions = number(value()?)? as usize,
+			"--block-time-ms" => {
+				options.settings.block_time = Duration::from_millis(number(value()?)?)
+			}
+			"--delay-ms" => {
+				let range = value()?;
+				let (low, high) = range.split_once('-').ok_or("--delay-ms: LOW-HIGH")?;
+				let parse = |s: &str| s.parse::<u64>().map_err(|e| format!("--delay-ms: {e}"));
+				options.settings.delay_ms = (parse(low)?, parse(high)?);
+			}
+			"--seed" => options.settings.seed = number(value()?)?,
+			"--timeout-s" => options.timeout = Duration::from_secs(number(value()?)?),
+			"--out" => options.out = PathBuf::from(value()?),
+			"--node" => options.settings.node_binary = PathBuf::from(value()?),
+			"--help" | "-h" => {
+				println!("{USAGE}");
+				return Ok(None);
+			}
+			other => return Err(format!("unknown argument {other}\n{USAGE}")),
+		}
+	}
+	let (low, high) = options.settings.delay_ms;
+	if low > high || options.sizes.is_empty() || options.runs == 0 || options.regions == 0 {
+		return Err(format!("empty sizes, runs, regions or delay range\n{USAGE}"));
+	}
+	if !options.miners.is_multiple_of(options.regions) {
+		return Err(format!(
+			"{} miners do not split into {} regions",
+			options.miners, options.regions
+		));
+	}
+	let largest = options.sizes.iter().max().copied().unwrap_or(0) * options.runs;
+	options.settings.senders = options.settings.senders.max((largest / 100) as u32);
+	Ok(Some(options))
+}
+
+fn main() -> Result<(), String> {
+	if std::env::args().nth(1).as_deref() == Some("capacity") {
+		print!("{}", capacity::markdown(&capacity::market()));
+		return Ok(());
+	}
+	let Some(options) = parse()? else { return Ok(()) };
+	let topologies = [
+		Topology::single_chain(options.miners),
+		Topology::regions(options.regions, options.miners / options.regions),
+	];
+	let mut points: Vec<Point> = Vec::new();
+	for topology in &topologies {
+		eprintln!(
+			"[{}] starting {} chain(s), {} miners in all",
+			topology.name,
+			topology.chains.len(),
+			topology.miners()
+		);
+		let mut side = Side::start(topology, &options.settings)?;
+		let delays = &side.network.delays_ms;
+		eprintln!(
+			"[{}] {} links, delay {:.1} ms on average",
+			topology.name,
+			delays.len(),
+			delays.iter().sum::<u64>() as f64 / delays.len().max(1) as f64
+		);
+		for &size in &options.sizes {
+			for run in 0..options.runs {
+				let point = side.measure(size, run, options.k, options.timeout)?;
+				eprintln!(
+					"[{}] {size} trades, run {run}: submitted {:.1} s, included {:.1} s, {}-deep {:.1} s, {} block(s), fullest {}, {} round(s)",
+					point.topology, point.submitted_s, point.included_s, options.k, point.confirmed_s,
+					point.blocks, point.fullest, point.rounds
+				);
+				points.push(point);
+			}
+		}
+	}
+	let single = medians(&points, "single", &options.sizes);
+	let sharded = medians(&points, "sharded", &options.sizes);
+	println!("trades  single_s  sharded_s  ratio");
+	for ((size, a), (_, b)) in single.iter().zip(&sharded) {
+		println!("{size:>6}  {a:>8.1}  {b:>9.1}  {:>5.2}", b / a);
+	}
+	let (low, high) = options.settings.delay_ms;
+	let caption = format!(
+		"Time to confirm N trades ({}-deep), median of {} runs; Poisson-simulated miners, {} s blocks, links {low}-{high} ms",
+		options.k,
+		options.runs,
+		options.settings.block_time.as_secs_f64()
+	);
+	let per_region = options.miners / options.regions;
+	let labels = [
+		("single", format!("one chain of {} miners", options.miners)),
+		("sharded", format!("{} regions of {per_region} miners", options.regions)),
+	];
+	std::fs::create_dir_all(&options.out).map_err(|e| format!("{}: {e}", options.out.display()))?;
+	let csv_path = options.out.join("consensus.csv");
+	std::fs::write(&csv_path, chart::csv(&points))
+		.map_err(|e| format!("{}: {e}", csv_path.display()))?;
+	let svg_path = options.out.join("consensus.svg");
+	std::fs::write(&svg_path, chart::svg(&points, &options.sizes, &labels, &caption)?)
+		.map_err(|e| format!("{}: {e}", svg_path.display()))?;
+	let _ = std::fs::remove_dir_all(&options.settings.work);
+	println!("wrote {} and {}", csv_path.display(), svg_path.display());
+	Ok(())
+}
