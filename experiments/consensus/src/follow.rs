@@ -85,6 +85,18 @@ impl Follower {
 		Ok(())
 	}
 
+	/// The best-chain blocks holding any of `wanted`: height, when it entered, how many.
+	pub fn holding(&self, wanted: &HashSet<H256>) -> Vec<(u64, Instant, usize)> {
+		self.blocks
+			.iter()
+			.map(|(height, seen)| {
+				let here = seen.transactions.iter().filter(|tx| wanted.contains(tx)).count();
+				(*height, seen.at, here)
+			})
+			.filter(|(_, _, here)| *here > 0)
+			.collect()
+	}
+
 	/// When all of `wanted` were included and `k` deep in the best chain, if they are.
 	pub fn confirmation(&self, wanted: &HashSet<H256>, k: u64) -> Option<Confirmation> {
 		let mut found = 0;

@@ -20,6 +20,7 @@ pub mod follow;
 pub mod load;
 pub mod network;
 pub mod rpc;
+pub mod throughput;
 
 use follow::{Confirmation, Follower};
 use load::{submit, transaction_hash, Senders};
@@ -79,6 +80,8 @@ pub struct Point {
 pub struct Side {
 	/// The running network.
 	pub network: Network,
+	/// Trades submitted per second over the whole network; `None`: all at once.
+	pub rate: Option<f64>,
 	senders: Vec<Senders>,
 }
 
@@ -92,12 +95,12 @@ impl Side {
 	pub fn start(topology: &Topology, settings: &Settings) -> Result<Self, String> {
 		let network = Network::start(topology, settings)?;
 		let senders = network.chains.iter().map(|_| Senders::new(settings.senders)).collect();
-		Ok(Self { network, senders })
+		Ok(Self { network, rate: None, senders })
 	}
 
 	/// Restarts the nodes (so that every pool starts empty), submits `trades` trades, split
-	/// evenly over the chains and over each chain's nodes, and waits until every one is in a
-	/// block `k` deep (or `timeout` passes).
+	/// evenly over the chains and over each chain's nodes (at [`Side::rate`], or all at once),
+	/// and waits until every one is in a block `k` deep (or `timeout` passes).
 	///
 	/// The node's fork-aware pool keeps each transaction until a block finalises it, and no
 	/// block of a proof-of-work chain is ever final: without the restart, each run would submit
@@ -124,6 +127,8 @@ impl Side {
 			loads.push((chain, groups, wanted, follower));
 		}
 		let abort = AtomicBool::new(false);
+		let threads: usize = loads.iter().map(|(chain, ..)| chain.nodes.len()).sum();
+		let rate = self.rate.map(|rate| rate / threads.max(1) as f64);
 		let start = Instant::now();
 		let (submitted, confirmations) = std::thread::scope(|scope| {
 			let mut submissions = Vec::new();
@@ -132,7 +137,7 @@ impl Side {
 				for (node, group) in chain.nodes.iter().zip(groups) {
 					let abort = &abort;
 					submissions.push(scope.spawn(move || {
-						submit(&node.rpc, &group)
+						submit(&node.rpc, &group, rate)
 							.map(|()| Instant::now())
 							.inspect_err(|_| abort.store(true, Ordering::Relaxed))
 							.map_err(|e| format!("{}: {e}", node.name))

@@ -67,9 +67,15 @@ impl Senders {
 	}
 }
 
-/// Submits `transactions` to `rpc` in batches; fails on the first the node refuses.
-pub fn submit(rpc: &Rpc, transactions: &[Vec<u8>]) -> Result<(), String> {
-	for batch in transactions.chunks(BATCH) {
+/// Submits `transactions` to `rpc` in batches, all at once or at `rate` per second (each batch
+/// waits for its turn); fails on the first the node refuses.
+pub fn submit(rpc: &Rpc, transactions: &[Vec<u8>], rate: Option<f64>) -> Result<(), String> {
+	let start = std::time::Instant::now();
+	for (index, batch) in transactions.chunks(BATCH).enumerate() {
+		if let Some(rate) = rate.filter(|rate| *rate > 0.0) {
+			let due = start + std::time::Duration::from_secs_f64((index * BATCH) as f64 / rate);
+			std::thread::sleep(due.saturating_duration_since(std::time::Instant::now()));
+		}
 		let calls: Vec<(&str, serde_json::Value)> =
 			batch.iter().map(|tx| ("author_submitExtrinsic", json!([hex(tx)]))).collect();
 		let answers: Vec<Answer> = rpc.batch(&calls)?;

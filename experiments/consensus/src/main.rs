@@ -2,25 +2,28 @@
 //! nodes, one chain of twelve miners and then three regions of four, and writes
 //! `consensus.csv` and `consensus.svg` into `--out` (default `docs/consensus-experiment`).
 //! `--help` lists the options. `consensus-experiment capacity` prints what a block holds of each
-//! market transaction, from the runtime's weights and limits.
+//! market transaction, from the runtime's weights and limits; `consensus-experiment throughput`
+//! measures the most transfers one mining node includes per second over a minute.
 
 use gridshard_consensus_experiment::{
 	capacity, chart, medians,
-	network::{Settings, Topology},
-	node_binary, Point, Side,
+	network::{self, Settings, Topology},
+	node_binary, throughput, Point, Side,
 };
 use std::{path::PathBuf, time::Duration};
 
 const USAGE: &str = "usage: consensus-experiment [--sizes 10,100,..] [--runs N] [--k K]
 	[--miners N] [--regions R] [--block-time-ms MS] [--delay-ms LOW-HIGH] [--seed N]
-	[--timeout-s S] [--out DIR] [--node PATH]
-       consensus-experiment capacity    (what a block holds of each market transaction)";
+	[--rate TRADES_PER_S] [--timeout-s S] [--out DIR] [--node PATH]
+       consensus-experiment capacity    (what a block holds of each market transaction)
+       consensus-experiment throughput  (the most transfers one node includes per second)";
 
 /// The experiment's options.
 struct Options {
 	sizes: Vec<usize>,
 	runs: usize,
 	k: u64,
+	rate: Option<f64>,
 	miners: usize,
 	regions: usize,
 	timeout: Duration,
@@ -33,6 +36,7 @@ fn parse() -> Result<Option<Options>, String> {
 		sizes: vec![10, 100, 1_000, 2_500, 5_000, 7_500, 10_000, 15_000, 20_000],
 		runs: 3,
 		k: 2,
+		rate: None,
 		miners: 12,
 		regions: 3,
 		timeout: Duration::from_secs(600),
@@ -61,6 +65,7 @@ fn parse() -> Result<Option<Options>, String> {
 			}
 			"--runs" => options.runs = number(value()?)? as usize,
 			"--k" => options.k = number(value()?)?,
+			"--rate" => options.rate = Some(value()?.parse().map_err(|e| format!("--rate: {e}"))?),
 			"--miners" => options.miners = number(value()?)? as usize,
 			"--regions" => options.regions = number(value()?)? as usize,
 			"--block-time-ms" => {
@@ -98,12 +103,72 @@ fn parse() -> Result<Option<Options>, String> {
 	Ok(Some(options))
 }
 
+/// `throughput`: one node, a backlog of 30 000 transfers, a minute of blocks.
+fn run_throughput() -> Result<(), String> {
+	let settings = Settings {
+		node_binary: node_binary(),
+		work: std::env::temp_dir().join(format!("gridshard-throughput-{}", std::process::id())),
+		block_time: Duration::from_millis(gridshard_primitives::difficulty::TARGET_BLOCK_TIME_MS),
+		delay_ms: (0, 0),
+		seed: 5,
+		senders: 600,
+	};
+	stop_nodes_on_signal(settings.work.clone())?;
+	eprintln!("[throughput] one node, 30 000 transfers submitted, then a minute of blocks");
+	let measured = throughput::measure(&settings, 30_000, Duration::from_secs(60))?;
+	let _ = std::fs::remove_dir_all(&settings.work);
+	println!(
+		"{} transfers in {:.1} s: {:.0} per second; blocks {:?}; proposals ended by {:?}",
+		measured.included,
+		measured.seconds,
+		measured.per_second(),
+		measured.blocks,
+		measured.ends
+	);
+	Ok(())
+}
+
+/// On SIGINT, SIGTERM or SIGHUP sent to this process alone, kills the nodes started under `work`
+/// (dropping the networks would, but the main thread is busy measuring) and exits.
+fn stop_nodes_on_signal(work: PathBuf) -> Result<(), String> {
+	use tokio::signal::unix::{signal, SignalKind};
+	let runtime = tokio::runtime::Builder::new_current_thread()
+		.enable_all()
+		.build()
+		.map_err(|e| format!("a signal handler: {e}"))?;
+	let handler = |e: std::io::Error| format!("a signal handler: {e}");
+	let (mut interrupt, mut terminate, mut hangup) = runtime.block_on(async {
+		Ok::<_, String>((
+			signal(SignalKind::interrupt()).map_err(handler)?,
+			signal(SignalKind::terminate()).map_err(handler)?,
+			signal(SignalKind::hangup()).map_err(handler)?,
+		))
+	})?;
+	std::thread::spawn(move || {
+		runtime.block_on(async {
+			tokio::select! {
+				_ = interrupt.recv() => {},
+				_ = terminate.recv() => {},
+				_ = hangup.recv() => {},
+			}
+		});
+		eprintln!("stopped: killing the nodes under {}", work.display());
+		network::kill_processes_in(&work);
+		std::process::exit(130);
+	});
+	Ok(())
+}
+
 fn main() -> Result<(), String> {
 	if std::env::args().nth(1).as_deref() == Some("capacity") {
 		print!("{}", capacity::markdown(&capacity::market()));
 		return Ok(());
 	}
+	if std::env::args().nth(1).as_deref() == Some("throughput") {
+		return run_throughput();
+	}
 	let Some(options) = parse()? else { return Ok(()) };
+	stop_nodes_on_signal(options.settings.work.clone())?;
 	let topologies = [
 		Topology::single_chain(options.miners),
 		Topology::regions(options.regions, options.miners / options.regions),
@@ -117,6 +182,7 @@ fn main() -> Result<(), String> {
 			topology.miners()
 		);
 		let mut side = Side::start(topology, &options.settings)?;
+		side.rate = options.rate;
 		let delays = &side.network.delays_ms;
 		eprintln!(
 			"[{}] {} links, delay {:.1} ms on average",

@@ -225,6 +225,30 @@ impl Drop for Network {
 	}
 }
 
+/// The processes whose command line names `dir` (the nodes started there): PID and command line.
+pub fn processes_in(dir: &Path) -> Vec<(u32, String)> {
+	let needle = dir.to_string_lossy().to_string();
+	std::fs::read_dir("/proc")
+		.into_iter()
+		.flatten()
+		.flatten()
+		.filter_map(|entry| {
+			let pid = entry.file_name().to_string_lossy().parse::<u32>().ok()?;
+			let cmdline = std::fs::read(entry.path().join("cmdline")).ok()?;
+			let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+			cmdline.contains(&needle).then_some((pid, cmdline))
+		})
+		.collect()
+}
+
+/// Kills every process whose command line names `dir`: what a signal that ends the experiment
+/// before its networks are dropped would leave behind.
+pub fn kill_processes_in(dir: &Path) {
+	for (pid, _) in processes_in(dir) {
+		let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+	}
+}
+
 /// A port the OS has free on `ip` (the race until the node binds it is benign here).
 fn free_port(ip: Ipv4Addr) -> Result<u16, String> {
 	let listener = TcpListener::bind((ip, 0)).map_err(|e| format!("a free port: {e}"))?;

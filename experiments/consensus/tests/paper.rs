@@ -13,7 +13,7 @@
 
 use gridshard_consensus_experiment::{
 	median,
-	network::{ChainPlan, Network, Settings, Topology},
+	network::{processes_in, ChainPlan, Network, Settings, Topology},
 	node_binary, Point, Side,
 };
 use std::{path::PathBuf, time::Duration};
@@ -36,23 +36,6 @@ fn settings(name: &str) -> Settings {
 		seed: 5,
 		senders: 200,
 	}
-}
-
-/// The processes whose command line names `dir`: the nodes the experiment started there.
-fn processes_in(dir: &std::path::Path) -> Vec<String> {
-	let needle = dir.to_string_lossy().to_string();
-	std::fs::read_dir("/proc")
-		.into_iter()
-		.flatten()
-		.flatten()
-		.filter_map(|entry| {
-			let cmdline = std::fs::read(entry.path().join("cmdline")).ok()?;
-			let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
-			cmdline
-				.contains(&needle)
-				.then(|| format!("{}: {cmdline}", entry.file_name().to_string_lossy()))
-		})
-		.collect()
 }
 
 fn of<'a>(points: &'a [Point], topology: &str, trades: usize) -> Vec<&'a Point> {
@@ -80,11 +63,7 @@ fn past_its_block_capacity_the_single_chain_falls_behind_the_regions() {
 			}
 		}
 		drop(side);
-		assert_eq!(
-			processes_in(&settings.work),
-			Vec::<String>::new(),
-			"nodes outlived their network"
-		);
+		assert_eq!(processes_in(&settings.work), Vec::new(), "nodes outlived their network");
 	}
 
 	// A few trades: one or two blocks per chain, and the same rounds on both sides, give or
@@ -120,6 +99,6 @@ fn a_network_that_fails_to_start_leaves_nothing_running() {
 	};
 	let error = Network::start(&topology, &settings).err().expect("no preset region-9");
 	assert!(error.contains("region-9"), "{error}");
-	assert_eq!(processes_in(&settings.work), Vec::<String>::new());
+	assert_eq!(processes_in(&settings.work), Vec::new());
 	let _ = std::fs::remove_dir_all(&settings.work);
 }
