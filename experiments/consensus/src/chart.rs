@@ -24,6 +24,34 @@ pub fn csv(points: &[Point]) -> String {
 	out
 }
 
+/// The runs of a CSV written by [`csv`].
+pub fn parse(text: &str) -> Result<Vec<Point>, String> {
+	text.lines()
+		.skip(1)
+		.filter(|line| !line.trim().is_empty())
+		.map(|line| {
+			let fields: Vec<&str> = line.split(',').collect();
+			let [topology, trades, run, submitted, included, confirmed, blocks, fullest, rounds] =
+				fields[..]
+			else {
+				return Err(format!("not a row of nine fields: {line}"));
+			};
+			let bad = |e: &dyn std::fmt::Display| format!("{line}: {e}");
+			Ok(Point {
+				topology: topology.to_string(),
+				trades: trades.parse().map_err(|e| bad(&e))?,
+				run: run.parse().map_err(|e| bad(&e))?,
+				submitted_s: submitted.parse().map_err(|e| bad(&e))?,
+				included_s: included.parse().map_err(|e| bad(&e))?,
+				confirmed_s: confirmed.parse().map_err(|e| bad(&e))?,
+				blocks: blocks.parse().map_err(|e| bad(&e))?,
+				fullest: fullest.parse().map_err(|e| bad(&e))?,
+				rounds: rounds.parse().map_err(|e| bad(&e))?,
+			})
+		})
+		.collect()
+}
+
 /// The median time to confirm against the number of trades, a line per topology, each run a
 /// dot; `caption` and `labels` (`(topology, legend)`) name the setting.
 pub fn svg(
@@ -82,4 +110,28 @@ pub fn svg(
 		root.present().map_err(|e| e.to_string())?;
 	}
 	Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn the_csv_reads_back_what_it_wrote_and_refuses_a_short_row() {
+		let point = Point {
+			topology: "sharded".into(),
+			trades: 3_000,
+			run: 1,
+			submitted_s: 4.5,
+			included_s: 20.25,
+			confirmed_s: 31.125,
+			blocks: 2,
+			fullest: 1_000,
+			rounds: 3,
+		};
+		let read = parse(&csv(std::slice::from_ref(&point))).unwrap();
+		assert_eq!(read.len(), 1);
+		assert_eq!(csv(&read), csv(&[point]));
+		assert!(parse("header\nsingle,10,0\n").is_err());
+	}
 }

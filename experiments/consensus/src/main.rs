@@ -15,6 +15,7 @@ use std::{path::PathBuf, time::Duration};
 const USAGE: &str = "usage: consensus-experiment [--sizes 10,100,..] [--runs N] [--k K]
 	[--miners N] [--regions R] [--block-time-ms MS] [--delay-ms LOW-HIGH] [--seed N]
 	[--rate TRADES_PER_S] [--timeout-s S] [--out DIR] [--node PATH]
+	[--only single|sharded] [--with EARLIER.csv]
        consensus-experiment capacity    (what a block holds of each market transaction)
        consensus-experiment throughput  (the most transfers one node includes per second)";
 
@@ -28,6 +29,10 @@ struct Options {
 	regions: usize,
 	timeout: Duration,
 	out: PathBuf,
+	/// Run only this topology.
+	only: Option<String>,
+	/// Runs measured earlier, charted with this invocation's.
+	with: Vec<PathBuf>,
 	settings: Settings,
 }
 
@@ -41,6 +46,8 @@ fn parse() -> Result<Option<Options>, String> {
 		regions: 3,
 		timeout: Duration::from_secs(600),
 		out: PathBuf::from("docs/consensus-experiment"),
+		only: None,
+		with: Vec::new(),
 		settings: Settings {
 			node_binary: node_binary(),
 			work: std::env::temp_dir().join(format!("gridshard-consensus-{}", std::process::id())),
@@ -80,6 +87,8 @@ fn parse() -> Result<Option<Options>, String> {
 			"--seed" => options.settings.seed = number(value()?)?,
 			"--timeout-s" => options.timeout = Duration::from_secs(number(value()?)?),
 			"--out" => options.out = PathBuf::from(value()?),
+			"--only" => options.only = Some(value()?),
+			"--with" => options.with.push(PathBuf::from(value()?)),
 			"--node" => options.settings.node_binary = PathBuf::from(value()?),
 			"--help" | "-h" => {
 				println!("{USAGE}");
@@ -169,12 +178,22 @@ fn main() -> Result<(), String> {
 	}
 	let Some(options) = parse()? else { return Ok(()) };
 	stop_nodes_on_signal(options.settings.work.clone())?;
+	let mut points: Vec<Point> = Vec::new();
+	for earlier in &options.with {
+		let text =
+			std::fs::read_to_string(earlier).map_err(|e| format!("{}: {e}", earlier.display()))?;
+		points.extend(chart::parse(&text)?);
+	}
+	std::fs::create_dir_all(&options.out).map_err(|e| format!("{}: {e}", options.out.display()))?;
+	let csv_path = options.out.join("consensus.csv");
 	let topologies = [
 		Topology::single_chain(options.miners),
 		Topology::regions(options.regions, options.miners / options.regions),
 	];
-	let mut points: Vec<Point> = Vec::new();
 	for topology in &topologies {
+		if options.only.as_ref().is_some_and(|only| *only != topology.name) {
+			continue;
+		}
 		eprintln!(
 			"[{}] starting {} chain(s), {} miners in all",
 			topology.name,
@@ -199,11 +218,18 @@ fn main() -> Result<(), String> {
 					point.blocks, point.fullest, point.rounds
 				);
 				points.push(point);
+				// Written after every run, so that a failure later keeps what was measured.
+				std::fs::write(&csv_path, chart::csv(&points))
+					.map_err(|e| format!("{}: {e}", csv_path.display()))?;
 			}
 		}
 	}
-	let single = medians(&points, "single", &options.sizes);
-	let sharded = medians(&points, "sharded", &options.sizes);
+	let mut sizes: Vec<usize> = points.iter().map(|p| p.trades).collect();
+	sizes.sort_unstable();
+	sizes.dedup();
+	let runs = points.iter().map(|p| p.run + 1).max().unwrap_or(0);
+	let single = medians(&points, "single", &sizes);
+	let sharded = medians(&points, "sharded", &sizes);
 	println!("trades  single_s  sharded_s  ratio");
 	for ((size, a), (_, b)) in single.iter().zip(&sharded) {
 		println!("{size:>6}  {a:>8.1}  {b:>9.1}  {:>5.2}", b / a);
@@ -212,7 +238,7 @@ fn main() -> Result<(), String> {
 	let caption = format!(
 		"Time to confirm N trades ({}-deep), median of {} runs; Poisson-simulated miners, {} s blocks, links {low}-{high} ms",
 		options.k,
-		options.runs,
+		runs,
 		options.settings.block_time.as_secs_f64()
 	);
 	let per_region = options.miners / options.regions;
@@ -220,12 +246,8 @@ fn main() -> Result<(), String> {
 		("single", format!("one chain of {} miners", options.miners)),
 		("sharded", format!("{} regions of {per_region} miners", options.regions)),
 	];
-	std::fs::create_dir_all(&options.out).map_err(|e| format!("{}: {e}", options.out.display()))?;
-	let csv_path = options.out.join("consensus.csv");
-	std::fs::write(&csv_path, chart::csv(&points))
-		.map_err(|e| format!("{}: {e}", csv_path.display()))?;
 	let svg_path = options.out.join("consensus.svg");
-	std::fs::write(&svg_path, chart::svg(&points, &options.sizes, &labels, &caption)?)
+	std::fs::write(&svg_path, chart::svg(&points, &sizes, &labels, &caption)?)
 		.map_err(|e| format!("{}: {e}", svg_path.display()))?;
 	let _ = std::fs::remove_dir_all(&options.settings.work);
 	println!("wrote {} and {}", csv_path.display(), svg_path.display());
