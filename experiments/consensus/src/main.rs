@@ -15,7 +15,7 @@ use std::{path::PathBuf, time::Duration};
 const USAGE: &str = "usage: consensus-experiment [--sizes 10,100,..] [--runs N] [--k K]
 	[--miners N] [--regions R] [--block-time-ms MS] [--delay-ms LOW-HIGH] [--seed N]
 	[--rate TRADES_PER_S] [--timeout-s S] [--out DIR] [--node PATH]
-	[--only single|sharded] [--with EARLIER.csv]
+	[--only single|sharded|none] [--with EARLIER.csv]   (--only none --with F: redraw F's chart)
        consensus-experiment capacity    (what a block holds of each market transaction)
        consensus-experiment throughput  (the most transfers one node includes per second)";
 
@@ -227,7 +227,19 @@ fn main() -> Result<(), String> {
 	let mut sizes: Vec<usize> = points.iter().map(|p| p.trades).collect();
 	sizes.sort_unstable();
 	sizes.dedup();
-	let runs = points.iter().map(|p| p.run + 1).max().unwrap_or(0);
+	let counts: Vec<usize> = ["single", "sharded"]
+		.iter()
+		.flat_map(|t| {
+			let points = &points;
+			sizes
+				.iter()
+				.map(move |n| points.iter().filter(|p| p.topology == *t && p.trades == *n).count())
+		})
+		.filter(|count| *count > 0)
+		.collect();
+	let (fewest, most) =
+		(counts.iter().copied().min().unwrap_or(0), counts.iter().copied().max().unwrap_or(0));
+	let runs = if fewest == most { format!("{most}") } else { format!("{fewest}-{most}") };
 	let single = medians(&points, "single", &sizes);
 	let sharded = medians(&points, "sharded", &sizes);
 	println!("trades  single_s  sharded_s  ratio");
