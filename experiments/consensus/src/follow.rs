@@ -3,7 +3,7 @@
 
 use crate::{
 	load::transaction_hash,
-	rpc::{number, unhex, Rpc},
+	rpc::{unhex, Rpc},
 };
 use serde_json::{json, Value};
 use sp_core::H256;
@@ -50,14 +50,14 @@ pub struct Confirmation {
 impl Follower {
 	/// Follows the blocks above the current best of the node at `rpc`.
 	pub fn new(rpc: Rpc) -> Result<Self, String> {
-		let best = best_number(&rpc)?;
+		let best = rpc.best_number()?;
 		Ok(Self { rpc, from: best + 1, blocks: BTreeMap::new() })
 	}
 
 	/// Reads the node's best chain: the new blocks, and any replaced in the last
 	/// [`REORG_WINDOW`] heights.
 	pub fn poll(&mut self) -> Result<(), String> {
-		let best = best_number(&self.rpc)?;
+		let best = self.rpc.best_number()?;
 		self.blocks.retain(|height, _| *height <= best);
 		let unseen = self.blocks.last_key_value().map_or(self.from, |(h, _)| h + 1);
 		let lowest = unseen.min(best.saturating_sub(REORG_WINDOW)).max(self.from);
@@ -128,9 +128,4 @@ impl Follower {
 			rounds: last + 1 - self.from,
 		})
 	}
-}
-
-fn best_number(rpc: &Rpc) -> Result<u64, String> {
-	let header = rpc.call("chain_getHeader", json!([]))?;
-	number(&header["number"])
 }

@@ -36,21 +36,6 @@ use std::{
 /// How often the followers read their node's best chain.
 const POLL: Duration = Duration::from_millis(100);
 
-/// A small deterministic generator (SplitMix64) for the links' delays.
-pub struct SplitMix(pub u64);
-
-impl SplitMix {
-	/// The next number.
-	#[allow(clippy::should_implement_trait)]
-	pub fn next(&mut self) -> u64 {
-		self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-		let mut z = self.0;
-		z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-		z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-		z ^ (z >> 31)
-	}
-}
-
 /// One measurement: `trades` trades submitted at once to a topology.
 #[derive(Clone, Debug)]
 pub struct Point {

@@ -12,9 +12,9 @@ use crate::{
 	delay,
 	load::{sender, SENDER_ENDOWMENT},
 	rpc::{unhex, Rpc},
-	SplitMix,
 };
 use gridshard_primitives::Hash;
+use gridshard_solver::generate::SplitMix;
 use serde_json::{json, Value};
 use sp_core::{crypto::Ss58Codec, Pair};
 use sp_keyring::Sr25519Keyring;
@@ -167,11 +167,17 @@ impl Node {
 		}
 	}
 
-	/// Adds the peer at `address` (a link's) to the node's reserved peers, and remembers it.
-	fn reserve(&mut self, address: String) -> Result<(), String> {
+	/// Adds the peer at `address` (a link's) to the running node's reserved peers.
+	fn add_reserved_peer(&self, address: &str) -> Result<(), String> {
 		self.rpc
 			.call("system_addReservedPeer", json!([address]))
-			.map_err(|e| format!("{}: {e}", self.name))?;
+			.map(|_| ())
+			.map_err(|e| format!("{}: {e}", self.name))
+	}
+
+	/// Adds the peer at `address` to the node's reserved peers, and remembers it for restarts.
+	fn reserve(&mut self, address: String) -> Result<(), String> {
+		self.add_reserved_peer(&address)?;
 		self.reserved.push(address);
 		Ok(())
 	}
@@ -182,12 +188,7 @@ impl Node {
 		let _ = self.child.wait();
 		self.child = Self::spawn(&self.binary, &self.args, &self.log)?;
 		self.wait_ready()?;
-		for address in &self.reserved {
-			self.rpc
-				.call("system_addReservedPeer", json!([address]))
-				.map_err(|e| format!("{}: {e}", self.name))?;
-		}
-		Ok(())
+		self.reserved.iter().try_for_each(|address| self.add_reserved_peer(address))
 	}
 }
 
@@ -417,7 +418,7 @@ impl Network {
 			for a in 0..nodes.len() {
 				for b in a + 1..nodes.len() {
 					let (low, high) = settings.delay_ms;
-					let delay = low + random.next() % (high - low + 1);
+					let delay = random.range(low, high);
 					network.delays_ms.push(delay);
 					for (from, to) in [(a, b), (b, a)] {
 						let link = open_link(&links, &nodes[to], Duration::from_millis(delay))?;
@@ -466,10 +467,7 @@ impl Network {
 		})?;
 		self.wait_until_connected()?;
 		for chain in &self.chains {
-			let best = |node: &Node| -> Option<u64> {
-				let header = node.rpc.call("chain_getHeader", json!([])).ok()?;
-				crate::rpc::number(&header["number"]).ok()
-			};
+			let best = |node: &Node| node.rpc.best_number().ok();
 			let now = chain.nodes.iter().filter_map(best).max().unwrap_or(0);
 			for node in &chain.nodes {
 				let what = format!("{} to import a block above #{now}", node.name);
@@ -492,8 +490,7 @@ impl Network {
 			}
 			let first = &chain.nodes[0];
 			wait_for(&format!("{}'s first block", chain.name), START_TIMEOUT * 2, || {
-				let header = first.rpc.call("chain_getHeader", json!([])).ok()?;
-				(crate::rpc::number(&header["number"]).ok()? >= 1).then_some(())
+				(first.rpc.best_number().ok()? >= 1).then_some(())
 			})?;
 		}
 		Ok(())

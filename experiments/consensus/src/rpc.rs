@@ -42,6 +42,12 @@ impl Rpc {
 		answer(method, &response)
 	}
 
+	/// The number of the node's best block.
+	pub fn best_number(&self) -> Result<u64, String> {
+		let header = self.call("chain_getHeader", json!([]))?;
+		number(&header["number"])
+	}
+
 	/// Calls each `(method, params)` in one batch; the answers in the calls' order.
 	pub fn batch(&self, calls: &[(&str, Value)]) -> Result<Vec<Answer>, String> {
 		if calls.is_empty() {
@@ -79,10 +85,10 @@ fn answer(method: &str, response: &Value) -> Answer {
 
 /// `0x`-prefixed hex of bytes.
 pub fn hex(bytes: &[u8]) -> String {
-	format!("0x{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
+	sp_core::bytes::to_hex(bytes, false)
 }
 
-/// Bytes of `0x`-prefixed hex.
+/// Bytes of `0x`-prefixed hex: an even number of hex digits, nothing else.
 pub fn unhex(s: &str) -> Result<Vec<u8>, String> {
 	let s = s.trim_start_matches("0x");
 	if !s.len().is_multiple_of(2) {
@@ -101,5 +107,19 @@ pub fn number(value: &Value) -> Result<u64, String> {
 		Value::String(s) => u64::from_str_radix(s.trim_start_matches("0x"), 16)
 			.map_err(|e| format!("not a block number: {s}: {e}")),
 		other => Err(format!("not a block number: {other}")),
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn hex_keeps_leading_zeros_and_reads_back() {
+		assert_eq!(hex(&[0, 15, 255]), "0x000fff");
+		assert_eq!(unhex("0x000fff").unwrap(), vec![0, 15, 255]);
+		assert!(unhex("0x0").is_err());
+		assert!(unhex("0x0 ").is_err());
+		assert_eq!(number(&json!("0x1f")).unwrap(), 31);
 	}
 }
