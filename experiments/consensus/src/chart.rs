@@ -5,11 +5,12 @@ use crate::{medians, Point};
 /// Every run, one row each.
 pub fn csv(points: &[Point]) -> String {
 	let mut out = String::from(
-		"topology,trades,run,submitted_s,included_s,confirmed_s,blocks,fullest,rounds\n",
+		"topology,trades,run,submitted_s,included_s,confirmed_s,blocks,fullest,rounds,anchored_s,verified_s\n",
 	);
+	let optional = |seconds: Option<f64>| seconds.map(|s| format!("{s:.3}")).unwrap_or_default();
 	for p in points {
 		out += &format!(
-			"{},{},{},{:.3},{:.3},{:.3},{},{},{}\n",
+			"{},{},{},{:.3},{:.3},{:.3},{},{},{},{},{}\n",
 			p.topology,
 			p.trades,
 			p.run,
@@ -18,25 +19,34 @@ pub fn csv(points: &[Point]) -> String {
 			p.confirmed_s,
 			p.blocks,
 			p.fullest,
-			p.rounds
+			p.rounds,
+			optional(p.anchored_s),
+			optional(p.verified_s)
 		);
 	}
 	out
 }
 
-/// The runs of a CSV written by [`csv`].
+/// The runs of a CSV written by [`csv`] (or by its earlier form, without the coordinator's
+/// two columns).
 pub fn parse(text: &str) -> Result<Vec<Point>, String> {
 	text.lines()
 		.skip(1)
 		.filter(|line| !line.trim().is_empty())
 		.map(|line| {
-			let fields: Vec<&str> = line.split(',').collect();
-			let [topology, trades, run, submitted, included, confirmed, blocks, fullest, rounds] =
+			let mut fields: Vec<&str> = line.split(',').collect();
+			if fields.len() == 9 {
+				fields.extend(["", ""]);
+			}
+			let [topology, trades, run, submitted, included, confirmed, blocks, fullest, rounds, anchored, verified] =
 				fields[..]
 			else {
-				return Err(format!("not a row of nine fields: {line}"));
+				return Err(format!("not a row of nine or eleven fields: {line}"));
 			};
 			let bad = |e: &dyn std::fmt::Display| format!("{line}: {e}");
+			let optional = |field: &str| -> Result<Option<f64>, String> {
+				(!field.is_empty()).then(|| field.parse().map_err(|e| bad(&e))).transpose()
+			};
 			Ok(Point {
 				topology: topology.to_string(),
 				trades: trades.parse().map_err(|e| bad(&e))?,
@@ -47,6 +57,8 @@ pub fn parse(text: &str) -> Result<Vec<Point>, String> {
 				blocks: blocks.parse().map_err(|e| bad(&e))?,
 				fullest: fullest.parse().map_err(|e| bad(&e))?,
 				rounds: rounds.parse().map_err(|e| bad(&e))?,
+				anchored_s: optional(anchored)?,
+				verified_s: optional(verified)?,
 			})
 		})
 		.collect()
@@ -128,10 +140,14 @@ mod tests {
 			blocks: 2,
 			fullest: 1_000,
 			rounds: 3,
+			anchored_s: Some(120.5),
+			verified_s: None,
 		};
 		let read = parse(&csv(std::slice::from_ref(&point))).unwrap();
 		assert_eq!(read.len(), 1);
 		assert_eq!(csv(&read), csv(&[point]));
 		assert!(parse("header\nsingle,10,0\n").is_err());
+		let earlier = parse("header\nsingle,10,0,1.0,2.0,3.0,1,10,1\n").unwrap();
+		assert_eq!((earlier[0].anchored_s, earlier[0].verified_s), (None, None));
 	}
 }

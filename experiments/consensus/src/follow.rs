@@ -42,6 +42,8 @@ pub struct Confirmation {
 	pub blocks: usize,
 	/// The most of them in one block.
 	pub fullest: usize,
+	/// The height of the last block holding one of them.
+	pub last: u64,
 	/// Blocks the chain mined from the follower's start up to the last one holding them: the
 	/// rounds of consensus they took.
 	pub rounds: u64,
@@ -125,6 +127,7 @@ impl Follower {
 			confirmed,
 			blocks: per_block.len(),
 			fullest: per_block.values().copied().max().unwrap_or(0),
+			last,
 			rounds: last + 1 - self.from,
 		})
 	}

@@ -18,13 +18,18 @@ pub mod chart;
 pub mod delay;
 pub mod follow;
 pub mod load;
+pub mod market;
 pub mod network;
 pub mod rpc;
 pub mod throughput;
 
 use follow::{Confirmation, Follower};
+use gridshard_primitives::RegionId;
+use gridshard_runtime::PERIOD_BLOCKS;
 use load::{submit, transaction_hash, Senders};
 use network::{Network, Settings, Topology};
+use rpc::Rpc;
+use serde_json::json;
 use sp_core::H256;
 use std::{
 	collections::HashSet,
@@ -59,6 +64,12 @@ pub struct Point {
 	/// Blocks mined from the first submission up to the last block holding a trade (the most
 	/// of any one chain): the rounds of consensus the trades took.
 	pub rounds: u64,
+	/// With a coordinator: seconds until its light client of every region had confirmed the
+	/// region's last block holding a trade.
+	pub anchored_s: Option<f64>,
+	/// With a coordinator: seconds until it held, verified, every region's record of the
+	/// trading period of that block.
+	pub verified_s: Option<f64>,
 }
 
 /// One side of the experiment, running: its network and its chains' senders.
@@ -156,6 +167,18 @@ impl Side {
 		});
 		let (submitted, confirmations) = (submitted?, confirmations?);
 		let seconds = |at: Option<Instant>| at.map_or(0.0, |at| (at - start).as_secs_f64());
+		let (anchored, verified) = match &self.network.coordinator {
+			Some(coordinator) => {
+				let lasts: Vec<(RegionId, u64)> = (1..)
+					.zip(&confirmations)
+					.map(|(region, confirmation)| (region, confirmation.last))
+					.collect();
+				let (anchored, verified) =
+					coordinated(&coordinator.nodes[0].rpc, &lasts, start, timeout)?;
+				(Some(seconds(Some(anchored))), Some(seconds(Some(verified))))
+			}
+			None => (None, None),
+		};
 		let point = Point {
 			topology: self.network.name.clone(),
 			trades,
@@ -166,6 +189,8 @@ impl Side {
 			blocks: confirmations.iter().map(|c| c.blocks).max().unwrap_or(0),
 			fullest: confirmations.iter().map(|c| c.fullest).max().unwrap_or(0),
 			rounds: confirmations.iter().map(|c| c.rounds).max().unwrap_or(0),
+			anchored_s: anchored,
+			verified_s: verified,
 		};
 		let direct = self.network.direct_connections()?;
 		if !direct.is_empty() {
@@ -173,6 +198,44 @@ impl Side {
 		}
 		Ok(point)
 	}
+}
+
+/// Waits until the coordinator at `coordinator` has confirmed block `last` of each region of
+/// `lasts` (its light client's confirmed header at or above it), then until it holds each
+/// region's record of that block's trading period verified; answers both instants.
+fn coordinated(
+	coordinator: &Rpc,
+	lasts: &[(RegionId, u64)],
+	start: Instant,
+	timeout: Duration,
+) -> Result<(Instant, Instant), String> {
+	let left = || timeout.saturating_sub(start.elapsed());
+	network::wait_for("the coordinator to confirm the regions' blocks", left(), || {
+		let regions = coordinator.call("shardProxy_regions", json!([])).ok()?;
+		let confirmed = |region: RegionId| {
+			let view = regions.as_array()?.iter().find(|r| r["region"] == json!(region))?;
+			view["confirmed"]["number"].as_u64()
+		};
+		lasts
+			.iter()
+			.all(|(region, last)| confirmed(*region).is_some_and(|number| number >= *last))
+			.then_some(())
+	})?;
+	let anchored = Instant::now();
+	network::wait_for("the coordinator to verify the regions' records", left(), || {
+		lasts
+			.iter()
+			.all(|(region, last)| {
+				let period = *last as u32 / PERIOD_BLOCKS;
+				let records =
+					coordinator.call("shardProxy_records", json!([region, period, 1])).ok();
+				records.as_ref().and_then(|r| r.get(0)).is_some_and(|record| {
+					record["record"]["period"] == json!(period) && record["status"] == "verified"
+				})
+			})
+			.then_some(())
+	})?;
+	Ok((anchored, Instant::now()))
 }
 
 /// A scoped thread's answer; a panic in it as an error.

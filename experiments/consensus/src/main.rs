@@ -2,13 +2,14 @@
 //! nodes, one chain of twelve miners and then three regions of four, and writes
 //! `consensus.csv` and `consensus.svg` into `--out` (default `docs/consensus-experiment`).
 //! `--help` lists the options. `consensus-experiment capacity` prints what a block holds of each
-//! market transaction, from the runtime's weights and limits; `consensus-experiment throughput`
-//! measures the most transfers one mining node includes per second over a minute.
+//! market transaction, from the runtime's weights and limits; `consensus-experiment market`
+//! measures what one mining node includes of transfers over a minute and then of the market's
+//! own transactions, a trading period filled to the runtime's limits.
 
 use gridshard_consensus_experiment::{
-	capacity, chart, medians,
+	capacity, chart, market, medians,
 	network::{self, Settings, Topology},
-	node_binary, throughput, Point, Side,
+	node_binary, Point, Side,
 };
 use std::{path::PathBuf, time::Duration};
 
@@ -16,8 +17,10 @@ const USAGE: &str = "usage: consensus-experiment [--sizes 10,100,..] [--runs N] 
 	[--miners N] [--regions R] [--block-time-ms MS] [--delay-ms LOW-HIGH] [--seed N]
 	[--rate TRADES_PER_S] [--timeout-s S] [--out DIR] [--node PATH]
 	[--only single|sharded|none] [--with EARLIER.csv]   (--only none --with F: redraw F's chart)
+	[--coordinator]   (the regions' coordinator and relays too: when it verifies their records)
        consensus-experiment capacity    (what a block holds of each market transaction)
-       consensus-experiment throughput  (the most transfers one node includes per second)";
+       consensus-experiment market      (transfers, offers, requests, readings, applications
+                                         included by one node)";
 
 /// The experiment's options.
 struct Options {
@@ -33,6 +36,8 @@ struct Options {
 	only: Option<String>,
 	/// Runs measured earlier, charted with this invocation's.
 	with: Vec<PathBuf>,
+	/// Whether the sharded side runs the coordinator and the relays.
+	coordinator: bool,
 	settings: Settings,
 }
 
@@ -48,6 +53,7 @@ fn parse() -> Result<Option<Options>, String> {
 		out: PathBuf::from("docs/consensus-experiment"),
 		only: None,
 		with: Vec::new(),
+		coordinator: false,
 		settings: Settings {
 			node_binary: node_binary(),
 			work: std::env::temp_dir().join(format!("gridshard-consensus-{}", std::process::id())),
@@ -89,6 +95,7 @@ fn parse() -> Result<Option<Options>, String> {
 			"--out" => options.out = PathBuf::from(value()?),
 			"--only" => options.only = Some(value()?),
 			"--with" => options.with.push(PathBuf::from(value()?)),
+			"--coordinator" => options.coordinator = true,
 			"--node" => options.settings.node_binary = PathBuf::from(value()?),
 			"--help" | "-h" => {
 				println!("{USAGE}");
@@ -112,28 +119,21 @@ fn parse() -> Result<Option<Options>, String> {
 	Ok(Some(options))
 }
 
-/// `throughput`: one node, a backlog of 30 000 transfers, a minute of blocks.
-fn run_throughput() -> Result<(), String> {
+/// `market`: one node, transfers for a minute, then a period filled to the market's limits.
+fn run_market() -> Result<(), String> {
 	let settings = Settings {
 		node_binary: node_binary(),
-		work: std::env::temp_dir().join(format!("gridshard-throughput-{}", std::process::id())),
+		work: std::env::temp_dir().join(format!("gridshard-market-{}", std::process::id())),
 		block_time: Duration::from_millis(gridshard_primitives::difficulty::TARGET_BLOCK_TIME_MS),
 		delay_ms: (0, 0),
 		seed: 5,
 		senders: 600,
 	};
 	stop_nodes_on_signal(settings.work.clone())?;
-	eprintln!("[throughput] one node, 30 000 transfers submitted, then a minute of blocks");
-	let measured = throughput::measure(&settings, 30_000, Duration::from_secs(60))?;
+	let started = std::time::Instant::now();
+	let measured = market::measure(&settings, 30_000);
 	let _ = std::fs::remove_dir_all(&settings.work);
-	println!(
-		"{} transfers in {:.1} s: {:.0} per second; blocks {:?}; proposals ended by {:?}",
-		measured.included,
-		measured.seconds,
-		measured.per_second(),
-		measured.blocks,
-		measured.ends
-	);
+	print!("{}", market::markdown(&measured?, started));
 	Ok(())
 }
 
@@ -173,8 +173,8 @@ fn main() -> Result<(), String> {
 		print!("{}", capacity::markdown(&capacity::market()));
 		return Ok(());
 	}
-	if std::env::args().nth(1).as_deref() == Some("throughput") {
-		return run_throughput();
+	if std::env::args().nth(1).as_deref() == Some("market") {
+		return run_market();
 	}
 	let Some(options) = parse()? else { return Ok(()) };
 	stop_nodes_on_signal(options.settings.work.clone())?;
@@ -186,10 +186,11 @@ fn main() -> Result<(), String> {
 	}
 	std::fs::create_dir_all(&options.out).map_err(|e| format!("{}: {e}", options.out.display()))?;
 	let csv_path = options.out.join("consensus.csv");
-	let topologies = [
-		Topology::single_chain(options.miners),
-		Topology::regions(options.regions, options.miners / options.regions),
-	];
+	let mut sharded = Topology::regions(options.regions, options.miners / options.regions);
+	if options.coordinator {
+		sharded = sharded.with_coordinator();
+	}
+	let topologies = [Topology::single_chain(options.miners), sharded];
 	for topology in &topologies {
 		if options.only.as_ref().is_some_and(|only| *only != topology.name) {
 			continue;
@@ -217,6 +218,12 @@ fn main() -> Result<(), String> {
 					point.topology, point.submitted_s, point.included_s, options.k, point.confirmed_s,
 					point.blocks, point.fullest, point.rounds
 				);
+				if let (Some(anchored), Some(verified)) = (point.anchored_s, point.verified_s) {
+					eprintln!(
+						"[{}] {size} trades, run {run}: the coordinator confirmed the last blocks at {anchored:.1} s and verified their periods' records at {verified:.1} s",
+						point.topology
+					);
+				}
 				points.push(point);
 				// Written after every run, so that a failure later keeps what was measured.
 				std::fs::write(&csv_path, chart::csv(&points))

@@ -49,6 +49,11 @@ pub struct ChainPlan {
 	pub preset: String,
 	/// Its mining nodes.
 	pub miners: usize,
+	/// Approved market participants added at genesis: this many providers and as many users
+	/// ([`crate::market::participants`]).
+	pub participants: u32,
+	/// Whether its nodes run the off-chain worker (which solves each period's assignment).
+	pub offchain_worker: bool,
 }
 
 /// The chains of one side of the experiment.
@@ -58,25 +63,48 @@ pub struct Topology {
 	pub name: String,
 	/// Its chains.
 	pub chains: Vec<ChainPlan>,
+	/// The coordinating chain that follows the regional chains, if any: a relay per region
+	/// feeds it their headers and proves their records ([`Network::start`]).
+	pub coordinator: Option<ChainPlan>,
+}
+
+impl ChainPlan {
+	/// Chain `name` of `miners` nodes from runtime preset `preset`, without market participants
+	/// or off-chain workers.
+	pub fn new(name: &str, preset: &str, miners: usize) -> Self {
+		Self {
+			name: name.into(),
+			preset: preset.into(),
+			miners,
+			participants: 0,
+			offchain_worker: false,
+		}
+	}
 }
 
 impl Topology {
 	/// One chain of `miners` mining nodes (region 1's runtime preset).
 	pub fn single_chain(miners: usize) -> Self {
-		let chain = ChainPlan { name: "single".into(), preset: "region-1".into(), miners };
-		Self { name: "single".into(), chains: vec![chain] }
+		Self {
+			name: "single".into(),
+			chains: vec![ChainPlan::new("single", "region-1", miners)],
+			coordinator: None,
+		}
 	}
 
 	/// `regions` regional chains (at most three: the runtime's regions) of `miners` each.
 	pub fn regions(regions: usize, miners: usize) -> Self {
 		let chains = (1..=regions.min(3))
-			.map(|r| ChainPlan {
-				name: format!("region-{r}"),
-				preset: format!("region-{r}"),
-				miners,
-			})
+			.map(|r| ChainPlan::new(&format!("region-{r}"), &format!("region-{r}"), miners))
 			.collect();
-		Self { name: "sharded".into(), chains }
+		Self { name: "sharded".into(), chains, coordinator: None }
+	}
+
+	/// The same topology with a coordinating chain of one mining node at the same target block
+	/// time, which a relay per regional chain feeds.
+	pub fn with_coordinator(mut self) -> Self {
+		self.coordinator = Some(ChainPlan::new("coordinator", "coordinator", 1));
+		self
 	}
 
 	/// Mining nodes in all its chains.
@@ -208,14 +236,64 @@ pub struct Network {
 	pub name: String,
 	/// Its chains.
 	pub chains: Vec<Chain>,
+	/// The coordinating chain, if the topology has one.
+	pub coordinator: Option<Chain>,
 	/// The links' delays, in milliseconds.
 	pub delays_ms: Vec<u64>,
 	links: Option<tokio::runtime::Runtime>,
+	relays: Vec<Relay>,
 	databases: Vec<PathBuf>,
+}
+
+/// A relay process (`gridshard-node relay`) between a regional chain and the coordinator,
+/// killed when dropped.
+struct Relay(Child);
+
+impl Drop for Relay {
+	fn drop(&mut self) {
+		let _ = self.0.kill();
+		let _ = self.0.wait();
+	}
+}
+
+/// Each region's genesis proxy in the runtime's presets, which its relay signs with, and three
+/// of the coordinator's council members, who register the region by a motion (a different
+/// proposer each, as `scripts/zombienet-regions.sh` does).
+const RELAY_KEYS: [(&str, &str); 3] = [
+	("//Eve", "//Alice,//Bob,//Charlie"),
+	("//Ferdie", "//Bob,//Charlie,//Dave"),
+	("//Charlie", "//Charlie,//Dave,//Alice"),
+];
+
+/// Starts the relay of regional chain `region` (1-based) from `source` to `coordinator`, its
+/// log in `dir` (also its working directory, so that [`processes_in`] finds it).
+fn start_relay(
+	settings: &Settings,
+	region: usize,
+	source: &Node,
+	coordinator: &Node,
+	dir: &Path,
+) -> Result<Relay, String> {
+	let (signer, council) =
+		RELAY_KEYS.get(region - 1).ok_or_else(|| format!("no proxy for region {region}"))?;
+	let log = dir.join(format!("relay-{region}.log"));
+	let log = std::fs::File::create(&log).map_err(|e| format!("{}: {e}", log.display()))?;
+	Command::new(&settings.node_binary)
+		.args(["relay", "--region", &region.to_string(), "--region-rpc", source.rpc.url()])
+		.args(["--coordinator-rpc", coordinator.rpc.url(), "--signer", signer])
+		.args(["--register-with-council", council])
+		.current_dir(dir)
+		.stdout(Stdio::null())
+		.stderr(log)
+		.spawn()
+		.map(Relay)
+		.map_err(|e| format!("relay {region}: {e}"))
 }
 
 impl Drop for Network {
 	fn drop(&mut self) {
+		self.relays.clear();
+		self.coordinator = None;
 		self.chains.clear();
 		if let Some(links) = self.links.take() {
 			links.shutdown_background();
@@ -237,13 +315,15 @@ pub fn processes_in(dir: &Path) -> Vec<(u32, String)> {
 			let pid = entry.file_name().to_string_lossy().parse::<u32>().ok()?;
 			let cmdline = std::fs::read(entry.path().join("cmdline")).ok()?;
 			let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
-			cmdline.contains(&needle).then_some((pid, cmdline))
+			let cwd = std::fs::read_link(entry.path().join("cwd")).ok();
+			let inside = cwd.is_some_and(|cwd| cwd.starts_with(dir));
+			(cmdline.contains(&needle) || inside).then_some((pid, cmdline))
 		})
 		.collect()
 }
 
-/// Kills every process whose command line names `dir`: what a signal that ends the experiment
-/// before its networks are dropped would leave behind.
+/// Kills every process whose command line names `dir` or that runs in it: what a signal that
+/// ends the experiment before its networks are dropped would leave behind.
 pub fn kill_processes_in(dir: &Path) {
 	for (pid, _) in processes_in(dir) {
 		let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
@@ -274,8 +354,8 @@ pub fn wait_for<T>(
 	}
 }
 
-/// The chain spec of `plan` for the experiment: the preset's genesis, the least difficulty, and
-/// `senders` accounts funded.
+/// The chain spec of `plan` for the experiment: the preset's genesis, the least difficulty,
+/// `senders` accounts funded, and the plan's market participants approved and funded.
 fn chain_spec(settings: &Settings, plan: &ChainPlan, dir: &Path) -> Result<PathBuf, String> {
 	let output = Command::new(&settings.node_binary)
 		.args(["build-spec", "--chain", &plan.preset, "--disable-default-bootnode"])
@@ -298,6 +378,20 @@ fn chain_spec(settings: &Settings, plan: &ChainPlan, dir: &Path) -> Result<PathB
 		let account = sender(index).public().to_ss58check();
 		balances.push(json!([account, SENDER_ENDOWMENT]));
 	}
+	if plan.participants > 0 {
+		let region: u32 =
+			plan.preset.strip_prefix("region-").and_then(|r| r.parse().ok()).ok_or_else(|| {
+				format!("participants need a regional preset, not {}", plan.preset)
+			})?;
+		let participants = crate::market::participants(plan.participants);
+		for participant in &participants {
+			balances.push(json!([participant.account(), SENDER_ENDOWMENT]));
+		}
+		let registry = patch["registration"]["participants"]
+			.as_array_mut()
+			.ok_or_else(|| format!("the chain spec of {} has no participants", plan.preset))?;
+		registry.extend(participants.iter().map(|p| p.genesis(region)));
+	}
 	// A live chain's nodes neither dial private addresses they discover nor put the loopback
 	// addresses peers report about themselves into their tables: they reach each other only at
 	// the links' addresses they were given.
@@ -312,16 +406,17 @@ fn node_key(name: &str) -> String {
 	crate::rpc::hex(&sp_crypto_hashing::blake2_256(name.as_bytes()))[2..].to_string()
 }
 
-/// Starts node `index` of the chain whose spec is `spec`, mining at a mean of `mean` per block.
+/// Starts node `index` of `plan`'s chain whose spec is `spec`, mining at a mean of `mean` per
+/// block.
 fn start_node(
 	settings: &Settings,
-	chain: &str,
+	plan: &ChainPlan,
 	index: usize,
 	spec: &Path,
 	mean: Duration,
 	dir: &Path,
 ) -> Result<Node, String> {
-	let name = format!("{chain}-{index}");
+	let name = format!("{}-{index}", plan.name);
 	let (rpc_port, p2p_port) = (free_port(NODE_IP)?, free_port(NODE_IP)?);
 	let log = dir.join(format!("{name}.log"));
 	let author = Sr25519Keyring::Alice.to_account_id().to_ss58check();
@@ -364,7 +459,7 @@ fn start_node(
 		"--pool-kbytes",
 		"500000",
 		"--offchain-worker",
-		"never",
+		if plan.offchain_worker { "always" } else { "never" },
 	]
 	.map(String::from)
 	.to_vec();
@@ -402,8 +497,10 @@ impl Network {
 		let mut network = Network {
 			name: topology.name.clone(),
 			chains: Vec::new(),
+			coordinator: None,
 			delays_ms: Vec::new(),
 			links: None,
+			relays: Vec::new(),
 			databases: Vec::new(),
 		};
 		let mut random = SplitMix(settings.seed);
@@ -413,7 +510,7 @@ impl Network {
 			let mut nodes = Vec::new();
 			for index in 0..plan.miners {
 				network.databases.push(dir.join(format!("{}-{index}", plan.name)));
-				nodes.push(start_node(settings, &plan.name, index, &spec, mean, &dir)?);
+				nodes.push(start_node(settings, plan, index, &spec, mean, &dir)?);
 			}
 			for a in 0..nodes.len() {
 				for b in a + 1..nodes.len() {
@@ -434,6 +531,28 @@ impl Network {
 		}
 		network.links = Some(links);
 		network.wait_until_connected()?;
+		if let Some(plan) = &topology.coordinator {
+			let spec = chain_spec(settings, plan, &dir)?;
+			let mean = settings.block_time * plan.miners.max(1) as u32;
+			network.databases.push(dir.join(format!("{}-0", plan.name)));
+			let node = start_node(settings, plan, 0, &spec, mean, &dir)?;
+			wait_for(&format!("{}'s first block", plan.name), START_TIMEOUT * 2, || {
+				(node.rpc.best_number().ok()? >= 1).then_some(())
+			})?;
+			for (index, chain) in network.chains.iter().enumerate() {
+				network.relays.push(start_relay(
+					settings,
+					index + 1,
+					&chain.nodes[0],
+					&node,
+					&dir,
+				)?);
+			}
+			let genesis = node.rpc.call("chain_getBlockHash", json!([0]))?;
+			let genesis = Hash::from_slice(&unhex(genesis.as_str().ok_or("a genesis hash")?)?);
+			network.coordinator =
+				Some(Chain { name: plan.name.clone(), nodes: vec![node], genesis });
+		}
 		let direct = network.direct_connections()?;
 		if !direct.is_empty() {
 			let ports: Vec<String> = network

@@ -21,6 +21,11 @@ impl Rpc {
 		Self { url: format!("http://127.0.0.1:{port}") }
 	}
 
+	/// Its URL.
+	pub fn url(&self) -> &str {
+		&self.url
+	}
+
 	fn post(&self, body: String) -> Result<Value, String> {
 		let response = minreq::post(&self.url)
 			.with_header("Content-Type", "application/json")

@@ -1,38 +1,49 @@
-//! The most transfers one mining node includes per second over a minute, and the limit that
+//! The most transactions one mining node includes per second over a minute, and the limit that
 //! ends each of its blocks.
 //!
-//! One node (a simulated Poisson miner, 6-s blocks on average) is given a backlog of signed
-//! transfers larger than a minute of blocks can hold; once the last is submitted, every block
-//! that enters its best chain in the next `window` counts. The proposer logs why it stopped
-//! filling each block (`end: HitBlockWeightLimit`, `HitDeadline`, `HitBlockSizeLimit`,
+//! A batch of signed transactions is submitted to one node (a simulated Poisson miner, 6-s
+//! blocks on average) all at once; once the node has taken the whole batch, every block that
+//! enters its best chain counts, until the batch is all in or the window has passed (what
+//! blocks included while the node was still taking the batch is reported apart: the pool's
+//! intake and the proposer share the node's cores). The proposer logs why it
+//! stopped filling each block (`end: HitBlockWeightLimit`, `HitDeadline`, `HitBlockSizeLimit`,
 //! `NoMoreTransactions`); the last proposal logged for each counted height is taken as the one
-//! mined.
+//! mined. [`transfers`] gives a node a backlog of transfers larger than a minute of blocks can
+//! hold; the `market` module measures the market's own transactions the same way.
 
 use crate::{
 	follow::Follower,
 	load::{submit, transaction_hash, Senders},
-	network::{Network, Settings, Topology},
+	network::Node,
 };
 use std::{
 	collections::{BTreeMap, HashSet},
 	time::{Duration, Instant},
 };
 
-/// What one node included over the window.
+/// What one node included of a batch.
 #[derive(Clone, Debug)]
 pub struct Throughput {
-	/// Transfers included in the window's blocks.
+	/// Transactions submitted.
+	pub submitted: usize,
+	/// Seconds the node took to take the whole batch into its pool.
+	pub submit_seconds: f64,
+	/// Transactions included in blocks that entered the best chain during the submission.
+	pub while_submitting: usize,
+	/// Transactions included in the counted blocks: those that entered the best chain after
+	/// the submission, within the window.
 	pub included: usize,
-	/// The window, in seconds (from the end of the submission to the last counted block).
+	/// Seconds from the end of the submission to the last counted block (the whole window when
+	/// the batch was not all included).
 	pub seconds: f64,
-	/// Transfers in each counted block.
+	/// Transactions of the batch in each counted block.
 	pub blocks: Vec<usize>,
 	/// How many counted blocks ended for each reason the proposer gave.
 	pub ends: BTreeMap<String, usize>,
 }
 
 impl Throughput {
-	/// Transfers per second.
+	/// Transactions per second in the counted blocks.
 	pub fn per_second(&self) -> f64 {
 		self.included as f64 / self.seconds.max(f64::EPSILON)
 	}
@@ -46,32 +57,30 @@ fn end_reason(log: &str, height: u64) -> Option<String> {
 	Some(reason.trim().to_string())
 }
 
-/// Starts one mining node, gives it `backlog` transfers and counts what it includes in the
-/// `window` after the last was submitted.
-pub fn measure(
-	settings: &Settings,
-	backlog: usize,
+/// Submits `transactions` (encoded) to `node` at once and, from the end of the submission,
+/// counts what its best chain includes of them until all are in or `window` has passed.
+pub fn include(
+	node: &Node,
+	transactions: &[Vec<u8>],
 	window: Duration,
 ) -> Result<Throughput, String> {
-	let mut topology = Topology::single_chain(1);
-	topology.name = "throughput".into();
-	let network = Network::start(&topology, settings)?;
-	let chain = &network.chains[0];
-	let node = &chain.nodes[0];
-	let transactions = Senders::new(settings.senders).sign(backlog, chain.genesis, 1).remove(0);
 	let wanted: HashSet<_> = transactions.iter().map(|tx| transaction_hash(tx)).collect();
 	let mut follower = Follower::new(node.rpc.clone())?;
-	submit(&node.rpc, &transactions, None)?;
 	let start = Instant::now();
-	while start.elapsed() < window {
-		follower.poll()?;
+	submit(&node.rpc, transactions, None)?;
+	let submitted = Instant::now();
+	let mut all_in = false;
+	while submitted.elapsed() < window && !all_in {
 		std::thread::sleep(Duration::from_millis(100));
+		follower.poll()?;
+		let holding = follower.holding(&wanted);
+		all_in = holding.iter().map(|(_, _, n)| n).sum::<usize>() == wanted.len();
 	}
-	follower.poll()?;
-	let counted: Vec<(u64, Instant, usize)> = follower
-		.holding(&wanted)
+	let holding = follower.holding(&wanted);
+	let while_submitting = holding.iter().filter(|(_, at, _)| *at <= submitted).map(|b| b.2).sum();
+	let counted: Vec<_> = holding
 		.into_iter()
-		.filter(|(_, at, _)| *at > start && *at <= start + window)
+		.filter(|(_, at, _)| *at > submitted && *at <= submitted + window)
 		.collect();
 	let log = std::fs::read_to_string(&node.log).map_err(|e| format!("{e}"))?;
 	let mut ends = BTreeMap::new();
@@ -79,13 +88,32 @@ pub fn measure(
 		let reason = end_reason(&log, *height).unwrap_or_else(|| "unknown".into());
 		*ends.entry(reason).or_insert(0) += 1;
 	}
-	let last = counted.iter().map(|(_, at, _)| *at).max().unwrap_or(start);
+	let seconds = match counted.iter().map(|(_, at, _)| *at).max() {
+		Some(last) if all_in => (last - submitted).as_secs_f64(),
+		_ => window.as_secs_f64(),
+	};
 	Ok(Throughput {
+		submitted: transactions.len(),
+		submit_seconds: (submitted - start).as_secs_f64(),
+		while_submitting,
 		included: counted.iter().map(|(_, _, n)| n).sum(),
-		seconds: (last - start).as_secs_f64(),
+		seconds,
 		blocks: counted.iter().map(|(_, _, n)| *n).collect(),
 		ends,
 	})
+}
+
+/// Gives `node` of the chain of `genesis` a backlog of `backlog` transfers from `senders`
+/// and counts what it includes in `window`.
+pub fn transfers(
+	node: &Node,
+	genesis: gridshard_primitives::Hash,
+	senders: u32,
+	backlog: usize,
+	window: Duration,
+) -> Result<Throughput, String> {
+	let transactions = Senders::new(senders).sign(backlog, genesis, 1).remove(0);
+	include(node, &transactions, window)
 }
 
 #[cfg(test)]

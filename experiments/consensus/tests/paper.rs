@@ -93,9 +93,10 @@ fn a_network_that_fails_to_start_leaves_nothing_running() {
 	let topology = Topology {
 		name: "broken".into(),
 		chains: vec![
-			ChainPlan { name: "region-1".into(), preset: "region-1".into(), miners: 2 },
-			ChainPlan { name: "nowhere".into(), preset: "region-9".into(), miners: 2 },
+			ChainPlan::new("region-1", "region-1", 2),
+			ChainPlan::new("nowhere", "region-9", 2),
 		],
+		coordinator: None,
 	};
 	let error = Network::start(&topology, &settings).err().expect("no preset region-9");
 	assert!(error.contains("region-9"), "{error}");
