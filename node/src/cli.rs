@@ -45,6 +45,9 @@ pub enum Subcommand {
 
 	/// Relay a region's headers to the coordinating chain's light client.
 	Relay(crate::relay::RelayCmd),
+
+	/// Run a meter's client: send the signed readings of its participant's orders.
+	Meter(crate::meter::MeterCmd),
 }
 
 /// How this node mines.

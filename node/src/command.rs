@@ -113,6 +113,12 @@ pub fn run() -> sc_cli::Result<()> {
 				.map_err(|e| sc_cli::Error::Application(Box::new(e)))?;
 			cmd.run().map_err(sc_cli::Error::Input)
 		}
+		Some(Subcommand::Meter(cmd)) => {
+			sc_cli::LoggerBuilder::new("info")
+				.init()
+				.map_err(|e| sc_cli::Error::Application(Box::new(e)))?;
+			cmd.run().map_err(sc_cli::Error::Input)
+		}
 		Some(Subcommand::ChainInfo(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| cmd.run::<Block>(&config))
