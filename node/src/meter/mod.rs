@@ -529,4 +529,75 @@ mod tests {
 		assert_eq!(decoded.function, call);
 		assert!(matches!(decoded.preamble, sp_runtime::generic::Preamble::General(..)));
 	}
+
+	/// `docs/feeless-transactions.md`, checked below against the runtime's encoders.
+	const WIRE: &str = include_str!("../../../docs/feeless-transactions.md");
+
+	/// The hex of the documented example from its line `label  <hex>` (the label and two spaces,
+	/// as the example block sets it, unlike prose) up to the next label or the block's end.
+	fn documented_hex(label: &str) -> String {
+		let start = format!("{label}  ");
+		let mut lines = WIRE.lines().skip_while(|line| !line.starts_with(&start));
+		let first = lines.next().expect("the label is documented").trim_start_matches(label);
+		let rest = lines.take_while(|line| line.starts_with(' '));
+		std::iter::once(first).chain(rest).flat_map(|line| line.split_whitespace()).collect()
+	}
+
+	/// The rows `| N | `Name` | ...` of the table whose header names `pallet`.
+	fn documented_codes(pallet: &str) -> Vec<(u8, String)> {
+		let header = format!("| N | {pallet} error |");
+		WIRE.lines()
+			.skip_while(|line| !line.starts_with(&header))
+			.skip(2)
+			.take_while(|line| line.starts_with('|'))
+			.map(|line| {
+				let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+				(cells[1].parse().expect("a code"), cells[2].trim_matches('`').to_string())
+			})
+			.collect()
+	}
+
+	/// Hex without the `0x`.
+	fn plain(bytes: &[u8]) -> String {
+		hex(bytes).split_off(2)
+	}
+
+	#[test]
+	fn the_documented_bytes_are_the_encoders() {
+		use sp_runtime::transaction_validity::{InvalidTransaction, TransactionValidityError};
+		let reading =
+			Reading { order: 7, side: Side::User, energy: 4_000, sequence: 2, is_final: false };
+		assert_eq!(documented_hex("reading"), plain(&reading.encode()));
+		let payload = reading_payload(&Hash::repeat_byte(0x11), &reading);
+		assert_eq!(documented_hex("payload"), plain(&payload));
+
+		let signature = sr25519::Signature::from_raw([0xee; 64]);
+		let call = RuntimeCall::Settlement(SettlementCall::submit_reading { reading, signature });
+		let extension = <Runtime as CreateAuthorizedTransaction<RuntimeCall>>::create_extension();
+		let bytes = UncheckedExtrinsic::new_transaction(call, extension).encode();
+		assert_eq!(bytes.len(), 95);
+		let prefix = format!("750145000000000a00{}", plain(&reading.encode()));
+		assert_eq!(plain(&bytes[..prefix.len() / 2]), prefix);
+		assert_eq!(&bytes[prefix.len() / 2..], &[0xee; 64]);
+		assert!(WIRE.contains("`7501 45 00 000000 0a00`"));
+
+		let custom = |code| TransactionValidityError::Invalid(InvalidTransaction::Custom(code));
+		let settlement = documented_codes("settlement");
+		assert_eq!(settlement.len(), 3);
+		for (code, name) in settlement {
+			let error = pallet_settlement::Error::<Runtime>::decode(&mut &[code][..]).unwrap();
+			assert_eq!(error.as_str(), name);
+			assert_eq!(
+				pallet_settlement::Pallet::<Runtime>::reading_invalidity(error),
+				custom(code)
+			);
+		}
+		let matching = documented_codes("matching");
+		assert_eq!(matching.len(), 6);
+		for (code, name) in matching {
+			let error = pallet_matching::Error::<Runtime>::decode(&mut &[code][..]).unwrap();
+			assert_eq!(error.as_str(), name);
+			assert_eq!(pallet_matching::Pallet::<Runtime>::invalidity(error), custom(code));
+		}
+	}
 }
