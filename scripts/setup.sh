@@ -6,7 +6,8 @@
 #   cannot download, Debian's `rustc-web` with the `core`/`alloc`/`compiler_builtins` rlibs for
 #   `wasm32v1-none` built from `rust-web-src` and linked in as the rustup toolchain `gridshard-web`;
 # - `protobuf-compiler`, `clang`, `libclang-dev` (libp2p and bindgen need them);
-# - the zombienet CLI under `zombienet/node_modules` (npm, pinned in `zombienet/package.json`).
+# - the zombienet CLI under `zombienet/node_modules` (npm, pinned in `zombienet/package.json`);
+# - the JavaScript client's packages under `clients/js/node_modules` (npm, pinned).
 #
 # Idempotent: every step checks first and is skipped when its result is already there, so a
 # second run takes seconds. Progress goes to stderr, one line per step.
@@ -106,6 +107,15 @@ else
 	command -v npm >/dev/null 2>&1 || apt_ensure nodejs npm
 	step "npm install zombienet"
 	(cd "$ROOT/zombienet" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
+fi
+
+# 4. The JavaScript client's packages (@polkadot/api, pinned in `clients/js/package-lock.json`).
+if [ -d "$ROOT/clients/js/node_modules/@polkadot/api" ]; then
+	step "the JavaScript client's packages already installed"
+else
+	command -v npm >/dev/null 2>&1 || apt_ensure nodejs npm
+	step "npm ci the JavaScript client (clients/js)"
+	(cd "$ROOT/clients/js" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
 
 step "ready"
