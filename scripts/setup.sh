@@ -7,7 +7,8 @@
 #   `wasm32v1-none` built from `rust-web-src` and linked in as the rustup toolchain `gridshard-web`;
 # - `protobuf-compiler`, `clang`, `libclang-dev` (libp2p and bindgen need them);
 # - the zombienet CLI under `zombienet/node_modules` (npm, pinned in `zombienet/package.json`);
-# - the JavaScript client's packages under `clients/js/node_modules` (npm, pinned).
+# - the JavaScript client's and the dashboard's packages (npm, pinned), and Chromium for the
+#   dashboard's browser test.
 #
 # Idempotent: every step checks first and is skipped when its result is already there, so a
 # second run takes seconds. Progress goes to stderr, one line per step.
@@ -116,6 +117,16 @@ else
 	command -v npm >/dev/null 2>&1 || apt_ensure nodejs npm
 	step "npm ci the JavaScript client (clients/js)"
 	(cd "$ROOT/clients/js" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
+
+# 5. The dashboard's packages (pinned in `dashboard/package-lock.json`) and the headless browser
+#    its test drives (Debian's Chromium).
+apt_ensure chromium
+if [ -d "$ROOT/dashboard/node_modules/esbuild" ]; then
+	step "the dashboard's packages already installed"
+else
+	step "npm ci the dashboard (dashboard)"
+	(cd "$ROOT/dashboard" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
 
 step "ready"

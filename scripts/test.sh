@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing, runs every crate's tests in the release
 # profile (the same build the dev node uses, so nothing compiles twice), the JavaScript client's
-# period test against that node, then the solver's fuzz targets and the zombienet multi-node
-# scenarios (the four-node local network, then the three regions with their coordinator and
-# relays).
+# period test and the dashboard's browser test against that node, then the solver's fuzz
+# targets and the zombienet multi-node scenarios (the four-node local network, then the three
+# regions with their coordinator and relays).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -22,6 +22,9 @@ echo "[test] cargo tests done in $(($(date +%s) - start)) s" >&2
 # The JavaScript client's tests: a whole period on a dev node through @gridshard/api.
 (cd clients/js && npm test --silent)
 echo "[test] JavaScript client done in $(($(date +%s) - start)) s" >&2
+# The dashboard in headless Chromium against a dev node running a period.
+(cd dashboard && npm test --silent)
+echo "[test] dashboard done in $(($(date +%s) - start)) s" >&2
 # The solver's fuzz targets, 30 s each from an empty corpus (a line each; a crash fails the
 # suite). Longer runs that keep their corpus: `scripts/fuzz-solver.sh 600`.
 FUZZ_FRESH=1 bash scripts/fuzz-solver.sh 30

@@ -10,6 +10,14 @@ export const signedExtensions = {
   AuthorizeCall: { extrinsic: {}, payload: {} }
 };
 
+/**
+ * Types of RPC answers that are not JSON objects: a chain's role (`"standalone"`,
+ * `{"region": N}` or `"coordinator"`), which a `Json` codec would take apart letter by letter.
+ */
+export const types = {
+  GridshardChainRole: { _enum: { Standalone: 'Null', Region: 'u32', Coordinator: 'Null' } }
+};
+
 const at = { name: 'at', type: 'BlockHash', isHistoric: true, isOptional: true };
 const optional = (name, type) => ({ name, type, isOptional: true });
 const required = (name, type) => ({ name, type });
@@ -96,7 +104,7 @@ export const gridshardRpc = {
     }
   },
   shardProxy: {
-    chainRole: { description: 'Whether this chain is a region or the coordinator.', params: [at], type: 'Json' },
+    chainRole: { description: 'Whether this chain is a region or the coordinator.', params: [at], type: 'GridshardChainRole' },
     regions: { description: "The coordinator's regions with their best and confirmed headers.", params: [at], type: 'Vec<Json>' },
     header: {
       description: "A region's header the coordinator imported, or null.",
@@ -193,4 +201,4 @@ export const rpc = Object.fromEntries(
 /**
  * The options to spread into `ApiPromise.create`: `ApiPromise.create({ provider, ...options })`.
  */
-export const options = { signedExtensions, rpc };
+export const options = { signedExtensions, rpc, types };

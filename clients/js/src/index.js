@@ -1,7 +1,7 @@
 // @gridshard/api: what @polkadot/api needs to use a GridShard node, and the meter readings and
 // feeless general transactions it cannot build by itself.
 
-export { options, rpc, signedExtensions, gridshardRpc, substrateRpc } from './definitions.js';
+export { options, rpc, signedExtensions, types, gridshardRpc, substrateRpc } from './definitions.js';
 export {
   READING_CONTEXT,
   METER_KEY_PROOF_CONTEXT,

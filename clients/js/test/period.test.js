@@ -122,6 +122,7 @@ test('a whole period runs through the package, and every payment adds up', { tim
     { pair: keyring.addFromUri('//Household//JS'), meter: keyring.addFromUri('//Household//JS//meter'), energy: 4_000 }
   ];
   const [, newcomer] = households;
+  assert.deepEqual(await rpc('shardProxy', 'chainRole'), { standalone: null });
   const paidOut = [];
   const unsubscribe = await api.query.system.events((records) => {
     for (const { event } of records) {
