@@ -48,6 +48,9 @@ pub enum Subcommand {
 
 	/// Run a meter's client: send the signed readings of its participant's orders.
 	Meter(crate::meter::MeterCmd),
+
+	/// A participant's command line: apply, offer, request, settle, dispute, show the status.
+	Participant(crate::participant::ParticipantCmd),
 }
 
 /// How this node mines.

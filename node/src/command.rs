@@ -119,6 +119,14 @@ pub fn run() -> sc_cli::Result<()> {
 				.map_err(|e| sc_cli::Error::Application(Box::new(e)))?;
 			cmd.run().map_err(sc_cli::Error::Input)
 		}
+		Some(Subcommand::Participant(cmd)) => {
+			// The message as it is, on its lines: a refusal is an answer, not a crash.
+			if let Err(message) = cmd.run() {
+				eprintln!("{message}");
+				std::process::exit(1);
+			}
+			Ok(())
+		}
 		Some(Subcommand::ChainInfo(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| cmd.run::<Block>(&config))

@@ -13,6 +13,7 @@ mod cli;
 mod command;
 mod meter;
 mod miner;
+mod participant;
 mod pow;
 mod relay;
 mod rpc;

@@ -1,9 +1,15 @@
-//! A small blocking JSON-RPC client over plain HTTP, for the relay: one request per connection,
-//! which is all a poll every few seconds needs.
+//! A small blocking JSON-RPC client over plain HTTP, for the relay, the meter and the
+//! participant's command line: one request per connection, which is all a poll every few
+//! seconds needs.
 
 use crate::relay::{hex, unhex};
 use codec::{Decode, Encode};
+use frame_system::offchain::CreateAuthorizedTransaction;
+use gridshard_primitives::{AccountId, Hash, Nonce};
+use gridshard_runtime::{Runtime, RuntimeCall, SignedPayload, TxExtension, UncheckedExtrinsic};
 use serde_json::{json, Value};
+use sp_core::{sr25519, Pair};
+use sp_runtime::{MultiAddress, MultiSignature};
 use std::{
 	io::{BufRead, BufReader, Read, Write},
 	net::TcpStream,
@@ -74,5 +80,41 @@ impl RpcClient {
 		let answer = self.call("state_call", json!([name, hex(&args.encode())]))?;
 		let bytes = unhex(answer.as_str().ok_or_else(|| format!("{name}: not hex"))?)?;
 		R::decode(&mut &bytes[..]).map_err(|e| format!("{name}: {e}"))
+	}
+
+	/// Signs `call` with `signer` (immortal, no tip, the account's next nonce counting the
+	/// pool, this chain's genesis and runtime version) and submits it; the extrinsic's bytes.
+	pub fn submit_signed(
+		&self,
+		signer: &sr25519::Pair,
+		call: RuntimeCall,
+	) -> Result<Vec<u8>, String> {
+		let account = AccountId::from(signer.public());
+		let nonce: Nonce = serde_json::from_value(
+			self.call("system_accountNextIndex", json!([account.to_string()]))?,
+		)
+		.map_err(|e| format!("nonce: {e}"))?;
+		let genesis: Hash = serde_json::from_value(self.call("chain_getBlockHash", json!([0]))?)
+			.map_err(|e| format!("genesis hash: {e}"))?;
+		let version = self.call("state_getRuntimeVersion", json!([]))?;
+		let spec_version = version["specVersion"].as_u64().ok_or("no specVersion")? as u32;
+		let transaction_version =
+			version["transactionVersion"].as_u64().ok_or("no transactionVersion")? as u32;
+		let mut extension: TxExtension =
+			<Runtime as CreateAuthorizedTransaction<RuntimeCall>>::create_extension();
+		extension.6 = frame_system::CheckNonce::from(nonce);
+		let implicit =
+			((), (), spec_version, transaction_version, genesis, genesis, (), (), (), ());
+		let payload = SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
+		let signature = payload.using_encoded(|bytes| signer.sign(bytes));
+		let extrinsic = UncheckedExtrinsic::new_signed(
+			call,
+			MultiAddress::Id(account),
+			MultiSignature::Sr25519(signature),
+			extension,
+		)
+		.encode();
+		self.call("author_submitExtrinsic", json!([hex(&extrinsic)]))?;
+		Ok(extrinsic)
 	}
 }

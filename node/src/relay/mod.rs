@@ -26,18 +26,13 @@ mod records;
 mod registration;
 
 use crate::rpc_client::RpcClient;
-use codec::Encode;
-use frame_system::offchain::CreateAuthorizedTransaction;
 use gridshard_primitives::{
 	region::{RegionStatus, StoredHeader},
-	AccountId, Hash, Header, Nonce, RegionId,
+	Hash, Header, RegionId,
 };
-use gridshard_runtime::{
-	Runtime, RuntimeCall, ShardProxyCall, SignedPayload, TxExtension, UncheckedExtrinsic,
-};
+use gridshard_runtime::{RuntimeCall, ShardProxyCall};
 use serde_json::{json, Value};
 use sp_core::{sr25519, Pair};
-use sp_runtime::{MultiAddress, MultiSignature};
 use std::time::{Duration, Instant};
 
 /// The logging target of the relay.
@@ -277,36 +272,9 @@ impl Relay {
 		self.submit_signed(&self.relayer, call)
 	}
 
-	/// Submits `call` to the coordinator signed by `signer`, immortal, without tip, with its next
-	/// nonce and the coordinator's runtime version.
+	/// Submits `call` to the coordinator signed by `signer`.
 	fn submit_signed(&self, signer: &sr25519::Pair, call: RuntimeCall) -> Result<(), String> {
-		let account = AccountId::from(signer.public());
-		let nonce: Nonce = serde_json::from_value(
-			self.target.call("system_accountNextIndex", json!([account.to_string()]))?,
-		)
-		.map_err(|e| format!("nonce: {e}"))?;
-		let genesis: Hash =
-			serde_json::from_value(self.target.call("chain_getBlockHash", json!([0]))?)
-				.map_err(|e| format!("genesis hash: {e}"))?;
-		let version = self.target.call("state_getRuntimeVersion", json!([]))?;
-		let spec_version = version["specVersion"].as_u64().ok_or("no specVersion")? as u32;
-		let transaction_version =
-			version["transactionVersion"].as_u64().ok_or("no transactionVersion")? as u32;
-		let mut extension: TxExtension =
-			<Runtime as CreateAuthorizedTransaction<RuntimeCall>>::create_extension();
-		extension.6 = frame_system::CheckNonce::from(nonce);
-		let implicit =
-			((), (), spec_version, transaction_version, genesis, genesis, (), (), (), ());
-		let payload = SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
-		let signature = payload.using_encoded(|bytes| signer.sign(bytes));
-		let extrinsic = UncheckedExtrinsic::new_signed(
-			call,
-			MultiAddress::Id(account),
-			MultiSignature::Sr25519(signature),
-			extension,
-		);
-		self.target.call("author_submitExtrinsic", json!([hex(&extrinsic.encode())]))?;
-		Ok(())
+		self.target.submit_signed(signer, call).map(drop)
 	}
 }
 
