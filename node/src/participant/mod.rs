@@ -95,11 +95,12 @@ pub enum Action {
 		#[arg(long)]
 		id: u32,
 	},
-	/// As an order's provider, apply for its settlement after its delivery window.
+	/// As an order's provider, apply for its settlement after its delivery window; without
+	/// `--order`, for every own order whose window has ended and whose meters both reported.
 	Settle {
 		/// The order's id.
 		#[arg(long)]
-		order: u64,
+		order: Option<u64>,
 	},
 	/// As an order's user, dispute its settlement (holds the dispute bond).
 	Dispute {
@@ -112,6 +113,15 @@ pub enum Action {
 		/// The order's id.
 		#[arg(long)]
 		order: u64,
+	},
+	/// Wait for a moment of the market, printing where it stands now and then (for scripts).
+	Wait {
+		/// The moment.
+		#[arg(long, value_enum)]
+		until: Moment,
+		/// Give up after this many seconds.
+		#[arg(long, value_name = "SECONDS", default_value_t = 600)]
+		timeout: u64,
 	},
 	/// Show the participant's record, balance, escrow, orders, recent payouts and reputation.
 	Status {
@@ -148,6 +158,21 @@ pub struct ApplicationArgs {
 	/// The settlement account's details (bank account), of which only a hash goes on chain.
 	#[arg(long, default_value = "")]
 	pub settlement_details: String,
+}
+
+/// A moment of the market to wait for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Moment {
+	/// An open phase with at least a third of its blocks left: time to offer and request.
+	Open,
+	/// The adoption of the period current when the wait began (or of the next one, if its
+	/// solution window has begun).
+	Adoption,
+	/// Every order of the participant has both meters' final readings and its window ended:
+	/// time for its provider to settle.
+	Delivered,
+	/// The participant has no open order left: every order is paid out.
+	PaidOut,
 }
 
 /// How a provider generates.
@@ -259,8 +284,13 @@ impl ParticipantCmd {
 			Action::CancelRequest { id } => {
 				RuntimeCall::Matching(MatchingCall::cancel_request { id: *id })
 			}
-			Action::Settle { order } => {
+			Action::Settle { order: Some(order) } => {
 				RuntimeCall::Settlement(SettlementCall::apply_for_settlement { order: *order })
+			}
+			Action::Settle { order: None } => return settle_all(&rpc, &signer()?),
+			Action::Wait { until, timeout } => {
+				let account = AccountId::from(signer()?.public());
+				return wait(&rpc, &account, *until, Duration::from_secs(*timeout));
 			}
 			Action::Dispute { order } => {
 				RuntimeCall::Settlement(SettlementCall::dispute { order: *order })
@@ -269,20 +299,135 @@ impl ParticipantCmd {
 				RuntimeCall::Settlement(SettlementCall::claim_payout { order: *order })
 			}
 		};
-		let signer = signer()?;
-		let events = submit_and_watch(&rpc, &signer, call)?;
-		// What the call did; the fee's bookkeeping left out.
-		for event in events {
-			if !matches!(
-				event,
-				RuntimeEvent::System(_)
-					| RuntimeEvent::TransactionPayment(_)
-					| RuntimeEvent::Balances(_)
-			) {
-				println!("{event:?}");
-			}
+		send(&rpc, &signer()?, call)
+	}
+}
+
+/// Sends `call` signed by `signer` and prints what it did; the fee's bookkeeping left out.
+fn send(rpc: &RpcClient, signer: &sr25519::Pair, call: RuntimeCall) -> Result<(), String> {
+	for event in submit_and_watch(rpc, signer, call)? {
+		if !matches!(
+			event,
+			RuntimeEvent::System(_)
+				| RuntimeEvent::TransactionPayment(_)
+				| RuntimeEvent::Balances(_)
+		) {
+			println!("{event:?}");
 		}
-		Ok(())
+	}
+	Ok(())
+}
+
+/// The participant's open orders, as `settlement_ordersOf` answers them.
+fn orders_of(rpc: &RpcClient, account: &AccountId) -> Result<Vec<Value>, String> {
+	let orders = rpc.call("settlement_ordersOf", json!([account.to_ss58check()]))?;
+	Ok(orders.as_array().cloned().unwrap_or_default())
+}
+
+/// Whether `order` is delivered: both final readings in and its window ended at `best`.
+fn delivered(order: &Value, best: u32) -> bool {
+	order["providerMeter"]["isFinal"] == json!(true)
+		&& order["userMeter"]["isFinal"] == json!(true)
+		&& order["window"][1].as_u64().is_some_and(|end| u64::from(best) >= end)
+}
+
+/// Applies for the settlement of every order `signer` provides that is delivered.
+fn settle_all(rpc: &RpcClient, signer: &sr25519::Pair) -> Result<(), String> {
+	let account = AccountId::from(signer.public());
+	let best = best_number(rpc)?;
+	let due: Vec<u64> = orders_of(rpc, &account)?
+		.iter()
+		.filter(|order| order["provider"] == json!(account.to_ss58check()))
+		.filter(|order| order["status"] == json!("delivering") && delivered(order, best))
+		.filter_map(|order| order["id"].as_u64())
+		.collect();
+	if due.is_empty() {
+		println!("no order of this account is delivered and waiting for its settlement");
+	}
+	for order in due {
+		println!("order {order}: applying for its settlement");
+		send(rpc, signer, RuntimeCall::Settlement(SettlementCall::apply_for_settlement { order }))?;
+	}
+	Ok(())
+}
+
+/// Waits for `moment`, printing where the market stands whenever that changes.
+fn wait(
+	rpc: &RpcClient,
+	account: &AccountId,
+	moment: Moment,
+	timeout: Duration,
+) -> Result<(), String> {
+	let start = Instant::now();
+	let first = rpc.call("matching_phase", json!([]))?;
+	let first_period = first["period"].as_u64().unwrap_or_default();
+	// The period whose adoption counts: this one, or the next if its book has closed.
+	let adopting = if first["phase"] == json!("open") { first_period } else { first_period + 1 };
+	let mut said = String::new();
+	loop {
+		let best = best_number(rpc)?;
+		let phase = rpc.call("matching_phase", json!([]))?;
+		let period = phase["period"].as_u64().unwrap_or_default();
+		let phase_name = phase["phase"].as_str().unwrap_or_default().to_string();
+		let (reached, standing) = match moment {
+			Moment::Open => {
+				let length = u64::from(gridshard_runtime::PERIOD_BLOCKS);
+				let close = (period + 1) * length - u64::from(gridshard_runtime::SOLUTION_BLOCKS);
+				let left = close.saturating_sub(u64::from(best));
+				(
+					phase_name == "open" && left * 3 >= length,
+					format!("period {period}, {phase_name} phase"),
+				)
+			}
+			Moment::Adoption => {
+				let adopted = rpc.call("matching_lastAdopted", json!([]))?;
+				let reached = adopted["period"].as_u64().is_some_and(|last| last >= adopting);
+				let standing = format!(
+					"period {period}, {phase_name} phase; waiting for period {adopting}'s adoption"
+				);
+				(reached, standing)
+			}
+			Moment::Delivered | Moment::PaidOut => {
+				let orders = orders_of(rpc, account)?;
+				let reached = if moment == Moment::Delivered {
+					!orders.is_empty() && orders.iter().all(|order| delivered(order, best))
+				} else {
+					orders.is_empty()
+				};
+				let statuses: Vec<String> = orders
+					.iter()
+					.map(|order| {
+						format!(
+							"order {} {}",
+							order["id"],
+							order["status"].as_str().unwrap_or_default()
+						)
+					})
+					.collect();
+				let standing = if orders.is_empty() {
+					"no open orders".to_string()
+				} else {
+					format!("open orders: {}", statuses.join(", "))
+				};
+				(reached, standing)
+			}
+		};
+		if reached {
+			println!("block #{best}: {standing}: reached");
+			return Ok(());
+		}
+		if standing != said {
+			eprintln!("block #{best}: {standing}");
+			said = standing;
+		}
+		if start.elapsed() > timeout {
+			return Err(format!(
+				"gave up after {} s at block #{best}: {said}\nwhat to do: is the node mining? \
+				 `status` shows where this account stands",
+				timeout.as_secs()
+			));
+		}
+		std::thread::sleep(Duration::from_millis(500));
 	}
 }
 
