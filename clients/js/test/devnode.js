@@ -1,4 +1,4 @@
-// Starting a `gridshard-node --dev` for a test, on free ports, killed when the test ends.
+// Starting a `gridshard-node` for a test, on free ports, killed when the test ends.
 
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
@@ -39,16 +39,21 @@ export async function waitFor (what, timeoutMs, check) {
   }
 }
 
+/** Starts a `--dev --tmp` node with `args`, as {@link startNode}. */
+export function startDevNode (name, args) {
+  return startNode(name, ['--dev', '--tmp', ...args]);
+}
+
 /**
- * Starts a dev node with `args`; resolves to `{ url, log, stop }` once it listens. Its log goes
- * to a temporary file, named in test failures.
+ * Starts a node with `args` on free ports; resolves to `{ url, log, stop }` once it listens. Its
+ * log goes to a temporary file, named in test failures.
  */
-export async function startDevNode (name, args) {
+export async function startNode (name, args) {
   const [rpc, p2p] = [await freePort(), await freePort()];
   const log = join(tmpdir(), `gridshard-js-${name}-${rpc}.log`);
   const child = spawn(
     nodeBinary(),
-    ['--dev', '--tmp', ...args, '--rpc-port', `${rpc}`, '--port', `${p2p}`, '--no-prometheus', '--no-mdns', '--no-telemetry'],
+    [...args, '--rpc-port', `${rpc}`, '--port', `${p2p}`, '--no-prometheus', '--no-mdns', '--no-telemetry'],
     { stdio: ['ignore', 'ignore', 'pipe'] }
   );
   child.stderr.pipe(createWriteStream(log));
