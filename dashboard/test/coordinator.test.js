@@ -5,13 +5,12 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { ApiPromise, WsProvider } from '@polkadot/api';
-import puppeteer from 'puppeteer-core';
 import { options } from '../../clients/js/src/definitions.js';
 import { nodeBinary, startNode, waitFor } from '../../clients/js/test/devnode.js';
-import { serve } from '../serve.mjs';
+import { openDashboard } from './browser.js';
 import { grid, roleName } from '../src/view.js';
 
 const MINUTE = 60_000;
@@ -21,13 +20,11 @@ let region;
 let coordinator;
 let relay;
 let api;
-let server;
-let browser;
+let dashboard;
 let page;
-const pageErrors = [];
+let pageErrors;
 
 before(async () => {
-  execFileSync(process.execPath, [new URL('../build.mjs', import.meta.url).pathname], { stdio: 'inherit' });
   const miner = () => ['--validator', '--tmp', '--author', ALICE, '--mining-duty-cycle', '25', '--node-key', randomBytes(32).toString('hex')];
   region = await startNode('region-1', ['--chain', 'region-1', ...miner()]);
   coordinator = await startNode('coordinator', ['--chain', 'coordinator', ...miner()]);
@@ -35,22 +32,13 @@ before(async () => {
     '--region-rpc', region.url.replace('ws://', 'http://'), '--coordinator-rpc', coordinator.url.replace('ws://', 'http://'),
     '--signer', '//Ferdie', '--poll-ms', '1000', '--register-with-council', '//Alice,//Bob,//Charlie'], { stdio: 'ignore' });
   api = await ApiPromise.create({ provider: new WsProvider(coordinator.url), ...options, noInitWarn: true });
-  server = await serve(0);
-  browser = await puppeteer.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage']
-  });
-  page = await browser.newPage();
-  page.on('pageerror', (error) => pageErrors.push(`${error}`));
-  page.on('console', (message) => { if (message.type() === 'error') pageErrors.push(message.text()); });
-  await page.goto(`http://127.0.0.1:${server.address().port}/?rpc=${encodeURIComponent(coordinator.url)}`);
+  dashboard = await openDashboard(coordinator.url);
+  ({ page, pageErrors } = dashboard);
 });
 
 after(async () => {
   relay?.kill();
-  await browser?.close();
-  server?.close();
+  await dashboard?.close();
   await api?.disconnect();
   await coordinator?.stop();
   await region?.stop();

@@ -6,12 +6,11 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { ApiPromise, Keyring, WsProvider } from '@polkadot/api';
-import puppeteer from 'puppeteer-core';
 import { options } from '../../clients/js/src/definitions.js';
 import { nodeBinary, startDevNode, waitFor } from '../../clients/js/test/devnode.js';
-import { serve } from '../serve.mjs';
+import { openDashboard } from './browser.js';
 import { countdown, grid, meter, orderStatus, pricePerKwh, roleName } from '../src/view.js';
 
 const MILLI_GRID = 1_000_000_000n;
@@ -19,33 +18,21 @@ const MINUTE = 60_000;
 
 let node;
 let api;
-let server;
-let browser;
+let dashboard;
 let page;
-const pageErrors = [];
+let pageErrors;
 const meters = [];
 
 before(async () => {
-  execFileSync(process.execPath, [new URL('../build.mjs', import.meta.url).pathname], { stdio: 'inherit' });
   node = await startDevNode('dashboard', ['--simulated-mining-mean-ms', '1500']);
   api = await ApiPromise.create({ provider: new WsProvider(node.url), ...options, noInitWarn: true });
-  server = await serve(0);
-  browser = await puppeteer.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage']
-  });
-  page = await browser.newPage();
-  await page.setViewport({ width: 1280, height: 800 });
-  page.on('pageerror', (error) => pageErrors.push(`${error}`));
-  page.on('console', (message) => { if (message.type() === 'error') pageErrors.push(message.text()); });
-  await page.goto(`http://127.0.0.1:${server.address().port}/?rpc=${encodeURIComponent(node.url)}`);
+  dashboard = await openDashboard(node.url, { width: 1280, height: 800 });
+  ({ page, pageErrors } = dashboard);
 });
 
 after(async () => {
   for (const child of meters) child.kill();
-  await browser?.close();
-  server?.close();
+  await dashboard?.close();
   await api?.disconnect();
   await node?.stop();
 });

@@ -74,6 +74,14 @@ impl RpcClient {
 		}
 	}
 
+	/// The best block's number.
+	pub fn best_number(&self) -> Result<u32, String> {
+		let header = self.call("chain_getHeader", json!([]))?;
+		let number = header["number"].as_str().ok_or("a header without number")?;
+		u32::from_str_radix(number.trim_start_matches("0x"), 16)
+			.map_err(|e| format!("block number: {e}"))
+	}
+
 	/// Calls the runtime API function `name` (`Api_method`) at the best block with the encoded
 	/// `args`, and decodes its answer.
 	pub fn runtime_call<R: Decode>(&self, name: &str, args: &impl Encode) -> Result<R, String> {

@@ -3,26 +3,12 @@
 // them from the chain's metadata and submits the bytes as they are.
 
 import { compactToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
+import { extensionBytes } from './extensions.js';
 import { refusal } from './refusal.js';
 import { signReading } from './meter.js';
 
 /** The version byte of a general transaction: type `0b01` in the top bits, format 5. */
 const GENERAL_V5 = 0x45;
-
-/**
- * The explicit bytes of a general transaction that no account signs, from the metadata: the
- * transaction-extension version, then each extension's explicit part at its default (an
- * immortal era, no nonce, no tip; nothing for the others).
- */
-function extensionBytes (api) {
-  const { extrinsic } = api.runtimeMetadata.asLatest;
-  const [version, indices] = [...extrinsic.transactionExtensionsByVersion.entries()][0];
-  const parts = indices.map((index) => {
-    const extension = extrinsic.transactionExtensions[index.toNumber()];
-    return api.registry.createTypeUnsafe(api.registry.createLookupType(extension.type), []).toU8a();
-  });
-  return u8aConcat(new Uint8Array([version.toNumber()]), ...parts);
-}
 
 /**
  * `call` as a feeless general transaction: `compact(length) 0x45 <extensions> <call>`.

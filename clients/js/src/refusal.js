@@ -1,6 +1,7 @@
 // Naming the pool's refusal of a general transaction by the pallet's error.
 
 import { BN, compactFromU8a } from '@polkadot/util';
+import { extensionBytes } from './extensions.js';
 
 /**
  * Refusals the pool answers with a standard code, not `Custom(index)`: the pallet's errors each
@@ -45,13 +46,8 @@ export class Refusal extends Error {
 function callIndex (api, transaction) {
   const [offset] = compactFromU8a(transaction);
   // The version byte, then the extension version and each extension's explicit part.
-  const { extrinsic } = api.runtimeMetadata.asLatest;
-  const [, indices] = [...extrinsic.transactionExtensionsByVersion.entries()][0];
-  const explicit = indices.reduce((length, index) => {
-    const extension = extrinsic.transactionExtensions[index.toNumber()];
-    return length + api.registry.createTypeUnsafe(api.registry.createLookupType(extension.type), []).encodedLength;
-  }, 2);
-  return transaction.subarray(offset + explicit, offset + explicit + 2);
+  const call = offset + 1 + extensionBytes(api).length;
+  return transaction.subarray(call, call + 2);
 }
 
 /**

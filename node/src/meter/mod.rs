@@ -258,10 +258,7 @@ impl MeterCmd {
 		account: &AccountId,
 		orders: &mut BTreeMap<u64, Followed>,
 	) -> Result<(u32, usize), String> {
-		let header = node.call("chain_getHeader", json!([]))?;
-		let best = header["number"].as_str().ok_or("a header without number")?;
-		let best = u32::from_str_radix(best.trim_start_matches("0x"), 16)
-			.map_err(|e| format!("block number: {e}"))?;
+		let best = node.best_number()?;
 		let me = account.to_ss58check();
 		let mut delivering = 0;
 		let mut start = 0u64;

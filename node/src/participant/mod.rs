@@ -334,7 +334,7 @@ fn delivered(order: &Value, best: u32) -> bool {
 /// Applies for the settlement of every order `signer` provides that is delivered.
 fn settle_all(rpc: &RpcClient, signer: &sr25519::Pair) -> Result<(), String> {
 	let account = AccountId::from(signer.public());
-	let best = best_number(rpc)?;
+	let best = rpc.best_number()?;
 	let due: Vec<u64> = orders_of(rpc, &account)?
 		.iter()
 		.filter(|order| order["provider"] == json!(account.to_ss58check()))
@@ -365,7 +365,7 @@ fn wait(
 	let adopting = if first["phase"] == json!("open") { first_period } else { first_period + 1 };
 	let mut said = String::new();
 	loop {
-		let best = best_number(rpc)?;
+		let best = rpc.best_number()?;
 		let phase = rpc.call("matching_phase", json!([]))?;
 		let period = phase["period"].as_u64().unwrap_or_default();
 		let phase_name = phase["phase"].as_str().unwrap_or_default().to_string();
@@ -472,13 +472,6 @@ fn apply(
 	Ok(RuntimeCall::Registration(RegistrationCall::apply { application: Box::new(application) }))
 }
 
-/// The best block's number.
-fn best_number(rpc: &RpcClient) -> Result<u32, String> {
-	let header = rpc.call("chain_getHeader", json!([]))?;
-	let number = header["number"].as_str().ok_or("a header without number")?;
-	u32::from_str_radix(number.trim_start_matches("0x"), 16).map_err(|e| e.to_string())
-}
-
 /// The events of block `hash`.
 fn events(rpc: &RpcClient, hash: &str) -> Result<Vec<EventRecord>, String> {
 	let key = frame_support::storage::storage_prefix(b"System", b"Events");
@@ -494,14 +487,14 @@ fn submit_and_watch(
 	signer: &sr25519::Pair,
 	call: RuntimeCall,
 ) -> Result<Vec<RuntimeEvent>, String> {
-	let from = best_number(rpc).map_err(|e| refusal::pool_message(&e))?;
+	let from = rpc.best_number().map_err(|e| refusal::pool_message(&e))?;
 	let extrinsic = rpc.submit_signed(signer, call).map_err(|e| refusal::pool_message(&e))?;
 	let extrinsic = hex(&extrinsic);
 	eprintln!("sent {}; waiting for a block to hold it", &extrinsic[..18]);
 	let start = Instant::now();
 	let mut next = from.saturating_sub(1);
 	loop {
-		let best = best_number(rpc)?;
+		let best = rpc.best_number()?;
 		while next <= best {
 			let hash = rpc.call("chain_getBlockHash", json!([next]))?;
 			let hash = hash.as_str().ok_or("no such block")?.to_string();
@@ -652,7 +645,7 @@ fn payouts(
 	account: &AccountId,
 	blocks: u32,
 ) -> Result<Vec<(u32, u64, pallet_settlement::Outcome<Balance>)>, String> {
-	let best = best_number(rpc)?;
+	let best = rpc.best_number()?;
 	let mut mine = std::collections::BTreeSet::new();
 	let mut paid = Vec::new();
 	for number in best.saturating_sub(blocks)..=best {

@@ -31,7 +31,7 @@ use gridshard_primitives::{
 	Hash, Header, RegionId,
 };
 use gridshard_runtime::{RuntimeCall, ShardProxyCall};
-use serde_json::{json, Value};
+use serde_json::json;
 use sp_core::{sr25519, Pair};
 use std::time::{Duration, Instant};
 
@@ -183,7 +183,7 @@ impl Relay {
 					.into())
 			}
 		};
-		let region_best = header_number(&self.source.call("chain_getHeader", json!([]))?)?;
+		let region_best = self.source.best_number()?;
 		let Some(known) = self.highest_known(&status, region_best)? else {
 			return Err(format!(
 				"no header of the region's best chain down to the confirmed #{} is known to the \
@@ -276,12 +276,6 @@ impl Relay {
 	fn submit_signed(&self, signer: &sr25519::Pair, call: RuntimeCall) -> Result<(), String> {
 		self.target.submit_signed(signer, call).map(drop)
 	}
-}
-
-/// The number of a header in JSON.
-fn header_number(header: &Value) -> Result<u32, String> {
-	let number = header["number"].as_str().ok_or("a header without number")?;
-	u32::from_str_radix(number.trim_start_matches("0x"), 16).map_err(|e| format!("number: {e}"))
 }
 
 /// `0x`-prefixed hex of bytes.
